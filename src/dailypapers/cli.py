@@ -1,0 +1,234 @@
+"""The ``dailypapers`` command: thin wrappers over the library, one per job."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from dailypapers import __version__
+from dailypapers.config import Config, SummarizerChoice, build_config
+from dailypapers.errors import DailyPapersError
+from dailypapers.http import make_client
+from dailypapers.importer import import_archive
+from dailypapers.pipeline import Day, redact, run_day, validate_date
+from dailypapers.publish import publish_day
+from dailypapers.report import print_report, print_status, progress_bar
+from dailypapers.store import Store
+from dailypapers.summarize import make_summarizer
+
+app = typer.Typer(
+    help=(
+        "Turn the Hugging Face Daily Papers into a Korean digest: fetch a day's papers, read "
+        "their PDFs, summarize them (with an OpenAI-compatible LLM, or extractively when none "
+        "is configured), store everything in SQLite and write paper_logs/YYYY/MM/DD.md and "
+        "README.md."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+out_console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+DateOption = Annotated[
+    str | None,
+    typer.Option("--date", "-d", help="The day, YYYY-MM-DD (UTC). Default: today in UTC."),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        "-o",
+        help="Output folder for paper_logs/, README.md and the database. "
+        "Default: $DAILYPAPERS_OUT or the current folder.",
+    ),
+]
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="SQLite database file. Default: $DAILYPAPERS_DB or OUT/dailypapers.db."
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"dailypapers {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = None,
+) -> None:
+    """dailypapers: the Hugging Face Daily Papers, summarized in Korean."""
+
+
+@contextmanager
+def user_errors(config: Config | None = None) -> Iterator[None]:
+    """Turn our own errors into one line on stderr and exit status 1; secrets redacted."""
+    try:
+        yield
+    except DailyPapersError as e:
+        secrets = config.secrets if config else ()
+        err_console.print(f"error: {redact(str(e), secrets)}", markup=False)
+        raise typer.Exit(1) from None
+
+
+def _today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+@app.command()
+def run(
+    date: DateOption = None,
+    out: OutOption = None,
+    db: DbOption = None,
+    model: Annotated[
+        str | None,
+        typer.Option(help="LLM model name. Default: $DAILYPAPERS_MODEL or gpt-4o."),
+    ] = None,
+    summarizer: Annotated[
+        str | None,
+        typer.Option(
+            help="auto (an LLM when OPENAI_API_KEY or OPENAI_BASE_URL is set, else "
+            "extractive), llm, or extractive. Default: $DAILYPAPERS_SUMMARIZER or auto."
+        ),
+    ] = None,
+    token_budget: Annotated[
+        int | None,
+        typer.Option(help="Most tokens of paper text sent per paper. Default: 16000."),
+    ] = None,
+    concurrency: Annotated[
+        int | None, typer.Option(help="Papers processed at once. Default: 4.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Summarize again even if a summary is stored.")
+    ] = False,
+) -> None:
+    """Fetch, read, summarize, store and render one day of Daily Papers.
+
+    Papers summarized before are reused (zero tokens) unless --force; papers already in an
+    earlier day's digest are not published again. Exits 1 if any paper failed.
+    """
+    config: Config | None = None
+    with user_errors(config):
+        when = validate_date(date or _today())
+        config = build_config(
+            os.environ,
+            out=out,
+            db=db,
+            model=model,
+            summarizer=_summarizer_choice(summarizer),
+            token_budget=token_budget,
+            concurrency=concurrency,
+            force=force,
+        )
+        report = _run(config, when)
+    print_report(out_console, report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _summarizer_choice(value: str | None) -> SummarizerChoice | None:
+    if value is None:
+        return None
+    if value not in ("auto", "llm", "extractive"):
+        raise typer.BadParameter("choose auto, llm or extractive", param_hint="--summarizer")
+    return value  # type: ignore[return-value]
+
+
+def _run(config: Config, when: str):  # type: ignore[no-untyped-def]
+    with (
+        Store.open(config.db_path) as store,
+        make_client(timeout=config.http_timeout) as http,
+        progress_bar(err_console) as progress,
+    ):
+        summarizer = make_summarizer(config.llm)
+        try:
+            return run_day(Day(config, store, http, summarizer), when, progress)
+        finally:
+            summarizer.close()
+
+
+@app.command()
+def render(
+    date: DateOption = None,
+    out: OutOption = None,
+    db: DbOption = None,
+    all_days: Annotated[bool, typer.Option("--all", help="Render every stored day.")] = False,
+) -> None:
+    """Write the digest file(s) and README.md again from the database, without the network."""
+    with user_errors():
+        config = build_config(os.environ, out=out, db=db, summarizer="extractive")
+        with Store.open(config.db_path) as store:
+            days = store.digest_days() if all_days else [validate_date(date or _today())]
+            if not all_days and days[0] not in store.digest_days():
+                err_console.print(f"error: no digest stored for {days[0]}")
+                raise typer.Exit(1)
+            written = set()
+            for when in days:
+                written.update(publish_day(store, config.out_dir, when))
+    out_console.print(f"wrote {len(written)} files for {len(days)} day(s) under {config.out_dir}")
+
+
+@app.command("import-logs")
+def import_logs(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="A folder of digests: YYYY-MM-DD.md files or a paper_logs/YYYY/MM/DD.md tree."
+        ),
+    ],
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import an existing archive of digests, so history and dedupe carry over.
+
+    Every section is kept exactly as written; `dailypapers render --date D` gives the file back.
+    """
+    with user_errors():
+        if not folder.is_dir():
+            err_console.print(f"error: {folder} is not a folder")
+            raise typer.Exit(1)
+        config = build_config(os.environ, out=out, db=db, summarizer="extractive")
+        with Store.open(config.db_path) as store:
+            report = import_archive(store, folder)
+    out_console.print(f"imported {report.papers} papers from {len(report.days)} days")
+    for error in report.errors:
+        err_console.print(f"error: {error}", markup=False)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def status(date: DateOption = None, out: OutOption = None, db: DbOption = None) -> None:
+    """Show the stored state of a day: each paper's status, text source, tokens and errors."""
+    with user_errors():
+        when = validate_date(date or _today())
+        config = build_config(os.environ, out=out, db=db, summarizer="extractive")
+        if not config.db_path.exists():
+            err_console.print(f"error: no database at {config.db_path}")
+            raise typer.Exit(1)
+        with Store.open(config.db_path) as store:
+            rows = store.day_rows(when)
+            last_run = store.last_run(when)
+    if not rows:
+        out_console.print(f"nothing stored for {when}")
+        return
+    print_status(out_console, when, rows, last_run)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

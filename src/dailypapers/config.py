@@ -1,0 +1,159 @@
+"""One frozen configuration object, built once from flags, environment and defaults.
+
+Library code never reads ``os.environ``: the CLI passes the environment in here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from dailypapers.errors import ConfigError
+
+DEFAULT_HF_ENDPOINT = "https://huggingface.co"
+DEFAULT_ARXIV_ENDPOINT = "https://arxiv.org"
+DEFAULT_MODEL = "gpt-4o"
+DEFAULT_TOKEN_BUDGET = 16_000
+DEFAULT_CONCURRENCY = 4
+DB_FILENAME = "dailypapers.db"
+
+SummarizerChoice = Literal["auto", "llm", "extractive"]
+ResponseFormat = Literal["json_schema", "json_object"]
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    """How to reach an OpenAI-compatible chat API."""
+
+    model: str = DEFAULT_MODEL
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    timeout: float = 180.0
+    sdk_retries: int = 2
+    attempts: int = 3
+    temperature: float = 0.2
+    response_format: ResponseFormat = "json_schema"
+
+
+@dataclass(frozen=True)
+class Config:
+    out_dir: Path
+    db_path: Path
+    cache_dir: Path
+    hf_endpoint: str = DEFAULT_HF_ENDPOINT
+    arxiv_endpoint: str = DEFAULT_ARXIV_ENDPOINT
+    llm: LLMConfig | None = None
+    token_budget: int = DEFAULT_TOKEN_BUDGET
+    concurrency: int = DEFAULT_CONCURRENCY
+    http_timeout: float = 60.0
+    http_attempts: int = 4
+    http_backoff: float = 1.0
+    force: bool = False
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Values that must never appear in any message, log or file."""
+        key = self.llm.api_key if self.llm else None
+        return (key,) if key else ()
+
+
+def build_config(
+    env: Mapping[str, str],
+    *,
+    out: Path | None = None,
+    db: Path | None = None,
+    model: str | None = None,
+    summarizer: SummarizerChoice | None = None,
+    token_budget: int | None = None,
+    concurrency: int | None = None,
+    force: bool = False,
+) -> Config:
+    """Combine flags (which win) with the environment and the defaults."""
+    out_dir = Path(out or env.get("DAILYPAPERS_OUT") or ".")
+    db_path = Path(db or env.get("DAILYPAPERS_DB") or out_dir / DB_FILENAME)
+    config = Config(
+        out_dir=out_dir,
+        db_path=db_path,
+        cache_dir=_cache_dir(env),
+        hf_endpoint=_endpoint(env, "HF_ENDPOINT", DEFAULT_HF_ENDPOINT),
+        arxiv_endpoint=_endpoint(env, "ARXIV_ENDPOINT", DEFAULT_ARXIV_ENDPOINT),
+        llm=_llm_config(env, model, summarizer),
+        token_budget=_positive_int(env, "DAILYPAPERS_TOKEN_BUDGET", token_budget, 16_000),
+        concurrency=_positive_int(env, "DAILYPAPERS_CONCURRENCY", concurrency, 4),
+        http_timeout=_positive_float(env, "DAILYPAPERS_HTTP_TIMEOUT", 60.0),
+        http_backoff=_positive_float(env, "DAILYPAPERS_HTTP_BACKOFF", 1.0),
+        force=force,
+    )
+    if config.token_budget < 500:
+        raise ConfigError(f"token budget {config.token_budget} is too small (minimum 500)")
+    return config
+
+
+def _llm_config(
+    env: Mapping[str, str], model: str | None, summarizer: SummarizerChoice | None
+) -> LLMConfig | None:
+    choice = summarizer or env.get("DAILYPAPERS_SUMMARIZER") or "auto"
+    if choice not in ("auto", "llm", "extractive"):
+        raise ConfigError(f"unknown summarizer {choice!r}: choose auto, llm or extractive")
+    api_key = env.get("OPENAI_API_KEY") or None
+    base_url = (env.get("OPENAI_BASE_URL") or "").rstrip("/") or None
+    if choice == "extractive" or (choice == "auto" and not (api_key or base_url)):
+        return None
+    if choice == "llm" and not (api_key or base_url):
+        raise ConfigError(
+            "no LLM configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a server other "
+            "than OpenAI), or use --summarizer extractive"
+        )
+    response_format = env.get("DAILYPAPERS_RESPONSE_FORMAT") or "json_schema"
+    if response_format not in ("json_schema", "json_object"):
+        raise ConfigError(
+            f"DAILYPAPERS_RESPONSE_FORMAT={response_format!r}: use json_schema or json_object"
+        )
+    return LLMConfig(
+        model=model or env.get("DAILYPAPERS_MODEL") or DEFAULT_MODEL,
+        base_url=base_url,
+        api_key=api_key,
+        timeout=_positive_float(env, "DAILYPAPERS_LLM_TIMEOUT", 180.0),
+        response_format=response_format,  # type: ignore[arg-type]
+    )
+
+
+def _cache_dir(env: Mapping[str, str]) -> Path:
+    if env.get("DAILYPAPERS_CACHE_DIR"):
+        return Path(env["DAILYPAPERS_CACHE_DIR"])
+    base = env.get("XDG_CACHE_HOME") or os.path.join(env.get("HOME") or ".", ".cache")
+    return Path(base) / "dailypapers"
+
+
+def _endpoint(env: Mapping[str, str], name: str, default: str) -> str:
+    value = (env.get(name) or default).rstrip("/")
+    if not value.startswith(("http://", "https://")):
+        raise ConfigError(f"{name}={value!r} is not an http(s) URL")
+    return value
+
+
+def _positive_int(env: Mapping[str, str], name: str, flag: int | None, default: int) -> int:
+    raw: object = flag if flag is not None else env.get(name) or default
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {value}")
+    return value

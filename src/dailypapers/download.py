@@ -1,0 +1,76 @@
+"""Download stage: a paper's PDF from arXiv, cached on disk by arXiv id."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import httpx2
+
+from dailypapers.errors import DownloadError
+from dailypapers.http import HTTPFailure, get_with_retry
+
+PDF_MAGIC = b"%PDF-"
+
+
+def cache_path(cache_dir: Path, arxiv_id: str) -> Path:
+    """Where the PDF of a paper is kept; old-style ids (``hep-th/9901001``) are flattened."""
+    return cache_dir / "pdf" / f"{arxiv_id.replace('/', '_')}.pdf"
+
+
+def looks_like_pdf(body: bytes) -> bool:
+    return PDF_MAGIC in body[:1024]
+
+
+def describe_body(body: bytes) -> str:
+    """A short, safe description of what a non-PDF body starts with."""
+    if not body:
+        return "an empty body"
+    head = body[:40].decode("utf-8", errors="replace")
+    head = re.sub(r"\s+", " ", head).strip()
+    return f"a body starting with {head!r}"
+
+
+def download_pdf(
+    client: httpx2.Client,
+    endpoint: str,
+    arxiv_id: str,
+    cache_dir: Path,
+    *,
+    attempts: int = 4,
+    backoff: float = 1.0,
+) -> bytes:
+    """Return the paper's PDF bytes, from the cache when present, else from ``endpoint``."""
+    cached = cache_path(cache_dir, arxiv_id)
+    if cached.is_file():
+        body = cached.read_bytes()
+        if looks_like_pdf(body):
+            return body
+        cached.unlink()
+    url = f"{endpoint}/pdf/{arxiv_id}"
+    try:
+        response = get_with_retry(client, url, attempts=attempts, backoff=backoff)
+    except HTTPFailure as e:
+        raise DownloadError(f"PDF download failed: {e.reason}", arxiv_id=arxiv_id) from e
+    body = response.content
+    if not looks_like_pdf(body):
+        kind = response.headers.get("content-type", "no content type")
+        raise DownloadError(
+            f"PDF download failed: not a PDF ({kind}, {describe_body(body)})", arxiv_id=arxiv_id
+        )
+    _write_cache(cached, body)
+    return body
+
+
+def _write_cache(path: Path, body: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-", suffix=".pdf")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(body)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,83 @@
+"""Import stage: bring an existing archive of digest files into the database.
+
+Each section's label and text, each day's blocks and their order are kept exactly, so that
+rendering a day again gives back the imported file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dailypapers.archive import find_digest_files, parse_digest
+from dailypapers.errors import ArchiveError
+from dailypapers.models import Digest, DigestEntry, Paper, Summary
+from dailypapers.render import unescape_title
+from dailypapers.store import EXTRACTIVE_NOTE, Store
+from dailypapers.summarize import EXTRACTIVE_MODEL
+
+#: The model the predecessor's digests were written with.
+IMPORTED_MODEL = "gpt-4o"
+
+
+@dataclass
+class ImportReport:
+    days: list[str] = field(default_factory=list)
+    papers: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def import_archive(store: Store, root: Path) -> ImportReport:
+    """Import every digest file under ``root``; a bad file is reported, the others go in."""
+    report = ImportReport()
+    files = find_digest_files(root)
+    if not files:
+        raise ArchiveError(f"no digest files (YYYY-MM-DD.md or paper_logs/YYYY/MM/DD.md) in {root}")
+    for when, path in files:
+        try:
+            digest = parse_digest(path.read_text(encoding="utf-8"), source=str(path))
+        except (ArchiveError, UnicodeDecodeError, OSError) as e:
+            report.errors.append(f"{path}: {e}")
+            continue
+        if digest.date != when:
+            report.errors.append(f"{path}: its header says {digest.date}, its name says {when}")
+            continue
+        report.papers += import_digest(store, digest)
+        report.days.append(when)
+    return report
+
+
+def import_digest(store: Store, digest: Digest) -> int:
+    """Store one parsed digest, replacing what the database held for that day."""
+    runs = []
+    with store.transaction():
+        for run in digest.runs:
+            pairs = []
+            for entry in run.entries:
+                store.add_paper_if_missing(_paper_of(entry), digest.date)
+                summary_id = store.save_summary(entry.arxiv_id, _summary_of(entry, digest.date))
+                store.db.execute(
+                    "UPDATE papers SET status = 'imported' WHERE arxiv_id = ? AND status = 'new'",
+                    (entry.arxiv_id,),
+                )
+                pairs.append((entry, summary_id))
+            runs.append(pairs)
+        store.replace_runs_from(digest.date, 0, runs)
+    return sum(len(run) for run in runs)
+
+
+def _paper_of(entry: DigestEntry) -> Paper:
+    return Paper(
+        arxiv_id=entry.arxiv_id,
+        title=unescape_title(entry.title_md),
+        authors=entry.authors,
+        upvotes=entry.votes,
+        thumbnail=entry.thumbnail,
+        abstract="",
+    )
+
+
+def _summary_of(entry: DigestEntry, when: str) -> Summary:
+    if entry.note == EXTRACTIVE_NOTE:
+        return Summary(entry.sections, "extractive", EXTRACTIVE_MODEL, f"imported-{when}")
+    return Summary(entry.sections, "imported", IMPORTED_MODEL, f"imported-{when}")

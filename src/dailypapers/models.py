@@ -1,0 +1,91 @@
+"""The nouns of the pipeline. Validated at the boundary, trusted inside."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+#: The three sections of every summary, in the order they are written.
+SECTION_KEYS: tuple[str, str, str] = ("What's New", "Technical Details", "Performance Highlights")
+
+#: How the seed format writes a section key: the JSON key wrapped in three stars.
+SECTION_LABELS: tuple[str, str, str] = tuple(f"***{key}***" for key in SECTION_KEYS)  # type: ignore[assignment]
+
+SummaryKind = Literal["llm", "extractive", "imported"]
+TextSource = Literal["pdf", "abstract"]
+AuthorsStyle = Literal["comma", "python_list"]
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One entry of the Daily Papers list."""
+
+    arxiv_id: str
+    title: str
+    authors: tuple[str, ...]
+    upvotes: int
+    thumbnail: str | None
+    abstract: str
+    published_at: str | None = None
+    github_repo: str | None = None
+    project_page: str | None = None
+    ai_keywords: tuple[str, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class PaperText:
+    """The text of a paper that is handed to a summarizer, fitted into the token budget."""
+
+    arxiv_id: str
+    text: str
+    source: TextSource
+    tokens: int
+    pages: int = 0
+    full_text: str = field(default="", repr=False)
+    missing_reason: str | None = None
+    dropped_sections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """One ``- LABEL: TEXT`` line of an entry. ``label`` is kept exactly as written."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    sections: tuple[Section, ...]
+    kind: SummaryKind
+    model: str
+    prompt_version: str
+    text_source: TextSource | None = None
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    """Everything one paper's block in a digest file shows."""
+
+    arxiv_id: str
+    title_md: str
+    thumbnail: str | None
+    votes: int
+    authors: tuple[str, ...]
+    sections: tuple[Section, ...]
+    authors_style: AuthorsStyle = "comma"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class DigestRun:
+    """One ``## Daily Papers (DATE)`` block: most files hold one, some hold two."""
+
+    entries: tuple[DigestEntry, ...]
+
+
+@dataclass(frozen=True)
+class Digest:
+    date: str
+    runs: tuple[DigestRun, ...]

@@ -1,0 +1,301 @@
+"""The day's job: fetch the list, read each paper, summarize, store, render.
+
+Papers run concurrently in a bounded thread pool; the main thread alone writes to the
+database, one paper at a time as each finishes, so a crash loses at most the papers in flight.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import httpx2
+
+from dailypapers.budget import fit_text
+from dailypapers.config import Config
+from dailypapers.download import download_pdf
+from dailypapers.errors import DailyPapersError, DateError
+from dailypapers.extract import extract_text, normalise_text
+from dailypapers.fetch import fetch_day, parse_entries
+from dailypapers.models import DigestEntry, Paper, PaperText
+from dailypapers.publish import publish_day
+from dailypapers.render import escape_title
+from dailypapers.store import Store
+from dailypapers.summarize import Summarizer, SummaryOutcome
+
+Outcome = Literal["summarized", "reused", "failed", "seen"]
+
+
+@dataclass
+class PaperResult:
+    arxiv_id: str
+    title: str
+    outcome: Outcome
+    detail: str | None = None
+    text_source: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+@dataclass
+class RunReport:
+    date: str
+    summarizer: str
+    listed: int = 0
+    results: list[PaperResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+    @property
+    def input_tokens(self) -> int:
+        return sum(r.input_tokens for r in self.results)
+
+    @property
+    def output_tokens(self) -> int:
+        return sum(r.output_tokens for r in self.results)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("failed") == 0 and not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.date,
+            "summarizer": self.summarizer,
+            "listed": self.listed,
+            **{name: self.count(name) for name in ("summarized", "reused", "failed", "seen")},
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "seconds": round(self.seconds, 2),
+            "problems": self.problems,
+            "failures": {r.arxiv_id: r.detail for r in self.results if r.outcome == "failed"},
+        }
+
+
+ProgressHook = Callable[[PaperResult], None]
+
+
+def validate_date(value: str, *, today: date | None = None) -> str:
+    """Return ``value`` if it is a real ``YYYY-MM-DD`` date that is not in the future (UTC)."""
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise DateError(f"invalid date {value!r}: expected YYYY-MM-DD, e.g. 2024-12-06") from None
+    if len(value) != 10:
+        raise DateError(f"invalid date {value!r}: expected YYYY-MM-DD, e.g. 2024-12-06")
+    today = today or datetime.now(UTC).date()
+    if parsed > today:
+        raise DateError(f"date {value} is in the future (today is {today.isoformat()} UTC)")
+    return value
+
+
+@dataclass
+class Day:
+    """What a run needs besides its configuration."""
+
+    config: Config
+    store: Store
+    http: httpx2.Client
+    summarizer: Summarizer
+
+
+def run_day(day: Day, when: str, progress: ProgressHook | None = None) -> RunReport:
+    """Fetch, read, summarize, store and render one day. Never stops for one bad paper."""
+    started = time.monotonic()
+    report = RunReport(date=when, summarizer=f"{day.summarizer.model}")
+    config = day.config
+    entries = fetch_day(
+        day.http, config.hf_endpoint, when, attempts=config.http_attempts, backoff=config.http_backoff
+    )
+    parsed = parse_entries(entries)
+    report.listed, report.problems = len(parsed.papers), list(parsed.problems)
+    with day.store.transaction():
+        for paper in parsed.papers:
+            day.store.upsert_paper(paper, when)
+        day.store.record_listing(when, parsed.papers)
+    run_id = day.store.start_run(when, report.summarizer)
+    todo = _plan(day, when, parsed.papers, report, progress)
+    _summarize_all(day, todo, report, progress)
+    assemble_day(day.store, when, day.summarizer)
+    report.written = publish_day(day.store, config.out_dir, when)
+    report.seconds = time.monotonic() - started
+    day.store.finish_run(run_id, report.as_dict())
+    return report
+
+
+def _plan(
+    day: Day, when: str, papers: list[Paper], report: RunReport, progress: ProgressHook | None
+) -> list[Paper]:
+    """Split the day's papers into those to summarize now and those settled already."""
+    todo = []
+    for paper in papers:
+        elsewhere = [d for d in day.store.digest_dates(paper.arxiv_id) if d != when]
+        stored = day.store.get_summary(
+            paper.arxiv_id, day.summarizer.model, day.summarizer.prompt_version
+        )
+        if elsewhere:
+            result = PaperResult(
+                paper.arxiv_id, paper.title, "seen", f"already in the digest of {elsewhere[0]}"
+            )
+        elif stored and not day.config.force:
+            result = PaperResult(paper.arxiv_id, paper.title, "reused", "summary already stored")
+        else:
+            todo.append(paper)
+            continue
+        report.results.append(result)
+        if progress:
+            progress(result)
+    return todo
+
+
+def _summarize_all(
+    day: Day, papers: list[Paper], report: RunReport, progress: ProgressHook | None
+) -> None:
+    with ThreadPoolExecutor(max_workers=day.config.concurrency) as pool:
+        futures: dict[Future[tuple[PaperText, SummaryOutcome]], Paper] = {
+            pool.submit(process_paper, day, paper): paper for paper in papers
+        }
+        for future in as_completed(futures):
+            paper = futures[future]
+            result = _store_outcome(day, paper, future)
+            report.results.append(result)
+            if progress:
+                progress(result)
+
+
+def process_paper(day: Day, paper: Paper) -> tuple[PaperText, SummaryOutcome]:
+    """Runs in a worker thread: touches the network and the CPU, never the database."""
+    text = read_paper_text(day, paper)
+    return text, day.summarizer.summarize(paper, text)
+
+
+def read_paper_text(day: Day, paper: Paper) -> PaperText:
+    """The paper's text fitted into the budget; the abstract alone when the PDF fails."""
+    config = day.config
+    try:
+        pdf = download_pdf(
+            day.http,
+            config.arxiv_endpoint,
+            paper.arxiv_id,
+            config.cache_dir,
+            attempts=config.http_attempts,
+            backoff=config.http_backoff,
+        )
+        extracted = extract_text(pdf, arxiv_id=paper.arxiv_id)
+    except DailyPapersError as e:
+        fitted = fit_text(paper.title, paper.abstract, "", config.token_budget)
+        return PaperText(
+            paper.arxiv_id, fitted.text, "abstract", fitted.tokens, missing_reason=e.reason
+        )
+    body = normalise_text(extracted.text)
+    fitted = fit_text(paper.title, paper.abstract, body, config.token_budget)
+    return PaperText(
+        arxiv_id=paper.arxiv_id,
+        text=fitted.text,
+        source="pdf",
+        tokens=fitted.tokens,
+        pages=extracted.pages,
+        full_text=body,
+        dropped_sections=fitted.dropped,
+    )
+
+
+def _store_outcome(
+    day: Day, paper: Paper, future: Future[tuple[PaperText, SummaryOutcome]]
+) -> PaperResult:
+    try:
+        text, outcome = future.result()
+    except Exception as e:  # noqa: BLE001 - a bug in one paper must not stop the day
+        reason = f"internal error: {type(e).__name__}: {e}"
+        day.store.set_status(paper.arxiv_id, "failed", redact(reason, day.config.secrets))
+        return PaperResult(paper.arxiv_id, paper.title, "failed", redact(reason, day.config.secrets))
+    secrets = day.config.secrets
+    with day.store.transaction():
+        day.store.save_text(text)
+        for call in outcome.calls:
+            day.store.record_llm_call(redact_call(call, secrets))
+        if outcome.summary is not None:
+            day.store.save_summary(paper.arxiv_id, outcome.summary)
+            day.store.set_status(paper.arxiv_id, "summarized", text.missing_reason)
+        else:
+            day.store.set_status(paper.arxiv_id, "failed", redact(outcome.error or "", secrets))
+    result = PaperResult(
+        paper.arxiv_id,
+        paper.title,
+        "summarized" if outcome.summary else "failed",
+        redact(outcome.error, secrets) if outcome.error else _text_note(text),
+        text.source,
+        sum(c.input_tokens for c in outcome.calls),
+        sum(c.output_tokens for c in outcome.calls),
+    )
+    return result
+
+
+def _text_note(text: PaperText) -> str | None:
+    if text.source == "abstract":
+        return f"summarized from the abstract: {text.missing_reason}"
+    return None
+
+
+def assemble_day(store: Store, when: str, summarizer: Summarizer) -> None:
+    """Rebuild the day's own digest block: its papers with a summary, most votes first.
+
+    Blocks imported from an archive stay as they were; papers already shown on another day
+    are left out, so no paper is published twice.
+    """
+    first_run = store.imported_runs(when)
+    shown = {e.arxiv_id for run in _runs(store, when)[:first_run] for e in run}
+    chosen: list[tuple[DigestEntry, int]] = []
+    rows = store.db.execute(
+        "SELECT arxiv_id, upvotes FROM listings WHERE date = ? ORDER BY position", (when,)
+    ).fetchall()
+    for arxiv_id, votes in rows:
+        if arxiv_id in shown or any(d != when for d in store.digest_dates(arxiv_id)):
+            continue
+        stored = store.best_summary(arxiv_id, summarizer.model, summarizer.prompt_version)
+        paper = store.get_paper(arxiv_id)
+        if stored is None or paper is None:
+            continue
+        entry = DigestEntry(
+            arxiv_id=arxiv_id,
+            title_md=escape_title(paper.title),
+            thumbnail=paper.thumbnail,
+            votes=votes,
+            authors=paper.authors,
+            sections=stored.summary.sections,
+        )
+        chosen.append((entry, stored.id))
+    chosen.sort(key=lambda pair: -pair[0].votes)
+    with store.transaction():
+        store.replace_runs_from(when, first_run, [chosen] if chosen else [])
+
+
+def _runs(store: Store, when: str) -> list[list[DigestEntry]]:
+    digest = store.load_digest(when)
+    return [list(run.entries) for run in digest.runs] if digest else []
+
+
+def redact(text: str, secrets: tuple[str, ...]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "[redacted]")
+    return text
+
+
+def redact_call(call: Any, secrets: tuple[str, ...]) -> Any:
+    if not secrets:
+        return call
+    fields = dict(call.__dict__)
+    for name in ("error", "raw_response"):
+        if fields[name]:
+            fields[name] = redact(fields[name], secrets)
+    return type(call)(**fields)

@@ -1,0 +1,89 @@
+"""What a person sees: a progress bar while papers run, one screen of results at the end."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from dailypapers.pipeline import PaperResult, ProgressHook, RunReport
+
+OUTCOME_STYLE = {"summarized": "green", "reused": "cyan", "seen": "dim", "failed": "bold red"}
+
+
+@contextmanager
+def progress_bar(console: Console, total: int | None = None) -> Iterator[ProgressHook]:
+    """A progress bar over the day's papers; yields the hook the pipeline calls per paper."""
+    columns = (
+        TextColumn("[bold]papers"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("", total=total)
+
+        def advance(result: PaperResult) -> None:
+            style = OUTCOME_STYLE[result.outcome]
+            progress.update(task, advance=1, description=f"[{style}]{result.arxiv_id}")
+
+        yield advance
+
+
+def print_report(console: Console, report: RunReport) -> None:
+    """The one-screen summary of a run."""
+    console.print(
+        f"[bold]{report.date}[/]: {report.listed} listed · "
+        f"[green]{report.count('summarized')} summarized[/] · "
+        f"[cyan]{report.count('reused')} reused[/] · "
+        f"{report.count('seen')} already published · "
+        f"[{'bold red' if report.count('failed') else 'green'}]{report.count('failed')} failed[/]"
+    )
+    console.print(
+        f"summarizer {report.summarizer} · tokens in {report.input_tokens:,} / "
+        f"out {report.output_tokens:,} · {report.seconds:.1f} s"
+    )
+    abstract_only = [r for r in report.results if r.outcome != "failed" and r.text_source == "abstract"]
+    if abstract_only:
+        console.print(f"[yellow]{len(abstract_only)} summarized from the abstract only[/]:")
+        for result in abstract_only:
+            console.print(f"  {result.arxiv_id}: {result.detail}", markup=False, highlight=False)
+    failures = [r for r in report.results if r.outcome == "failed"]
+    if failures:
+        console.print("[bold red]failed:[/]")
+        for result in failures:
+            console.print(f"  {result.arxiv_id}: {result.detail}", markup=False, highlight=False)
+    for problem in report.problems:
+        console.print(f"[yellow]skipped list entry[/] {problem}", highlight=False)
+    for path in report.written:
+        console.print(f"wrote {path}", markup=False, highlight=False)
+    if not report.written:
+        console.print("no digest written: nothing to show for this day")
+
+
+def print_status(console: Console, when: str, rows: list[sqlite3.Row], last_run: sqlite3.Row | None) -> None:
+    table = Table(title=f"dailypapers status {when}", show_lines=False)
+    for column in ("arXiv id", "votes", "status", "text", "tokens", "in digest of", "title / error"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        status = row["status"]
+        detail = row["last_error"] if status == "failed" else row["title"]
+        table.add_row(
+            row["arxiv_id"],
+            str(row["upvotes"]),
+            f"[{OUTCOME_STYLE.get(status, 'white')}]{status}",
+            row["text_source"] or "-",
+            str(row["fitted_tokens"] or "-"),
+            row["digest_dates"] or "-",
+            Text(detail or ""),
+        )
+    console.print(table)
+    if last_run is not None:
+        finished = last_run["finished_at"] or "never (interrupted)"
+        console.print(f"last run started {last_run['started_at']}, finished {finished}")
