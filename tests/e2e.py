@@ -1,0 +1,70 @@
+"""Helpers for end-to-end tests: build a day on the fakes and drive the real CLI."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from typer.testing import CliRunner, Result
+
+from dailypapers.cli import app
+from tests.fakes import FakeArxiv, FakeHF, FakeOpenAI, make_entry
+from tests.pdfgen import make_paper_pdf
+
+
+@functools.cache
+def paper_pdf(index: int) -> bytes:
+    """A generated paper PDF; cached so a suite builds each one once."""
+    return make_paper_pdf(
+        title=f"Paper number {index}: efficient workflows",
+        abstract=f"We propose method {index}, a novel approach to efficient reasoning.",
+    )
+
+
+def arxiv_id(day: int, index: int) -> str:
+    return f"2412.{day:02d}{index:03d}"
+
+
+@dataclass
+class World:
+    hf: FakeHF
+    arxiv: FakeArxiv
+    openai: FakeOpenAI
+    out: Path
+
+    def env(self, *, llm: bool = True, key: str = "sk-test-key") -> dict[str, str]:
+        env = {"HF_ENDPOINT": self.hf.url, "ARXIV_ENDPOINT": self.arxiv.url}
+        if llm:
+            env |= {"OPENAI_BASE_URL": self.openai.url + "/v1", "OPENAI_API_KEY": key}
+        return env
+
+    def add_day(
+        self, date: str, count: int, *, day: int = 1, first: int = 0, pdfs: bool = True
+    ) -> list[str]:
+        """Serve ``count`` papers on ``date`` (upvotes deliberately not in list order)."""
+        entries, ids = [], []
+        for i in range(first, first + count):
+            paper_id = arxiv_id(day, i)
+            ids.append(paper_id)
+            entries.append(
+                make_entry(
+                    paper_id,
+                    f"Paper {paper_id}: a study of efficient things",
+                    upvotes=(i * 37) % 101,
+                    authors=[f"Author {i}-{k}" for k in range(3)],
+                    summary=f"We propose method {i}. It improves accuracy by {i}.5% over baselines.",
+                )
+            )
+            if pdfs:
+                self.arxiv.add_pdf(paper_id, paper_pdf(i % 5))
+        self.hf.set_day(date, entries)
+        return ids
+
+    def run(self, *args: str, env: Mapping[str, str] | None = None) -> Result:
+        return invoke("run", "--out", str(self.out), *args, env=env or self.env())
+
+
+def invoke(*args: str, env: Mapping[str, str] | None = None) -> Result:
+    return CliRunner().invoke(app, list(args), env=dict(env or {}), catch_exceptions=False)

@@ -1,0 +1,85 @@
+"""The SQLite store: migrations, keys, and what survives a rerun."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from dailypapers.models import DigestEntry, Paper, Section, Summary
+from dailypapers.store import Store, _migrations
+
+PAPER = Paper("2412.00001", "A title", ("B", "A"), 5, None, "abstract", raw={"paper": {"id": "x"}})
+SUMMARY = Summary((Section("***What's New***", "가"),), "llm", "gpt-4o", "v1", "pdf")
+
+
+def test_migrations_are_applied_once_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "d.db"
+    with Store.open(path) as store:
+        assert store.schema_version() == max(v for v, _ in _migrations())
+    with Store.open(path) as store:
+        assert store.schema_version() == max(v for v, _ in _migrations())
+    with sqlite3.connect(path) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+    assert {"papers", "listings", "summaries", "digest_entries", "llm_calls", "runs"} <= tables
+    assert mode == "wal"
+
+
+def test_a_paper_keeps_its_first_listing_and_raw_entry(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "d.db") as store:
+        store.upsert_paper(PAPER, "2024-12-06")
+        store.upsert_paper(Paper("2412.00001", "New title", ("B", "A"), 9, None, ""), "2024-12-09")
+        paper = store.get_paper("2412.00001")
+        (first,) = store.db.execute("SELECT first_listed FROM papers").fetchone()
+
+    assert paper is not None
+    assert (paper.title, paper.upvotes, paper.abstract) == ("New title", 9, "abstract")
+    assert paper.authors == ("B", "A")
+    assert paper.raw == {"paper": {"id": "x"}}
+    assert first == "2024-12-06"
+
+
+def test_summaries_are_keyed_by_paper_model_and_prompt_version(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "d.db") as store:
+        store.upsert_paper(PAPER, "2024-12-06")
+        first = store.save_summary("2412.00001", SUMMARY)
+        again = store.save_summary("2412.00001", SUMMARY)
+        other = store.save_summary("2412.00001", Summary(SUMMARY.sections, "llm", "m2", "v1"))
+        stored = store.get_summary("2412.00001", "gpt-4o", "v1")
+        missing = store.get_summary("2412.00001", "gpt-4o", "v2")
+
+    assert first == again != other
+    assert stored is not None and stored.summary == SUMMARY
+    assert missing is None
+
+
+def test_a_digest_is_stored_block_by_block(tmp_path: Path) -> None:
+    entry = DigestEntry("2412.00001", "A title", None, 5, ("B", "A"), SUMMARY.sections)
+    with Store.open(tmp_path / "d.db") as store:
+        store.upsert_paper(PAPER, "2024-12-06")
+        summary_id = store.save_summary("2412.00001", SUMMARY)
+        store.replace_runs_from("2024-12-06", 0, [[(entry, summary_id)], [(entry, summary_id)]])
+        digest = store.load_digest("2024-12-06")
+        store.replace_runs_from("2024-12-06", 1, [])
+        shorter = store.load_digest("2024-12-06")
+
+    assert digest is not None and [len(r.entries) for r in digest.runs] == [1, 1]
+    assert digest.runs[0].entries[0] == entry
+    assert shorter is not None and len(shorter.runs) == 1
+    assert store_days_are_sorted(tmp_path / "d.db")
+
+
+def store_days_are_sorted(path: Path) -> bool:
+    with Store.open(path) as store:
+        return store.digest_days() == ["2024-12-06"]
+
+
+def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "d.db") as store:
+        try:
+            with store.transaction():
+                store.upsert_paper(PAPER, "2024-12-06")
+                raise RuntimeError("crash in the middle")
+        except RuntimeError:
+            pass
+        assert store.get_paper("2412.00001") is None
