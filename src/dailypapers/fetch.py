@@ -1,0 +1,183 @@
+"""Fetch stage: one day's Daily Papers list from the Hugging Face API.
+
+``fetch_day`` does the I/O and returns the raw JSON entries; ``parse_entries`` is pure and
+turns them into ``Paper`` objects, leniently: the API's fields arrived and changed over the
+years, and one broken entry never stops the day.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from dailypapers.errors import FetchError
+from dailypapers.http import HTTPFailure, get_with_retry
+from dailypapers.models import Paper
+
+ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(v\d+)?$", re.IGNORECASE)
+
+
+def fetch_day(
+    client: httpx2.Client,
+    endpoint: str,
+    date: str,
+    *,
+    page_size: int = 50,
+    max_pages: int = 40,
+    attempts: int = 4,
+    backoff: float = 1.0,
+) -> list[Any]:
+    """All entries of a day: pages ``p=0,1,...`` until a page is short (or repeats itself)."""
+    entries: list[Any] = []
+    seen: set[str] = set()
+    for page in range(max_pages):
+        params = {"date": date, "p": page, "limit": page_size}
+        try:
+            response = get_with_retry(
+                client, f"{endpoint}/api/daily_papers", params=params, attempts=attempts,
+                backoff=backoff,
+            )
+        except HTTPFailure as e:
+            hint = " (the API refuses the date)" if e.status == 400 else ""
+            raise FetchError(f"daily papers for {date}: {e.reason}{hint}") from e
+        batch = parse_page_body(response.content, date=date)
+        ids = {_entry_id(entry) for entry in batch} - {None}
+        if batch and ids and ids <= seen:
+            return entries  # the server ignores `p` and sent the first page again
+        seen |= {i for i in ids if i}
+        entries.extend(batch)
+        if len(batch) < page_size:
+            return entries
+    raise FetchError(f"daily papers for {date}: more than {max_pages} pages of {page_size}")
+
+
+def parse_page_body(body: bytes, *, date: str) -> list[Any]:
+    """The JSON list of one page, or a FetchError that says what came instead."""
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise FetchError(f"daily papers for {date}: malformed JSON: {e}") from None
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        keys = ", ".join(sorted(map(str, data))[:5]) or "none"
+        got = f"an object with keys {keys}"
+    else:
+        got = type(data).__name__
+    raise FetchError(f"daily papers for {date}: expected a JSON list of papers, got {got}")
+
+
+def _entry_id(entry: Any) -> str | None:
+    if isinstance(entry, dict) and isinstance(entry.get("paper"), dict):
+        value = entry["paper"].get("id")
+        return str(value) if value is not None else None
+    return None
+
+
+class _Author(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    name: str = ""
+
+
+class _PaperFields(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    id: str
+    title: str = ""
+    summary: str = ""
+    authors: list[_Author] = Field(default_factory=list)
+    upvotes: int | None = 0
+    published_at: str | None = Field(default=None, alias="publishedAt")
+    github_repo: str | None = Field(default=None, alias="githubRepo")
+    project_page: str | None = Field(default=None, alias="projectPage")
+    ai_keywords: list[str] = Field(default_factory=list)
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    paper: _PaperFields
+    title: str = ""
+    summary: str = ""
+    thumbnail: str | None = None
+    media_url: str | None = Field(default=None, alias="mediaUrl")
+
+
+@dataclass(frozen=True)
+class ParsedDay:
+    papers: list[Paper]
+    problems: list[str]
+
+
+def parse_entries(entries: list[Any]) -> ParsedDay:
+    papers: list[Paper] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for position, raw in enumerate(entries):
+        try:
+            paper = parse_entry(raw)
+        except ValueError as e:
+            problems.append(f"entry {position}: {e}")
+            continue
+        if paper.arxiv_id in seen:
+            problems.append(f"entry {position}: {paper.arxiv_id} is listed twice; kept the first")
+            continue
+        seen.add(paper.arxiv_id)
+        papers.append(paper)
+    return ParsedDay(papers, problems)
+
+
+def parse_entry(raw: Any) -> Paper:
+    """One API entry as a Paper; ValueError says what is missing or wrong."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"expected an object, got {type(raw).__name__}")
+    if not isinstance(raw.get("paper"), dict) or raw["paper"].get("id") in (None, ""):
+        raise ValueError("missing paper.id")
+    try:
+        entry = _Entry.model_validate(raw)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValueError(f"{where}: {first['msg']}") from None
+    arxiv_id = _arxiv_id(entry.paper.id)
+    title = collapse(entry.title) or collapse(entry.paper.title)
+    if not title:
+        raise ValueError(f"{arxiv_id} has no title")
+    return Paper(
+        arxiv_id=arxiv_id,
+        title=title,
+        authors=_authors(entry.paper.authors),
+        upvotes=max(entry.paper.upvotes or 0, 0),
+        thumbnail=entry.thumbnail or entry.media_url,
+        abstract=collapse(entry.paper.summary) or collapse(entry.summary),
+        published_at=entry.paper.published_at,
+        github_repo=entry.paper.github_repo or None,
+        project_page=entry.paper.project_page or None,
+        ai_keywords=tuple(entry.paper.ai_keywords),
+        raw=raw,
+    )
+
+
+def _arxiv_id(value: str) -> str:
+    value = value.strip()
+    match = ARXIV_ID.match(value)
+    if not match:
+        raise ValueError(f"paper.id {value!r} is not an arXiv id")
+    return match.group(1)
+
+
+def _authors(authors: list[_Author]) -> tuple[str, ...]:
+    names: dict[str, None] = {}
+    for author in authors:
+        name = collapse(author.name)
+        if name:
+            names.setdefault(name, None)
+    return tuple(names)
+
+
+def collapse(text: str | None) -> str:
+    """Runs of whitespace (newlines too) become one space."""
+    return " ".join(text.split()) if text else ""
