@@ -35,8 +35,8 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-out_console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+out_console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DateOption = Annotated[
     str | None,

@@ -1,0 +1,57 @@
+"""Fixtures: fake servers, and an environment that keeps every test inside its tmp_path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import FakeArxiv, FakeHF, FakeOpenAI
+
+CLEARED = (
+    "HF_ENDPOINT",
+    "ARXIV_ENDPOINT",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "DAILYPAPERS_MODEL",
+    "DAILYPAPERS_DB",
+    "DAILYPAPERS_OUT",
+    "DAILYPAPERS_TOKEN_BUDGET",
+    "DAILYPAPERS_CONCURRENCY",
+    "DAILYPAPERS_SUMMARIZER",
+    "DAILYPAPERS_RESPONSE_FORMAT",
+    "DAILYPAPERS_LLM_TIMEOUT",
+    "DAILYPAPERS_HTTP_TIMEOUT",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in CLEARED:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DAILYPAPERS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home" / ".cache"))
+    monkeypatch.setenv("DAILYPAPERS_HTTP_BACKOFF", "0.01")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+
+
+@pytest.fixture
+def fake_hf() -> Iterator[FakeHF]:
+    with FakeHF() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_arxiv() -> Iterator[FakeArxiv]:
+    with FakeArxiv() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as server:
+        yield server

@@ -1,0 +1,321 @@
+"""Fake Hugging Face, arXiv and OpenAI-compatible servers: real HTTP on 127.0.0.1.
+
+Each fake has a tiny scripting API: ``fail_next(status)``, ``delay_next(seconds)`` and
+``enqueue(status, body)`` are served before the fake's default behaviour.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date as Date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+THUMBNAIL = "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/{}.png"
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str] = field(repr=False)
+    body: bytes = field(repr=False)
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+class FakeServer:
+    """A threaded HTTP server on a free loopback port, with scripted replies."""
+
+    def __init__(self) -> None:
+        self.requests: list[Request] = []
+        self._script: deque[Reply] = deque()
+        self._delays: deque[float] = deque()
+        self._lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                fake._handle(self)
+
+            def do_POST(self) -> None:
+                fake._handle(self)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return None
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> Any:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # scripting ----------------------------------------------------------------------------
+
+    def enqueue(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        with self._lock:
+            self._script.append(Reply(status, body, headers or {}))
+
+    def fail_next(
+        self, status: int, times: int = 1, headers: dict[str, str] | None = None, body: bytes = b""
+    ) -> None:
+        for _ in range(times):
+            self.enqueue(status, body or json.dumps({"error": f"fake {status}"}).encode(), headers)
+
+    def delay_next(self, seconds: float, times: int = 1) -> None:
+        with self._lock:
+            self._delays.extend([seconds] * times)
+
+    # serving ------------------------------------------------------------------------------
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        split = urlsplit(handler.path)
+        length = int(handler.headers.get("content-length") or 0)
+        request = Request(
+            method=handler.command,
+            path=split.path,
+            query=dict(parse_qsl(split.query)),
+            headers={k.lower(): v for k, v in handler.headers.items()},
+            body=handler.rfile.read(length) if length else b"",
+        )
+        with self._lock:
+            self.requests.append(request)
+            scripted = self._script.popleft() if self._script else None
+            delay = self._delays.popleft() if self._delays else 0.0
+        if delay:
+            time.sleep(delay)
+        reply = scripted or self.respond(request)
+        if reply.delay:
+            time.sleep(reply.delay)
+        try:
+            handler.send_response(reply.status)
+            headers = {"content-type": "application/json", **reply.headers}
+            for name, value in headers.items():
+                handler.send_header(name, value)
+            handler.send_header("content-length", str(len(reply.body)))
+            handler.end_headers()
+            handler.wfile.write(reply.body)
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the client gave up (a timeout test); nothing to answer
+
+    def respond(self, request: Request) -> Reply:
+        return Reply(404, b'{"error": "not found"}')
+
+
+def json_reply(value: Any, status: int = 200) -> Reply:
+    return Reply(status, json.dumps(value, ensure_ascii=False).encode("utf-8"))
+
+
+class FakeHF(FakeServer):
+    """``GET /api/daily_papers?date=&p=&limit=`` with paging like the real API."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.days: dict[str, list[dict[str, Any]]] = {}
+        self.raw: dict[str, bytes] = {}
+
+    def set_day(self, date: str, entries: list[dict[str, Any]]) -> None:
+        self.days[date] = list(entries)
+
+    def set_raw(self, date: str, body: bytes) -> None:
+        self.raw[date] = body
+
+    def respond(self, request: Request) -> Reply:
+        if request.path != "/api/daily_papers":
+            return super().respond(request)
+        date = request.query.get("date", "")
+        try:
+            Date.fromisoformat(date)
+        except ValueError:
+            return json_reply({"error": f"Invalid date: {date}"}, 400)
+        if date in self.raw:
+            return Reply(200, self.raw[date])
+        page, limit = int(request.query.get("p", 0)), int(request.query.get("limit", 50))
+        entries = self.days.get(date, [])
+        return json_reply(entries[page * limit : (page + 1) * limit])
+
+
+class FakeArxiv(FakeServer):
+    """``GET /pdf/<id>`` serving the bytes the tests add."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bodies: dict[str, tuple[bytes, str]] = {}
+        self.downloads: dict[str, int] = {}
+
+    def add_pdf(self, arxiv_id: str, pdf: bytes) -> None:
+        self.bodies[arxiv_id] = (pdf, "application/pdf")
+
+    def add_body(self, arxiv_id: str, body: bytes, content_type: str) -> None:
+        self.bodies[arxiv_id] = (body, content_type)
+
+    def respond(self, request: Request) -> Reply:
+        arxiv_id = request.path.removeprefix("/pdf/")
+        if not request.path.startswith("/pdf/") or arxiv_id not in self.bodies:
+            return Reply(404, b"not found", {"content-type": "text/plain"})
+        body, content_type = self.bodies[arxiv_id]
+        with self._lock:
+            self.downloads[arxiv_id] = self.downloads.get(arxiv_id, 0) + 1
+        return Reply(200, body, {"content-type": content_type})
+
+
+REFUSAL = "I'm sorry, I can't help with that."
+TITLE_LINE = re.compile(r"^Title: (.*)$", re.MULTILINE)
+
+
+class FakeOpenAI(FakeServer):
+    """``POST /v1/chat/completions``: answers well, or garbage, or fails, as told."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mode = "good"
+        self.latency = 0.0
+        self.stall_seconds = 5.0
+        self.calls = 0
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self._contents: deque[tuple[str | None, str | None, str]] = deque()
+
+    def set_mode(self, mode: str) -> None:
+        assert mode in {"good", "garbage", "incomplete", "refuse", "error", "stall"}, mode
+        self.mode = mode
+
+    def enqueue_content(
+        self, content: str | None, *, refusal: str | None = None, finish_reason: str = "stop"
+    ) -> None:
+        with self._lock:
+            self._contents.append((content, refusal, finish_reason))
+
+    def respond(self, request: Request) -> Reply:
+        if request.path not in ("/v1/chat/completions", "/chat/completions"):
+            return super().respond(request)
+        sent = json.loads(request.body)
+        if self.mode == "error":
+            return json_reply({"error": {"message": "fake server error", "type": "server_error"}}, 500)
+        with self._lock:
+            scripted = self._contents.popleft() if self._contents else None
+        content, refusal, finish = scripted or self._content(sent)
+        reply = json_reply(self._completion(sent, content, refusal, finish))
+        reply.delay = self.latency + (self.stall_seconds if self.mode == "stall" else 0.0)
+        return reply
+
+    def _content(self, sent: dict[str, Any]) -> tuple[str | None, str | None, str]:
+        if self.mode == "refuse":
+            return None, REFUSAL, "stop"
+        if self.mode == "garbage":
+            return "Sure! Here is a summary of the paper: it is good.", None, "stop"
+        user = next((m["content"] for m in sent["messages"] if m["role"] == "user"), "")
+        match = TITLE_LINE.search(user)
+        title = match.group(1) if match else "이 논문"
+        answer = korean_summary(title)
+        if self.mode == "incomplete":
+            del answer["Performance Highlights"]
+        return json.dumps(answer, ensure_ascii=False), None, "stop"
+
+    def _completion(
+        self, sent: dict[str, Any], content: str | None, refusal: str | None, finish: str
+    ) -> dict[str, Any]:
+        prompt = max(1, sum(len(m.get("content") or "") for m in sent["messages"]) // 4)
+        completion = max(1, len(content or refusal or "") // 4)
+        with self._lock:
+            self.calls += 1
+            self.prompt_tokens += prompt
+            self.completion_tokens += completion
+        message = {"role": "assistant", "content": content, "refusal": refusal}
+        return {
+            "id": f"chatcmpl-fake-{self.calls}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": sent.get("model", "fake"),
+            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+            "usage": {
+                "prompt_tokens": prompt,
+                "completion_tokens": completion,
+                "total_tokens": prompt + completion,
+            },
+        }
+
+
+def korean_summary(title: str) -> dict[str, str]:
+    return {
+        "What's New": f"{title} 논문은 새로운 방법(new method)을 제안합니다. "
+        "기존 접근법(existing approaches)의 한계를 해결합니다.",
+        "Technical Details": "제안된 모델은 트랜스포머(Transformer) 구조를 사용합니다. "
+        "대규모 데이터셋(dataset)으로 학습합니다.",
+        "Performance Highlights": "벤치마크(benchmark)에서 기존 방법보다 높은 정확도(accuracy)를 "
+        "보입니다. 추론 속도(inference speed)도 빨라졌습니다.",
+    }
+
+
+def make_entry(
+    arxiv_id: str,
+    title: str,
+    *,
+    upvotes: int = 0,
+    authors: Sequence[str] = ("A. Author",),
+    summary: str = "We propose a new method. It improves accuracy by 3.2% over strong baselines.",
+    thumbnail: str | None = "",
+    hidden: Sequence[str] = (),
+    **paper_extra: Any,
+) -> dict[str, Any]:
+    """One list entry in the real API's current shape (nested ``paper`` object)."""
+    people = [{"_id": f"a{i}", "name": n, "hidden": False} for i, n in enumerate(authors)]
+    people += [{"_id": f"h{i}", "name": n, "hidden": True} for i, n in enumerate(hidden)]
+    wrapped = title if len(title) < 60 else title[:50] + "\n  " + title[50:]
+    paper = {
+        "id": arxiv_id,
+        "authors": people,
+        "publishedAt": "2024-12-05T18:59:53.000Z",
+        "title": wrapped,
+        "summary": summary,
+        "upvotes": upvotes,
+        "discussionId": f"d{arxiv_id}",
+        **paper_extra,
+    }
+    entry: dict[str, Any] = {
+        "paper": paper,
+        "publishedAt": "2024-12-05T21:43:21.620Z",
+        "title": title,
+        "summary": summary,
+        "thumbnail": THUMBNAIL.format(arxiv_id) if thumbnail == "" else thumbnail,
+        "numComments": 0,
+        "submittedBy": {"name": "someone", "fullname": "Some One", "type": "user"},
+        "isAuthorParticipating": False,
+    }
+    if entry["thumbnail"] is None:
+        del entry["thumbnail"]
+    return entry
