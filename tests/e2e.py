@@ -54,7 +54,7 @@ class World:
                     f"Paper {paper_id}: a study of efficient things",
                     upvotes=(i * 37) % 101,
                     authors=[f"Author {i}-{k}" for k in range(3)],
-                    summary=f"We propose method {i}. It improves accuracy by {i}.5% over baselines.",
+                    summary=f"We propose method {i}. It improves accuracy by {i}.5% over ours.",
                 )
             )
             if pdfs:

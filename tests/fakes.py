@@ -86,7 +86,9 @@ class FakeServer:
 
     # scripting ----------------------------------------------------------------------------
 
-    def enqueue(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+    def enqueue(
+        self, status: int, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> None:
         with self._lock:
             self._script.append(Reply(status, body, headers or {}))
 
@@ -225,7 +227,9 @@ class FakeOpenAI(FakeServer):
             return super().respond(request)
         sent = json.loads(request.body)
         if self.mode == "error":
-            return json_reply({"error": {"message": "fake server error", "type": "server_error"}}, 500)
+            return json_reply(
+                {"error": {"message": "fake server error", "type": "server_error"}}, 500
+            )
         with self._lock:
             scripted = self._contents.popleft() if self._contents else None
         content, refusal, finish = scripted or self._content(sent)

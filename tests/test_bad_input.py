@@ -69,14 +69,20 @@ def test_a_wrong_date_is_refused_before_any_request(world: World, date: str, mes
 @pytest.mark.parametrize(
     ("serve", "reason"),
     [
-        (lambda w: w.arxiv.add_body("2412.00001", b"<!DOCTYPE html><p>rate limited", "text/html"),
-         "not a PDF"),
+        (
+            lambda w: w.arxiv.add_body(
+                "2412.00001", b"<!DOCTYPE html><p>rate limited", "text/html"
+            ),
+            "not a PDF",
+        ),
         (lambda w: w.arxiv.add_pdf("2412.00001", corrupt_pdf(paper_pdf(0))), "2412.00001"),
         (lambda w: w.arxiv.add_pdf("2412.00001", b""), "2412.00001"),
         (lambda w: None, "HTTP 404"),
     ],
 )
-def test_a_pdf_that_cannot_be_read_falls_back_to_the_abstract(world: World, serve, reason: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_pdf_that_cannot_be_read_falls_back_to_the_abstract(
+    world: World, serve, reason: str
+) -> None:  # type: ignore[no-untyped-def]
     one_paper_day(world)
     serve(world)
 
@@ -113,7 +119,8 @@ def test_an_llm_that_fails_one_paper_does_not_stop_the_day(
     assert result.exit_code == 1
     assert "3 reused" in result.output
     assert "1 failed" in result.output
-    assert f"2412.01003: " in result.output and reason in result.output
+    assert "2412.01003: " in result.output
+    assert reason in result.output
     digest = (world.out / "paper_logs/2024/12/06.md").read_text(encoding="utf-8")
     assert digest.count("### [") == 3  # nothing stored before was lost
     with sqlite3.connect(world.out / "dailypapers.db") as db:
@@ -121,7 +128,8 @@ def test_an_llm_that_fails_one_paper_does_not_stop_the_day(
             "SELECT status, last_error FROM papers WHERE arxiv_id = '2412.01003'"
         ).fetchone()
         failed_calls = db.execute("SELECT count(*) FROM llm_calls WHERE ok = 0").fetchone()[0]
-    assert status == "failed" and reason in error
+    assert status == "failed"
+    assert reason in error
     assert failed_calls >= 1
 
 

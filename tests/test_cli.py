@@ -50,4 +50,3 @@ def test_every_environment_variable_is_documented() -> None:
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     assert names, "no environment variables found"
     assert sorted(n for n in names if f"`{n}`" not in readme) == []
-

@@ -27,8 +27,10 @@ def test_flags_win_over_the_environment() -> None:
 
     config = build_config(env, out=Path("flag"), model="flag-model", token_budget=900)
 
-    assert config.llm is not None and config.llm.model == "flag-model"
-    assert config.out_dir == Path("flag") and config.db_path == Path("flag/dailypapers.db")
+    assert config.llm is not None
+    assert config.llm.model == "flag-model"
+    assert config.out_dir == Path("flag")
+    assert config.db_path == Path("flag/dailypapers.db")
     assert config.token_budget == 900
 
 

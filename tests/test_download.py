@@ -31,13 +31,19 @@ def test_an_old_style_id_gets_a_flat_cache_name(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("serve", "message"),
     [
-        (lambda a: a.add_body("2412.00001", b"<!DOCTYPE html>\n<title>Busy</title>", "text/html"),
-         "2412.00001: PDF download failed: not a PDF (text/html, a body starting with "
-         "'<!DOCTYPE html> <title>Busy</title>')"),
+        (
+            lambda a: a.add_body(
+                "2412.00001", b"<!DOCTYPE html>\n<title>Busy</title>", "text/html"
+            ),
+            "2412.00001: PDF download failed: not a PDF (text/html, a body starting with "
+            "'<!DOCTYPE html> <title>Busy</title>')",
+        ),
         (lambda a: None, "2412.00001: PDF download failed: HTTP 404"),
     ],
 )
-def test_what_is_not_a_pdf_is_refused_and_not_cached(fake_arxiv, tmp_path: Path, serve, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_what_is_not_a_pdf_is_refused_and_not_cached(
+    fake_arxiv, tmp_path: Path, serve, message: str
+) -> None:  # type: ignore[no-untyped-def]
     serve(fake_arxiv)
     with make_client(timeout=5) as client, pytest.raises(DownloadError) as error:
         download_pdf(client, fake_arxiv.url, "2412.00001", tmp_path, backoff=0.01)

@@ -96,7 +96,9 @@ def test_without_an_llm_the_digest_is_extractive(world: World) -> None:
         assert len(entry.sections) == 3
         assert all(s.text and not HANGUL.search(s.text) for s in entry.sections)
     assert f"> {EXTRACTIVE_NOTE}" in digest_of(world, "2024-12-06")
-    assert rows(world, "SELECT DISTINCT kind, model FROM summaries") == [("extractive", "extractive")]
+    assert rows(world, "SELECT DISTINCT kind, model FROM summaries") == [
+        ("extractive", "extractive")
+    ]
 
 
 def test_a_paper_shown_on_an_earlier_day_is_not_summarized_or_shown_again(world: World) -> None:
@@ -105,7 +107,10 @@ def test_a_paper_shown_on_an_earlier_day_is_not_summarized_or_shown_again(world:
     calls = world.openai.calls
     day2 = world.add_day("2024-12-06", 2, day=6)
     repeat = world.hf  # serve one paper of day 1 again on day 2, as HF does
-    entries = [make_entry(day1[0], "Renamed by HF later", upvotes=99), *_entries(world, "2024-12-06")]
+    entries = [
+        make_entry(day1[0], "Renamed by HF later", upvotes=99),
+        *_entries(world, "2024-12-06"),
+    ]
     repeat.set_day("2024-12-06", entries)
 
     result = world.run("--date", "2024-12-06")

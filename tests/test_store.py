@@ -49,7 +49,8 @@ def test_summaries_are_keyed_by_paper_model_and_prompt_version(tmp_path: Path) -
         missing = store.get_summary("2412.00001", "gpt-4o", "v2")
 
     assert first == again != other
-    assert stored is not None and stored.summary == SUMMARY
+    assert stored is not None
+    assert stored.summary == SUMMARY
     assert missing is None
 
 
@@ -63,9 +64,11 @@ def test_a_digest_is_stored_block_by_block(tmp_path: Path) -> None:
         store.replace_runs_from("2024-12-06", 1, [])
         shorter = store.load_digest("2024-12-06")
 
-    assert digest is not None and [len(r.entries) for r in digest.runs] == [1, 1]
+    assert digest is not None
+    assert [len(r.entries) for r in digest.runs] == [1, 1]
     assert digest.runs[0].entries[0] == entry
-    assert shorter is not None and len(shorter.runs) == 1
+    assert shorter is not None
+    assert len(shorter.runs) == 1
     assert store_days_are_sorted(tmp_path / "d.db")
 
 

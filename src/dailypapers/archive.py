@@ -68,12 +68,13 @@ def parse_digest(text: str, *, source: str = "<digest>") -> Digest:
             if day is not None and header.group(1) != day:
                 raise ArchiveError(f"{where}: header date {header.group(1)} differs from {day}")
             day = _valid_date(header.group(1), where)
-            entry = _close(entry, runs, where)
+            _close(entry, runs, where)
+            entry = None
             runs.append([])
         elif not runs:
             raise ArchiveError(f"{where}: expected '## Daily Papers (YYYY-MM-DD)' first")
         elif heading := HEADING.match(line):
-            entry = _close(entry, runs, where)
+            _close(entry, runs, where)
             entry = _Entry(arxiv_id=heading.group("id"), title_md=heading.group("title"))
         elif line == "":
             continue

@@ -42,11 +42,37 @@ KIND_WORDS = (
     ("related", ("related work", "prior work", "literature")),
     ("conclusion", ("conclusion", "concluding", "summary and")),
     ("discussion", ("discussion", "limitation", "future work", "broader impact", "ethic")),
-    ("experiments", ("experiment", "evaluation", "result", "benchmark", "ablation", "empirical",
-                     "analysis", "comparison")),
+    (
+        "experiments",
+        (
+            "experiment",
+            "evaluation",
+            "result",
+            "benchmark",
+            "ablation",
+            "empirical",
+            "analysis",
+            "comparison",
+        ),
+    ),
     ("background", ("background", "preliminar", "problem formulation", "problem setting")),
-    ("method", ("method", "approach", "model", "architecture", "framework", "algorithm",
-                "training", "dataset", "data", "design", "proposed", "our ")),
+    (
+        "method",
+        (
+            "method",
+            "approach",
+            "model",
+            "architecture",
+            "framework",
+            "algorithm",
+            "training",
+            "dataset",
+            "data",
+            "design",
+            "proposed",
+            "our ",
+        ),
+    ),
 )
 UNNUMBERED = re.compile(
     r"^(abstract|introduction|related work|background|conclusions?|discussion|limitations|"
@@ -134,8 +160,11 @@ class _HeadingFinder:
             if classify(line) == "references":
                 self.after_references = True
             return line
-        for pattern, check in ((NUMBERED, self._arabic), (ROMAN_HEADING, self._roman),
-                               (LETTERED, self._letter)):
+        for pattern, check in (
+            (NUMBERED, self._arabic),
+            (ROMAN_HEADING, self._roman),
+            (LETTERED, self._letter),
+        ):
             found = pattern.match(line)
             if found and _looks_like_title(found.group("name")) and check(found.group("num")):
                 return line
@@ -172,7 +201,11 @@ def split_sections(text: str) -> list[TextSection]:
             continue
         sections.append(TextSection(name, kind, "\n".join(lines).strip()))
         name, lines = heading, [line]
-        kind = "appendix" if finder.after_references and classify(heading) != "references" else classify(heading)
+        kind = (
+            "appendix"
+            if finder.after_references and classify(heading) != "references"
+            else classify(heading)
+        )
     sections.append(TextSection(name, kind, "\n".join(lines).strip()))
     found = [s for s in sections if s.text]
     if len(found) == 1 and found[0].kind == "front":

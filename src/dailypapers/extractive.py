@@ -50,9 +50,26 @@ PLACEHOLDERS = {
     "Technical Details": "No sentence describing the method was found in the available text.",
     "Performance Highlights": "No sentence about results was found in the available text.",
 }
-ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "Fig.", "Figs.", "Eq.", "Eqs.", "vs.", "cf.",
-                 "Sec.", "Tab.", "No.", "resp.", "approx.", "etc.")
-HEADING = re.compile(r"^(\d{1,2}(\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-Z]\.?)?\s*([A-Z][A-Za-z &-]{2,50})$")
+ABBREVIATIONS = (
+    "e.g.",
+    "i.e.",
+    "et al.",
+    "Fig.",
+    "Figs.",
+    "Eq.",
+    "Eqs.",
+    "vs.",
+    "cf.",
+    "Sec.",
+    "Tab.",
+    "No.",
+    "resp.",
+    "approx.",
+    "etc.",
+)
+HEADING = re.compile(
+    r"^(\d{1,2}(\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-Z]\.?)?\s*([A-Z][A-Za-z &-]{2,50})$"
+)
 PART_WORDS = (
     ("introduction", "introduction"),
     ("method", "method|approach|model|architecture|framework"),
@@ -98,7 +115,7 @@ def _is_prose(sentence: str) -> bool:
 
 def _sentences(abstract: str, body: str) -> list[Sentence]:
     found = [Sentence(s, "abstract", i) for i, s in enumerate(split_sentences(abstract))]
-    part, block = "front", []
+    part, block = "front", list[str]()
     for line in body.split("\n"):
         heading = HEADING.match(line.strip())
         if heading:
@@ -132,7 +149,9 @@ def _score(sentence: Sentence, key: str) -> float:
     return score
 
 
-def summarize_extractive(title: str, abstract: str, body: str, *, per_section: int = 2) -> dict[str, str]:
+def summarize_extractive(
+    title: str, abstract: str, body: str, *, per_section: int = 2
+) -> dict[str, str]:
     """The three sections, each the best ``per_section`` sentences in the paper's order."""
     sentences = _sentences(abstract, body)
     used: set[int] = set()
@@ -146,7 +165,9 @@ def summarize_extractive(title: str, abstract: str, body: str, *, per_section: i
         if not best:
             best = _fallback(sentences, used, key, title)
         used.update(s.order for s in best)
-        result[key] = " ".join(s.text for s in sorted(best, key=lambda s: s.order)) or PLACEHOLDERS[key]
+        result[key] = (
+            " ".join(s.text for s in sorted(best, key=lambda s: s.order)) or PLACEHOLDERS[key]
+        )
     return result
 
 

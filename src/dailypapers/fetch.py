@@ -36,10 +36,13 @@ def fetch_day(
     entries: list[Any] = []
     seen: set[str] = set()
     for page in range(max_pages):
-        params = {"date": date, "p": page, "limit": page_size}
+        params: dict[str, str | int] = {"date": date, "p": page, "limit": page_size}
         try:
             response = get_with_retry(
-                client, f"{endpoint}/api/daily_papers", params=params, attempts=attempts,
+                client,
+                f"{endpoint}/api/daily_papers",
+                params=params,
+                attempts=attempts,
                 backoff=backoff,
             )
         except HTTPFailure as e:

@@ -28,9 +28,7 @@ class HTTPFailure(Exception):
 
 
 def make_client(*, timeout: float) -> httpx2.Client:
-    return httpx2.Client(
-        headers={"User-Agent": USER_AGENT}, follow_redirects=True, timeout=timeout
-    )
+    return httpx2.Client(headers={"User-Agent": USER_AGENT}, follow_redirects=True, timeout=timeout)
 
 
 def get_with_retry(
@@ -68,7 +66,9 @@ def get_with_retry(
 
 
 def _retryable(error: BaseException) -> bool:
-    return isinstance(error, HTTPFailure) and (error.status is None or error.status in RETRY_STATUSES)
+    return isinstance(error, HTTPFailure) and (
+        error.status is None or error.status in RETRY_STATUSES
+    )
 
 
 def _get_once(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -25,7 +25,7 @@ from dailypapers.fetch import fetch_day, parse_entries
 from dailypapers.models import DigestEntry, Paper, PaperText
 from dailypapers.publish import publish_day
 from dailypapers.render import escape_title
-from dailypapers.store import Store
+from dailypapers.store import LLMCall, Store
 from dailypapers.summarize import Summarizer, SummaryOutcome
 
 Outcome = Literal["summarized", "reused", "failed", "seen"]
@@ -114,7 +114,11 @@ def run_day(day: Day, when: str, progress: ProgressHook | None = None) -> RunRep
     report = RunReport(date=when, summarizer=f"{day.summarizer.model}")
     config = day.config
     entries = fetch_day(
-        day.http, config.hf_endpoint, when, attempts=config.http_attempts, backoff=config.http_backoff
+        day.http,
+        config.hf_endpoint,
+        when,
+        attempts=config.http_attempts,
+        backoff=config.http_backoff,
     )
     parsed = parse_entries(entries)
     report.listed, report.problems = len(parsed.papers), list(parsed.problems)
@@ -217,7 +221,9 @@ def _store_outcome(
     except Exception as e:  # noqa: BLE001 - a bug in one paper must not stop the day
         reason = f"internal error: {type(e).__name__}: {e}"
         day.store.set_status(paper.arxiv_id, "failed", redact(reason, day.config.secrets))
-        return PaperResult(paper.arxiv_id, paper.title, "failed", redact(reason, day.config.secrets))
+        return PaperResult(
+            paper.arxiv_id, paper.title, "failed", redact(reason, day.config.secrets)
+        )
     secrets = day.config.secrets
     with day.store.transaction():
         day.store.save_text(text)
@@ -291,11 +297,9 @@ def redact(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
-def redact_call(call: Any, secrets: tuple[str, ...]) -> Any:
-    if not secrets:
-        return call
-    fields = dict(call.__dict__)
-    for name in ("error", "raw_response"):
-        if fields[name]:
-            fields[name] = redact(fields[name], secrets)
-    return type(call)(**fields)
+def redact_call(call: LLMCall, secrets: tuple[str, ...]) -> LLMCall:
+    return replace(
+        call,
+        error=redact(call.error, secrets) if call.error else call.error,
+        raw_response=redact(call.raw_response, secrets) if call.raw_response else None,
+    )

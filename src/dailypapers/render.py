@@ -66,7 +66,8 @@ def is_video(url: str) -> bool:
 def thumbnail_block(url: str) -> str:
     if is_video(url):
         # The predecessor left out the blank line here, gluing the next heading to the video.
-        return f'[Watch Video]({url})\n<div><video controls src="{url}" muted="false"></video></div>\n\n'
+        video = f'<div><video controls src="{url}" muted="false"></video></div>'
+        return f"[Watch Video]({url})\n{video}\n\n"
     return f"![]({url})\n\n"
 
 

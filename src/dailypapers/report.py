@@ -49,7 +49,9 @@ def print_report(console: Console, report: RunReport) -> None:
         f"summarizer {report.summarizer} · tokens in {report.input_tokens:,} / "
         f"out {report.output_tokens:,} · {report.seconds:.1f} s"
     )
-    abstract_only = [r for r in report.results if r.outcome != "failed" and r.text_source == "abstract"]
+    abstract_only = [
+        r for r in report.results if r.outcome != "failed" and r.text_source == "abstract"
+    ]
     if abstract_only:
         console.print(f"[yellow]{len(abstract_only)} summarized from the abstract only[/]:")
         for result in abstract_only:
@@ -67,9 +69,19 @@ def print_report(console: Console, report: RunReport) -> None:
         console.print("no digest written: nothing to show for this day")
 
 
-def print_status(console: Console, when: str, rows: list[sqlite3.Row], last_run: sqlite3.Row | None) -> None:
+def print_status(
+    console: Console, when: str, rows: list[sqlite3.Row], last_run: sqlite3.Row | None
+) -> None:
     table = Table(title=f"dailypapers status {when}", show_lines=False)
-    for column in ("arXiv id", "votes", "status", "text", "tokens", "in digest of", "title / error"):
+    for column in (
+        "arXiv id",
+        "votes",
+        "status",
+        "text",
+        "tokens",
+        "in digest of",
+        "title / error",
+    ):
         table.add_column(column, overflow="fold")
     for row in rows:
         status = row["status"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import openai
@@ -71,7 +71,9 @@ class SummaryAnswer(BaseModel):
 
     def sections(self) -> tuple[Section, ...]:
         values = (self.whats_new, self.technical_details, self.performance_highlights)
-        return tuple(Section(label, text) for label, text in zip(SECTION_LABELS, values, strict=True))
+        return tuple(
+            Section(label, text) for label, text in zip(SECTION_LABELS, values, strict=True)
+        )
 
 
 @dataclass
@@ -79,6 +81,14 @@ class SummaryOutcome:
     summary: Summary | None
     calls: list[LLMCall] = field(default_factory=list)
     error: str | None = None
+
+
+@dataclass
+class _Reply:
+    call: LLMCall
+    content: str | None = None
+    problem: str | None = None
+    api_error: str | None = None
 
 
 class Summarizer(Protocol):
@@ -100,7 +110,8 @@ class ExtractiveSummarizer:
         body = text.full_text if text.source == "pdf" else ""
         chosen = summarize_extractive(paper.title, paper.abstract, body)
         sections = tuple(
-            Section(label, chosen[key]) for label, key in zip(SECTION_LABELS, SECTION_KEYS, strict=True)
+            Section(label, chosen[key])
+            for label, key in zip(SECTION_LABELS, SECTION_KEYS, strict=True)
         )
         summary = Summary(sections, "extractive", self.model, self.prompt_version, text.source)
         return SummaryOutcome(summary)
@@ -172,81 +183,71 @@ class OpenAISummarizer:
         self.client.close()
 
     def summarize(self, paper: Paper, text: PaperText) -> SummaryOutcome:
-        messages: list[dict[str, str]] = build_messages(paper, text)
+        messages = build_messages(paper, text)
         outcome = SummaryOutcome(summary=None)
         for attempt in range(1, self.config.attempts + 1):
-            call, content, problem = self._call(paper.arxiv_id, messages, attempt)
-            outcome.calls.append(call)
-            if call.error is not None and call.error == problem:
-                outcome.error = problem  # the API itself failed; the SDK already retried
+            reply = self._call(paper.arxiv_id, messages, attempt)
+            outcome.calls.append(reply.call)
+            if reply.api_error:
+                outcome.error = reply.api_error  # the SDK has already retried this
                 return outcome
-            if problem is None:
-                try:
-                    sections = parse_answer(content)
-                except ValueError as e:
-                    problem = str(e)
-                else:
-                    outcome.summary = Summary(
-                        sections, "llm", self.model, self.prompt_version, text.source
-                    )
-                    return outcome
-            outcome.calls[-1] = _mark_failed(call, problem)
+            try:
+                sections = parse_answer(reply.content) if reply.problem is None else None
+            except ValueError as e:
+                reply.problem = str(e)
+                sections = None
+            if sections is not None:
+                outcome.summary = Summary(
+                    sections, "llm", self.model, self.prompt_version, text.source
+                )
+                return outcome
+            problem = reply.problem or "no answer"
+            outcome.calls[-1] = replace(reply.call, ok=False, error=problem)
             outcome.error = f"LLM gave no usable summary after {attempt} tries: {problem}"
-            messages = [*messages[:2], *_feedback(content, problem)]
+            messages = [*messages[:2], *_feedback(reply.content, problem)]
         return outcome
 
-    def _call(
-        self, arxiv_id: str, messages: list[dict[str, str]], attempt: int
-    ) -> tuple[LLMCall, str | None, str | None]:
+    def _call(self, arxiv_id: str, messages: list[dict[str, str]], attempt: int) -> _Reply:
+        """One chat request; what came back, or why nothing usable did."""
         started, clock = now(), time.monotonic()
-        base = {
-            "arxiv_id": arxiv_id,
-            "model": self.model,
-            "prompt_version": self.prompt_version,
-            "attempt": attempt,
-            "started_at": started,
-        }
+        call = LLMCall(
+            arxiv_id, self.model, self.prompt_version, attempt, started, 0.0, 0, 0, True, None, None
+        )
         try:
-            raw = self.client.chat.completions.with_raw_response.create(
+            raw = self.client.chat.completions.with_raw_response.create(  # type: ignore[call-overload]
                 model=self.model,
-                messages=messages,  # type: ignore[arg-type]
+                messages=messages,
                 temperature=self.config.temperature,
-                response_format=self._response_format(),  # type: ignore[arg-type]
+                response_format=self._response_format(),
             )
             completion = raw.parse()
         except openai.APIError as e:
             reason = f"LLM request failed: {_api_error_reason(e)}"
-            call = LLMCall(
-                **base,
+            failed = replace(
+                call,
                 duration_s=time.monotonic() - clock,
-                input_tokens=0,
-                output_tokens=0,
                 ok=False,
                 error=reason,
                 raw_response=_error_body(e),
             )
-            return call, None, reason
+            return _Reply(failed, api_error=reason)
         usage = completion.usage
-        choice = completion.choices[0] if completion.choices else None
-        content, problem = None, None
-        if choice is None:
-            problem = "the answer had no choices"
-        else:
-            content = choice.message.content
-            if choice.message.refusal:
-                problem = f"the model refused: {choice.message.refusal}"
-            elif choice.finish_reason == "length":
-                problem = "the answer was cut off at the output token limit"
-        call = LLMCall(
-            **base,
+        call = replace(
+            call,
             duration_s=time.monotonic() - clock,
             input_tokens=usage.prompt_tokens if usage else 0,
             output_tokens=usage.completion_tokens if usage else 0,
-            ok=problem is None,
-            error=None,
             raw_response=raw.text,
         )
-        return call, content, problem
+        if not completion.choices:
+            return _Reply(call, problem="the answer had no choices")
+        choice = completion.choices[0]
+        problem = None
+        if choice.message.refusal:
+            problem = f"the model refused: {_short(choice.message.refusal)}"
+        elif choice.finish_reason == "length":
+            problem = "the answer was cut off at the output token limit"
+        return _Reply(call, content=choice.message.content, problem=problem)
 
     def _response_format(self) -> dict[str, Any]:
         if self.config.response_format == "json_object":
@@ -257,16 +258,11 @@ class OpenAISummarizer:
         }
 
 
-def _mark_failed(call: LLMCall, problem: str) -> LLMCall:
-    fields = {**call.__dict__, "ok": False, "error": problem}
-    return LLMCall(**fields)
-
-
 def _feedback(content: str | None, problem: str) -> list[dict[str, str]]:
     retry = (
         f"That answer could not be used: {problem}. Answer again with only the JSON object "
-        "with exactly the keys \"What's New\", \"Technical Details\" and "
-        "\"Performance Highlights\", each 2 to 4 Korean sentences."
+        'with exactly the keys "What\'s New", "Technical Details" and '
+        '"Performance Highlights", each 2 to 4 Korean sentences.'
     )
     return [
         {"role": "assistant", "content": (content or "")[:2000]},
