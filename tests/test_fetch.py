@@ -1,0 +1,174 @@
+"""The fetch stage: paging, lenient parsing, and real API responses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dailypapers.errors import FetchError
+from dailypapers.fetch import fetch_day, parse_entries, parse_entry, parse_page_body
+from dailypapers.http import make_client
+from tests.fakes import FakeHF, make_entry
+from tests.shared_data import shared_path
+
+
+def fetch(hf: FakeHF, date: str = "2024-12-06") -> list[object]:
+    with make_client(timeout=5) as client:
+        return fetch_day(client, hf.url, date, backoff=0.01)
+
+
+def entries(count: int) -> list[dict[str, object]]:
+    return [make_entry(f"2412.{i:05d}", f"Paper {i}") for i in range(count)]
+
+
+def test_a_busy_day_is_paged_until_a_short_page(fake_hf: FakeHF) -> None:
+    fake_hf.set_day("2024-12-06", entries(120))
+
+    got = fetch(fake_hf)
+
+    assert [e["paper"]["id"] for e in got] == [f"2412.{i:05d}" for i in range(120)]  # type: ignore[index]
+    assert [(r.query["p"], r.query["limit"]) for r in fake_hf.requests] == [
+        ("0", "50"),
+        ("1", "50"),
+        ("2", "50"),
+    ]
+
+
+def test_exactly_one_full_page_asks_once_more(fake_hf: FakeHF) -> None:
+    fake_hf.set_day("2024-12-06", entries(50))
+
+    assert len(fetch(fake_hf)) == 50
+    assert [r.query["p"] for r in fake_hf.requests] == ["0", "1"]
+
+
+def test_a_server_that_ignores_the_page_number_does_not_loop(fake_hf: FakeHF) -> None:
+    page = json.dumps(entries(50)).encode()
+    for _ in range(3):
+        fake_hf.enqueue(200, page)
+
+    assert len(fetch(fake_hf)) == 50
+    assert len(fake_hf.requests) == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (500, "daily papers for 2024-12-06: HTTP 500 Internal Server Error (after 4 tries)"),
+        (400, "daily papers for 2024-12-06: HTTP 400 Bad Request (the API refuses the date)"),
+    ],
+)
+def test_http_errors_become_fetch_errors(fake_hf: FakeHF, status: int, message: str) -> None:
+    fake_hf.fail_next(status, times=4)
+
+    with pytest.raises(FetchError) as error:
+        fetch(fake_hf)
+
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"", "malformed JSON: Expecting value: line 1 column 1 (char 0)"),
+        (b"[1, 2", "malformed JSON"),
+        (
+            b'{"error": "Invalid date"}',
+            "expected a JSON list of papers, got an object with keys error",
+        ),
+        (b'"text"', "expected a JSON list of papers, got str"),
+    ],
+)
+def test_a_body_that_is_not_a_list_is_named(body: bytes, message: str) -> None:
+    with pytest.raises(FetchError) as error:
+        parse_page_body(body, date="2024-12-06")
+
+    assert str(error.value).startswith(f"daily papers for 2024-12-06: {message}")
+
+
+def test_an_entry_is_parsed_leniently() -> None:
+    raw = make_entry(
+        "2412.04467v2",
+        "A  title\n  over lines",
+        upvotes=0,
+        authors=["Zed", "Amy", "Zed", "  Bo  Li "],
+        hidden=["Hidden Author"],
+        githubRepo="https://github.com/x/y",
+        ai_keywords=["kw"],
+    )
+    raw["paper"]["summary"] = "An abstract\nwrapped  here."
+
+    paper = parse_entry(raw)
+
+    assert paper.arxiv_id == "2412.04467"
+    assert paper.title == "A title over lines"
+    assert paper.authors == ("Zed", "Amy", "Bo Li", "Hidden Author")
+    assert paper.upvotes == 0
+    assert paper.abstract == "An abstract wrapped here."
+    assert paper.github_repo == "https://github.com/x/y"
+    assert paper.ai_keywords == ("kw",)
+    assert paper.raw is raw
+
+
+def test_the_old_media_url_and_a_video_thumbnail_are_kept() -> None:
+    old = make_entry("2405.00001", "Old", thumbnail=None)
+    old["mediaUrl"] = "https://x/y.png"
+    video = make_entry("2405.00002", "Video", thumbnail="https://x/demo.mp4")
+
+    assert parse_entry(old).thumbnail == "https://x/y.png"
+    assert parse_entry(video).thumbnail == "https://x/demo.mp4"
+
+
+def test_broken_entries_are_skipped_with_a_reason_and_the_rest_kept() -> None:
+    no_id = make_entry("2412.00002", "No id")
+    del no_id["paper"]["id"]
+    bad_id = make_entry("not-an-id", "Bad id")
+    no_title = make_entry("2412.00004", "")
+    no_title["paper"]["title"] = ""
+    good = make_entry("2412.00001", "Good")
+
+    day = parse_entries([good, "text", no_id, bad_id, no_title, good])
+
+    assert [p.arxiv_id for p in day.papers] == ["2412.00001"]
+    assert day.problems == [
+        "entry 1: expected an object, got str",
+        "entry 2: missing paper.id",
+        "entry 3: paper.id 'not-an-id' is not an arXiv id",
+        "entry 4: 2412.00004 has no title",
+        "entry 5: 2412.00001 is listed twice; kept the first",
+    ]
+
+
+def real_responses() -> list[Path]:
+    folder = shared_path("fixtures", "hf_daily_papers")
+    return sorted(p for p in folder.glob("*.json") if "pyrepr" not in p.name)
+
+
+def test_every_real_response_parses_cleanly() -> None:
+    for path in real_responses():
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        day = parse_entries(raw)
+
+        assert day.problems == [], path.name
+        assert len(day.papers) == len(raw)
+        for paper, entry in zip(day.papers, raw, strict=True):
+            where = (path.name, paper.arxiv_id)
+            assert paper.title, where
+            assert paper.abstract, where
+            assert paper.authors, where
+            assert paper.thumbnail, where
+            names = [" ".join(a["name"].split()) for a in entry["paper"]["authors"]]
+            assert list(paper.authors) == list(dict.fromkeys(n for n in names if n))
+            assert paper.upvotes == entry["paper"]["upvotes"]
+
+
+def test_known_facts_of_the_real_responses() -> None:
+    folder = shared_path("fixtures", "hf_daily_papers")
+    december = parse_entries(json.loads((folder / "2024-12-06.json").read_text("utf-8")))
+    may = parse_entries(json.loads((folder / "2024-05-27.json").read_text("utf-8")))
+
+    assert len(december.papers) == 27
+    assert all("\n" not in p.title for p in december.papers)
+    assert all(p.thumbnail and "papers/" in p.thumbnail for p in may.papers)
+    assert all(p.upvotes >= 0 for p in december.papers)
