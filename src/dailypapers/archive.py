@@ -31,6 +31,7 @@ class _Entry:
 
     arxiv_id: str
     title_md: str
+    where: str
     thumbnail: str | None = None
     votes: int | None = None
     authors: tuple[str, ...] | None = None
@@ -38,10 +39,10 @@ class _Entry:
     note: str | None = None
     sections: list[Section] = field(default_factory=list)
 
-    def finish(self, where: str) -> DigestEntry:
+    def finish(self) -> DigestEntry:
         if self.votes is None or self.authors is None:
             missing = "Vote" if self.votes is None else "Authors"
-            raise ArchiveError(f"{where}: entry {self.arxiv_id} has no {missing} line")
+            raise ArchiveError(f"{self.where}: entry {self.arxiv_id} has no {missing} line")
         return DigestEntry(
             arxiv_id=self.arxiv_id,
             title_md=self.title_md,
@@ -68,29 +69,29 @@ def parse_digest(text: str, *, source: str = "<digest>") -> Digest:
             if day is not None and header.group(1) != day:
                 raise ArchiveError(f"{where}: header date {header.group(1)} differs from {day}")
             day = _valid_date(header.group(1), where)
-            _close(entry, runs, where)
+            _close(entry, runs)
             entry = None
             runs.append([])
         elif not runs:
             raise ArchiveError(f"{where}: expected '## Daily Papers (YYYY-MM-DD)' first")
         elif heading := HEADING.match(line):
-            _close(entry, runs, where)
-            entry = _Entry(arxiv_id=heading.group("id"), title_md=heading.group("title"))
+            _close(entry, runs)
+            entry = _Entry(heading.group("id"), heading.group("title"), where)
         elif line == "":
             continue
         elif entry is None:
             raise ArchiveError(f"{where}: expected '### [title](url)', got {line[:60]!r}")
         else:
             _read_line(entry, line, where)
-    _close(entry, runs, f"{source}:{len(lines)}")
+    _close(entry, runs)
     if day is None:
         raise ArchiveError(f"{source}: no '## Daily Papers (YYYY-MM-DD)' header")
     return Digest(date=day, runs=tuple(DigestRun(tuple(run)) for run in runs))
 
 
-def _close(entry: _Entry | None, runs: list[list[DigestEntry]], where: str) -> None:
+def _close(entry: _Entry | None, runs: list[list[DigestEntry]]) -> None:
     if entry is not None:
-        runs[-1].append(entry.finish(where))
+        runs[-1].append(entry.finish())
 
 
 def _read_line(entry: _Entry, line: str, where: str) -> None:
