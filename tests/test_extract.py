@@ -1,0 +1,99 @@
+"""PDF text extraction: generated papers, bad bodies, threads, and real arXiv PDFs."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from dailypapers.errors import ExtractError
+from dailypapers.extract import extract_text, normalise_text
+from tests.pdfgen import corrupt_pdf, make_blank_pdf, make_paper_pdf
+from tests.shared_data import shared_path
+
+LIGATURES = "".join(chr(c) for c in range(0xFB00, 0xFB07))
+
+
+def test_a_generated_paper_comes_back_as_text() -> None:
+    pdf = make_paper_pdf(title="Efficient Workflows", abstract="We propose a difficult flow.")
+
+    extracted = extract_text(pdf, arxiv_id="2412.00001")
+    text = normalise_text(extracted.text)
+
+    assert extracted.pages >= 2
+    assert "Efficient Workflows" in text
+    assert "We propose a difficult flow." in text
+    assert "4 Experiments" in text
+    assert "87.3% accuracy" in text
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"", "2412.00001: PDF is empty (0 bytes)"),
+        (
+            b"<!DOCTYPE html><html>",
+            "2412.00001: not a PDF (body starts with '<!DOCTYPE html><html>')",
+        ),
+        (b"%PDF-1.7\ngarbage", "2412.00001: PDF cannot be read: Failed to load document"),
+    ],
+)
+def test_what_cannot_be_read_is_named(body: bytes, message: str) -> None:
+    with pytest.raises(ExtractError) as error:
+        extract_text(body, arxiv_id="2412.00001")
+
+    assert str(error.value).startswith(message)
+
+
+def test_a_truncated_pdf_and_a_scan_are_refused() -> None:
+    pdf = make_paper_pdf(title="T", abstract="A.")
+
+    with pytest.raises(ExtractError, match="PDF cannot be read"):
+        extract_text(corrupt_pdf(pdf), arxiv_id="x")
+    with pytest.raises(ExtractError, match=r"PDF has no extractable text \(2 pages; scanned\?\)"):
+        extract_text(make_blank_pdf(pages=2), arxiv_id="x")
+
+
+def test_many_threads_at_once_get_their_own_text() -> None:
+    pdfs = [make_paper_pdf(title=f"Paper {i}", abstract=f"Abstract {i}.") for i in range(6)]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        texts = list(pool.map(lambda p: extract_text(p, arxiv_id="x").text, pdfs * 4))
+
+    for i, text in enumerate(texts):
+        assert f"Paper {i % 6}" in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("op\x02\r\ntimization", "optimization"),
+        ("eﬃcient ﬁne-tuning", "efficient fine-tuning"),
+        ("a  \nb\n\n\n\nc\x00", "a\nb\n\nc"),
+    ],
+)
+def test_normalise_joins_breaks_and_expands_ligatures(raw: str, clean: str) -> None:
+    assert normalise_text(raw) == clean
+
+
+REAL_PAGES = {
+    "2501.10120": 15,
+    "2304.02623": 4,
+    "2302.07302": 15,
+    "2206.10883": 37,
+    "2203.00130": 39,
+}
+
+
+@pytest.mark.parametrize(("arxiv_id", "pages"), sorted(REAL_PAGES.items()))
+def test_real_arxiv_pdfs(arxiv_id: str, pages: int) -> None:
+    pdf = shared_path("fixtures", "arxiv_pdfs", f"{arxiv_id}.pdf").read_bytes()
+
+    extracted = extract_text(pdf, arxiv_id=arxiv_id)
+    text = normalise_text(extracted.text)
+
+    assert extracted.pages == pages
+    assert len(text) > 20_000
+    assert "\x02" not in text
+    assert not any(c in text for c in LIGATURES)
+    assert "References" in text or "REFERENCES" in text
