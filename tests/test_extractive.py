@@ -62,7 +62,8 @@ def test_nothing_to_read_gives_placeholders() -> None:
     [
         ("We follow Smith et al. in this study of models. Results are shown in Fig. 3 below.", 2),
         (
-            "It reaches 87.3% accuracy, e.g. on GSM8K, which is good. Then we stop this test right here.",
+            "It reaches 87.3% accuracy, e.g. on GSM8K, which is good. "
+            "Then we stop this test right here.",
             2,
         ),
         ("J. R. R. Tolkien wrote many books about hobbits. This sentence is the second one.", 2),
