@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -12,6 +13,7 @@ from dailypapers.archive import parse_digest
 from dailypapers.store import EXTRACTIVE_NOTE
 from tests.e2e import World, invoke
 from tests.fakes import make_entry
+from tests.shared_data import shared_path
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
@@ -191,3 +193,45 @@ def test_status_shows_the_stored_day(world: World) -> None:
     assert result.exit_code == 0, result.output
     assert "2412.01000" in result.output
     assert "summarized" in result.output
+
+
+def test_a_real_day_with_a_real_pdf(world: World) -> None:
+    raw = json.loads(
+        shared_path("fixtures", "hf_daily_papers", "2025-01-20.json").read_text("utf-8")
+    )
+    world.hf.set_day("2025-01-20", raw)
+    pdf = shared_path("fixtures", "arxiv_pdfs", "2501.10120.pdf").read_bytes()
+    world.arxiv.add_pdf("2501.10120", pdf)
+
+    result = world.run("--date", "2025-01-20")
+
+    assert result.exit_code == 0, result.output
+    assert f"{len(raw)} summarized" in result.output
+    assert f"{len(raw) - 1} summarized from the abstract only" in result.output
+    with sqlite3.connect(world.out / "dailypapers.db") as db:
+        source, pages, tokens = db.execute(
+            "SELECT source, pages, fitted_tokens FROM paper_texts WHERE arxiv_id = '2501.10120'"
+        ).fetchone()
+        stored_raw = db.execute(
+            "SELECT raw_json FROM papers WHERE arxiv_id = '2501.10120'"
+        ).fetchone()[0]
+    assert (source, pages) == ("pdf", 15)
+    assert 5_000 < tokens <= 16_000
+    assert json.loads(stored_raw) == next(e for e in raw if e["paper"]["id"] == "2501.10120")
+    sent = [json.loads(r.body) for r in world.openai.requests]
+    pasa = next(s["messages"][1]["content"] for s in sent if "PaSa" in s["messages"][1]["content"])
+    assert "4 Methodology" in pasa
+    assert "\nReferences\n" not in pasa
+    entries = parse_digest(digest_of(world, "2025-01-20")).runs[0].entries
+    assert [e.votes for e in entries] == sorted((e["paper"]["upvotes"] for e in raw), reverse=True)
+
+
+def test_a_day_without_papers_succeeds_and_writes_no_digest(world: World) -> None:
+    world.hf.set_day("2024-12-07", [])
+
+    result = world.run("--date", "2024-12-07")
+
+    assert result.exit_code == 0, result.output
+    assert "0 listed" in result.output
+    assert "no digest written" in result.output
+    assert not (world.out / "paper_logs").exists()

@@ -62,11 +62,11 @@ def print_report(console: Console, report: RunReport) -> None:
         for result in failures:
             console.print(f"  {result.arxiv_id}: {result.detail}", markup=False, highlight=False)
     for problem in report.problems:
-        console.print(f"[yellow]skipped list entry[/] {problem}", highlight=False)
+        console.print(f"[yellow]skipped[/] {problem}", highlight=False)
     for path in report.written:
         console.print(f"wrote {path}", markup=False, highlight=False)
-    if not report.written:
-        console.print("no digest written: nothing to show for this day")
+    if not any(path.name != "README.md" for path in report.written):
+        console.print(f"no digest written: nothing new to show for {report.date}")
 
 
 def print_status(
