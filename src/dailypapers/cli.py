@@ -18,7 +18,7 @@ from dailypapers.config import Config, SummarizerChoice, build_config
 from dailypapers.errors import DailyPapersError
 from dailypapers.http import make_client
 from dailypapers.importer import import_archive
-from dailypapers.pipeline import Day, redact, run_day, validate_date
+from dailypapers.pipeline import Day, RunReport, redact, run_day, validate_date
 from dailypapers.publish import publish_day
 from dailypapers.report import print_report, print_status, progress_bar
 from dailypapers.store import Store
@@ -76,12 +76,12 @@ def main(
 
 
 @contextmanager
-def user_errors(config: Config | None = None) -> Iterator[None]:
-    """Turn our own errors into one line on stderr and exit status 1; secrets redacted."""
+def user_errors() -> Iterator[None]:
+    """Turn our own errors into one line on stderr and exit status 1; keys redacted."""
     try:
         yield
     except DailyPapersError as e:
-        secrets = config.secrets if config else ()
+        secrets = tuple(filter(None, [os.environ.get("OPENAI_API_KEY")]))
         err_console.print(f"error: {redact(str(e), secrets)}", markup=False)
         raise typer.Exit(1) from None
 
@@ -122,8 +122,7 @@ def run(
     Papers summarized before are reused (zero tokens) unless --force; papers already in an
     earlier day's digest are not published again. Exits 1 if any paper failed.
     """
-    config: Config | None = None
-    with user_errors(config):
+    with user_errors():
         when = validate_date(date or _today())
         config = build_config(
             os.environ,
@@ -149,7 +148,7 @@ def _summarizer_choice(value: str | None) -> SummarizerChoice | None:
     return value  # type: ignore[return-value]
 
 
-def _run(config: Config, when: str):  # type: ignore[no-untyped-def]
+def _run(config: Config, when: str) -> RunReport:
     with (
         Store.open(config.db_path) as store,
         make_client(timeout=config.http_timeout) as http,

@@ -34,7 +34,7 @@ class LLMConfig:
     timeout: float = 180.0
     sdk_retries: int = 2
     attempts: int = 3
-    temperature: float = 0.2
+    temperature: float | None = None
     response_format: ResponseFormat = "json_schema"
 
 

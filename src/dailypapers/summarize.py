@@ -217,8 +217,8 @@ class OpenAISummarizer:
             raw = self.client.chat.completions.with_raw_response.create(  # type: ignore[call-overload]
                 model=self.model,
                 messages=messages,
-                temperature=self.config.temperature,
                 response_format=self._response_format(),
+                **self._options(),
             )
             completion = raw.parse()
         except openai.APIError as e:
@@ -248,6 +248,11 @@ class OpenAISummarizer:
         elif choice.finish_reason == "length":
             problem = "the answer was cut off at the output token limit"
         return _Reply(call, content=choice.message.content, problem=problem)
+
+    def _options(self) -> dict[str, Any]:
+        """Sampling options, sent only when set: some models refuse ones they do not support."""
+        temperature = self.config.temperature
+        return {} if temperature is None else {"temperature": temperature}
 
     def _response_format(self) -> dict[str, Any]:
         if self.config.response_format == "json_object":
