@@ -7,12 +7,11 @@ database, one paper at a time as each finishes, so a crash loses at most the pap
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import httpx2
 
@@ -81,7 +80,20 @@ class RunReport:
         }
 
 
-ProgressHook = Callable[[PaperResult], None]
+class Progress(Protocol):
+    """Told how many papers a run has, then of each paper as it is settled."""
+
+    def begin(self, total: int) -> None: ...
+
+    def advance(self, result: PaperResult) -> None: ...
+
+
+class NoProgress:
+    def begin(self, total: int) -> None:
+        return None
+
+    def advance(self, result: PaperResult) -> None:
+        return None
 
 
 def validate_date(value: str, *, today: date | None = None) -> str:
@@ -108,7 +120,7 @@ class Day:
     summarizer: Summarizer
 
 
-def run_day(day: Day, when: str, progress: ProgressHook | None = None) -> RunReport:
+def run_day(day: Day, when: str, progress: Progress | None = None) -> RunReport:
     """Fetch, read, summarize, store and render one day. Never stops for one bad paper."""
     started = time.monotonic()
     report = RunReport(date=when, summarizer=f"{day.summarizer.model}")
@@ -127,6 +139,8 @@ def run_day(day: Day, when: str, progress: ProgressHook | None = None) -> RunRep
             day.store.upsert_paper(paper, when)
         day.store.record_listing(when, parsed.papers)
     run_id = day.store.start_run(when, report.summarizer)
+    progress = progress or NoProgress()
+    progress.begin(len(parsed.papers))
     todo = _plan(day, when, parsed.papers, report, progress)
     _summarize_all(day, todo, report, progress)
     assemble_day(day.store, when, day.summarizer)
@@ -137,7 +151,7 @@ def run_day(day: Day, when: str, progress: ProgressHook | None = None) -> RunRep
 
 
 def _plan(
-    day: Day, when: str, papers: list[Paper], report: RunReport, progress: ProgressHook | None
+    day: Day, when: str, papers: list[Paper], report: RunReport, progress: Progress
 ) -> list[Paper]:
     """Split the day's papers into those to summarize now and those settled already."""
     todo = []
@@ -156,14 +170,11 @@ def _plan(
             todo.append(paper)
             continue
         report.results.append(result)
-        if progress:
-            progress(result)
+        progress.advance(result)
     return todo
 
 
-def _summarize_all(
-    day: Day, papers: list[Paper], report: RunReport, progress: ProgressHook | None
-) -> None:
+def _summarize_all(day: Day, papers: list[Paper], report: RunReport, progress: Progress) -> None:
     with ThreadPoolExecutor(max_workers=day.config.concurrency) as pool:
         futures: dict[Future[tuple[PaperText, SummaryOutcome]], Paper] = {
             pool.submit(process_paper, day, paper): paper for paper in papers
@@ -172,8 +183,7 @@ def _summarize_all(
             paper = futures[future]
             result = _store_outcome(day, paper, future)
             report.results.append(result)
-            if progress:
-                progress(result)
+            progress.advance(result)
 
 
 def process_paper(day: Day, paper: Paper) -> tuple[PaperText, SummaryOutcome]:

@@ -11,14 +11,28 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from dailypapers.pipeline import PaperResult, ProgressHook, RunReport
+from dailypapers.pipeline import PaperResult, RunReport
 
 OUTCOME_STYLE = {"summarized": "green", "reused": "cyan", "seen": "dim", "failed": "bold red"}
 
 
+class PaperBar:
+    """A rich progress bar over the day's papers."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+        self.task = bar.add_task("fetching the list", total=None)
+
+    def begin(self, total: int) -> None:
+        self.bar.update(self.task, total=total, description="")
+
+    def advance(self, result: PaperResult) -> None:
+        style = OUTCOME_STYLE[result.outcome]
+        self.bar.update(self.task, advance=1, description=f"[{style}]{result.arxiv_id}")
+
+
 @contextmanager
-def progress_bar(console: Console, total: int | None = None) -> Iterator[ProgressHook]:
-    """A progress bar over the day's papers; yields the hook the pipeline calls per paper."""
+def progress_bar(console: Console) -> Iterator[PaperBar]:
     columns = (
         TextColumn("[bold]papers"),
         BarColumn(),
@@ -26,14 +40,8 @@ def progress_bar(console: Console, total: int | None = None) -> Iterator[Progres
         TimeElapsedColumn(),
         TextColumn("{task.description}"),
     )
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("", total=total)
-
-        def advance(result: PaperResult) -> None:
-            style = OUTCOME_STYLE[result.outcome]
-            progress.update(task, advance=1, description=f"[{style}]{result.arxiv_id}")
-
-        yield advance
+    with Progress(*columns, console=console, transient=True) as bar:
+        yield PaperBar(bar)
 
 
 def print_report(console: Console, report: RunReport) -> None:
