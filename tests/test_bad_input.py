@@ -166,3 +166,18 @@ def test_import_of_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
 
     assert result.exit_code == 1
     assert "is not a folder" in result.output
+
+
+def test_an_arxiv_that_never_answers_falls_back_to_the_abstract(world: World) -> None:
+    one_paper_day(world)
+    world.arxiv.add_pdf("2412.00001", paper_pdf(0))
+    world.arxiv.delay_next(2.0, times=4)
+    env = world.env() | {"DAILYPAPERS_HTTP_TIMEOUT": "0.3"}
+
+    result = world.run("--date", "2024-12-06", env=env)
+
+    assert result.exit_code == 0, result.output
+    assert (
+        "2412.00001: summarized from the abstract: PDF download failed: timed out" in result.output
+    )
+    assert len(world.arxiv.requests) == 4

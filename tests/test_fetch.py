@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dailypapers.errors import FetchError
 from dailypapers.fetch import fetch_day, parse_entries, parse_entry, parse_page_body
@@ -172,3 +174,29 @@ def test_known_facts_of_the_real_responses() -> None:
     assert all("\n" not in p.title for p in december.papers)
     assert all(p.thumbnail and "papers/" in p.thumbnail for p in may.papers)
     assert all(p.upvotes >= 0 for p in december.papers)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+paper_like = st.fixed_dictionaries(
+    {"paper": st.fixed_dictionaries({}, optional={"id": json_values, "title": json_values,
+                                                  "authors": json_values, "upvotes": json_values,
+                                                  "summary": json_values})},
+    optional={"title": json_values, "thumbnail": json_values},
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(json_values | paper_like, max_size=6))
+def test_any_json_gives_papers_or_clear_problems(raw: list[object]) -> None:
+    day = parse_entries(raw)
+
+    assert len(day.papers) + len(day.problems) == len(raw)
+    for problem in day.problems:
+        assert problem.startswith("entry ")
+    for paper in day.papers:
+        assert paper.arxiv_id
+        assert paper.title
