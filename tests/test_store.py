@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from dailypapers.models import DigestEntry, Paper, Section, Summary
 from dailypapers.store import Store, _migrations
 
@@ -79,10 +81,7 @@ def store_days_are_sorted(path: Path) -> bool:
 
 def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
     with Store.open(tmp_path / "d.db") as store:
-        try:
-            with store.transaction():
-                store.upsert_paper(PAPER, "2024-12-06")
-                raise RuntimeError("crash in the middle")
-        except RuntimeError:
-            pass
+        with pytest.raises(RuntimeError, match="crash"), store.transaction():
+            store.upsert_paper(PAPER, "2024-12-06")
+            raise RuntimeError("crash in the middle")
         assert store.get_paper("2412.00001") is None
