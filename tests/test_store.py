@@ -80,8 +80,12 @@ def store_days_are_sorted(path: Path) -> bool:
 
 
 def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "d.db") as store:
-        with pytest.raises(RuntimeError, match="crash"), store.transaction():
+    def crash_midway(store: Store) -> None:
+        with store.transaction():
             store.upsert_paper(PAPER, "2024-12-06")
             raise RuntimeError("crash in the middle")
+
+    with Store.open(tmp_path / "d.db") as store:
+        with pytest.raises(RuntimeError, match="crash"):
+            crash_midway(store)
         assert store.get_paper("2412.00001") is None
