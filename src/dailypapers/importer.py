@@ -56,10 +56,7 @@ def import_digest(store: Store, digest: Digest) -> int:
             for entry in run.entries:
                 store.add_paper_if_missing(_paper_of(entry), digest.date)
                 summary_id = store.save_summary(entry.arxiv_id, _summary_of(entry, digest.date))
-                store.db.execute(
-                    "UPDATE papers SET status = 'imported' WHERE arxiv_id = ? AND status = 'new'",
-                    (entry.arxiv_id,),
-                )
+                store.mark_imported(entry.arxiv_id)
                 pairs.append((entry, summary_id))
             runs.append(pairs)
         store.replace_runs_from(digest.date, 0, runs)

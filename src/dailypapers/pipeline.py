@@ -271,10 +271,7 @@ def assemble_day(store: Store, when: str, summarizer: Summarizer) -> None:
     first_run = store.imported_runs(when)
     shown = {e.arxiv_id for run in _runs(store, when)[:first_run] for e in run}
     chosen: list[tuple[DigestEntry, int]] = []
-    rows = store.db.execute(
-        "SELECT arxiv_id, upvotes FROM listings WHERE date = ? ORDER BY position", (when,)
-    ).fetchall()
-    for arxiv_id, votes in rows:
+    for arxiv_id, votes in store.listing(when):
         if arxiv_id in shown or any(d != when for d in store.digest_dates(arxiv_id)):
             continue
         stored = store.best_summary(arxiv_id, summarizer.model, summarizer.prompt_version)

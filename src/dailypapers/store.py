@@ -176,6 +176,20 @@ class Store:
             [(date, i, p.arxiv_id, p.upvotes, fetched) for i, p in enumerate(papers)],
         )
 
+    def listing(self, date: str) -> list[tuple[str, int]]:
+        """(arXiv id, upvotes) of the day's list, in the API's order."""
+        rows = self.db.execute(
+            "SELECT arxiv_id, upvotes FROM listings WHERE date = ? ORDER BY position", (date,)
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    def mark_imported(self, arxiv_id: str) -> None:
+        """A paper known only from an archive is settled: nothing to summarize."""
+        self.db.execute(
+            "UPDATE papers SET status = 'imported' WHERE arxiv_id = ? AND status = 'new'",
+            (arxiv_id,),
+        )
+
     def get_paper(self, arxiv_id: str) -> Paper | None:
         row = self.db.execute("SELECT * FROM papers WHERE arxiv_id = ?", (arxiv_id,)).fetchone()
         return _paper_from_row(row) if row else None
