@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e import World
 from tests.fakes import FakeArxiv, FakeHF, FakeOpenAI
 
 CLEARED = (
@@ -55,3 +56,9 @@ def fake_arxiv() -> Iterator[FakeArxiv]:
 def fake_openai() -> Iterator[FakeOpenAI]:
     with FakeOpenAI() as server:
         yield server
+
+
+@pytest.fixture
+def world(fake_hf: FakeHF, fake_arxiv: FakeArxiv, fake_openai: FakeOpenAI, tmp_path: Path) -> World:
+    """All three fakes and an output folder, for driving the CLI end to end."""
+    return World(fake_hf, fake_arxiv, fake_openai, tmp_path / "out")

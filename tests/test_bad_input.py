@@ -14,11 +14,6 @@ from tests.pdfgen import corrupt_pdf
 SECRET = "sk-live-DO-NOT-LEAK-1234567890abcdef"
 
 
-@pytest.fixture
-def world(fake_hf, fake_arxiv, fake_openai, tmp_path: Path) -> World:  # type: ignore[no-untyped-def]
-    return World(fake_hf, fake_arxiv, fake_openai, tmp_path / "out")
-
-
 def one_paper_day(world: World, arxiv_id: str = "2412.00001") -> None:
     world.hf.set_day("2024-12-06", [make_entry(arxiv_id, "A paper", upvotes=3)])
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from pathlib import Path
-
-import pytest
 
 from dailypapers.archive import parse_digest
 from dailypapers.store import EXTRACTIVE_NOTE
@@ -16,11 +13,6 @@ from tests.fakes import make_entry
 from tests.shared_data import shared_path
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
-
-
-@pytest.fixture
-def world(fake_hf, fake_arxiv, fake_openai, tmp_path: Path) -> World:  # type: ignore[no-untyped-def]
-    return World(fake_hf, fake_arxiv, fake_openai, tmp_path / "out")
 
 
 def digest_of(world: World, date: str) -> str:
