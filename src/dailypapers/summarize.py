@@ -203,7 +203,8 @@ class OpenAISummarizer:
                 return outcome
             problem = reply.problem or "no answer"
             outcome.calls[-1] = replace(reply.call, ok=False, error=problem)
-            outcome.error = f"LLM gave no usable summary after {attempt} tries: {problem}"
+            tries = "1 try" if attempt == 1 else f"{attempt} tries"
+            outcome.error = f"LLM gave no usable summary after {tries}: {problem}"
             messages = [*messages[:2], *_feedback(reply.content, problem)]
         return outcome
 
