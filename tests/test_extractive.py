@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dailypapers.extractive import PLACEHOLDERS, split_sentences, summarize_extractive
+from dailypapers.extractive import (
+    PLACEHOLDERS,
+    short_name,
+    split_sentences,
+    summarize_extractive,
+)
 from dailypapers.models import SECTION_KEYS
 
 ABSTRACT = (
@@ -89,3 +94,29 @@ def test_any_text_gives_three_non_empty_sections(abstract: str, body: str) -> No
 
     assert list(result) == list(SECTION_KEYS)
     assert all(result.values())
+
+
+def test_a_sentence_naming_the_method_wins_for_whats_new() -> None:
+    abstract = (
+        "This paper studies how agents search for papers on the web. "
+        "The new agent PaSa searches, reads papers and selects references."
+    )
+
+    named = summarize_extractive("PaSa: An LLM Agent", abstract, "", per_section=1)
+    unnamed = summarize_extractive("An LLM Agent", abstract, "", per_section=1)
+
+    assert named["What's New"].startswith("The new agent PaSa")
+    assert unnamed["What's New"].startswith("This paper studies")
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("PaSa: An LLM Agent for Paper Search", "PaSa"),
+        ("Large Vision Models: A Survey", "Large Vision Models"),
+        ("A Survey of Everything", None),
+        ("Why do we need this many words before a colon: x", None),
+    ],
+)
+def test_short_name(title: str, name: str | None) -> None:
+    assert short_name(title) == name

@@ -10,18 +10,13 @@ from pathlib import Path
 import httpx2
 
 from dailypapers.errors import DownloadError
+from dailypapers.extract import looks_like_pdf
 from dailypapers.http import HTTPFailure, get_with_retry
-
-PDF_MAGIC = b"%PDF-"
 
 
 def cache_path(cache_dir: Path, arxiv_id: str) -> Path:
     """Where the PDF of a paper is kept; old-style ids (``hep-th/9901001``) are flattened."""
     return cache_dir / "pdf" / f"{arxiv_id.replace('/', '_')}.pdf"
-
-
-def looks_like_pdf(body: bytes) -> bool:
-    return PDF_MAGIC in body[:1024]
 
 
 def describe_body(body: bytes) -> str:

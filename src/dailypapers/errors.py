@@ -54,10 +54,6 @@ class StoreError(DailyPapersError):
     stage = "store"
 
 
-class RenderError(DailyPapersError):
-    stage = "render"
-
-
 class ArchiveError(DailyPapersError):
     """A digest file could not be imported."""
 

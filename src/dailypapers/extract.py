@@ -20,6 +20,11 @@ TRAILING_SPACE = re.compile(r"[ \t]+\n")
 MANY_BLANK_LINES = re.compile(r"\n{3,}")
 
 
+def looks_like_pdf(body: bytes) -> bool:
+    """PDFs start with ``%PDF-``; some servers put a few bytes before it."""
+    return b"%PDF-" in body[:1024]
+
+
 @dataclass(frozen=True)
 class ExtractedText:
     text: str
@@ -30,7 +35,7 @@ def extract_text(pdf: bytes, *, arxiv_id: str) -> ExtractedText:
     """The text of every page, in order; ExtractError says why a PDF cannot be read."""
     if not pdf:
         raise ExtractError("PDF is empty (0 bytes)", arxiv_id=arxiv_id)
-    if b"%PDF-" not in pdf[:1024]:
+    if not looks_like_pdf(pdf):
         head = pdf[:30].decode("utf-8", errors="replace")
         raise ExtractError(f"not a PDF (body starts with {head!r})", arxiv_id=arxiv_id)
     with _PDFIUM_LOCK:

@@ -139,12 +139,20 @@ def _part_of(heading: str, current: str) -> str:
     return "references" if current == "references" else "other"
 
 
-def _score(sentence: Sentence, key: str) -> float:
+def short_name(title: str) -> str | None:
+    """The name a paper gives its method, as in "PaSa: An LLM Agent for ..." -> "PaSa"."""
+    head = title.split(":", 1)[0].strip() if ":" in title else ""
+    return head if 1 <= len(head.split()) <= 3 and len(head) <= 30 else None
+
+
+def _score(sentence: Sentence, key: str, name: str | None) -> float:
     lowered = sentence.text.lower()
     score = sum(weight for pattern, weight in SECTION_RULES[key] if re.search(pattern, lowered))
     if score == 0:
         return 0.0
     score += PART_BONUS[key].get(sentence.part, 0.0)
+    if key == "What's New" and name and name in sentence.text:
+        score += 1.5
     score -= 0.5 if len(sentence.text) > 300 else 0.0
     return score
 
@@ -152,18 +160,23 @@ def _score(sentence: Sentence, key: str) -> float:
 def summarize_extractive(
     title: str, abstract: str, body: str, *, per_section: int = 2
 ) -> dict[str, str]:
-    """The three sections, each the best ``per_section`` sentences in the paper's order."""
+    """The three sections, each the best ``per_section`` sentences in the paper's order.
+
+    A sentence naming the paper's method (the part of the title before a colon) is preferred
+    for What's New.
+    """
+    name = short_name(title)
     sentences = _sentences(abstract, body)
     used: set[int] = set()
     result: dict[str, str] = {}
     for key in SECTION_KEYS:
         ranked = sorted(
-            ((s, _score(s, key)) for s in sentences if s.order not in used),
+            ((s, _score(s, key, name)) for s in sentences if s.order not in used),
             key=lambda pair: (-pair[1], pair[0].order),
         )
         best = _pick(ranked, per_section)
         if not best:
-            best = _fallback(sentences, used, key, title)
+            best = _first_unused_abstract_sentence(sentences, used)
         used.update(s.order for s in best)
         result[key] = (
             " ".join(s.text for s in sorted(best, key=lambda s: s.order)) or PLACEHOLDERS[key]
@@ -187,7 +200,7 @@ def _similar(a: str, b: str) -> bool:
     return len(words_a & words_b) > 0.6 * min(len(words_a), len(words_b))
 
 
-def _fallback(sentences: list[Sentence], used: set[int], key: str, title: str) -> list[Sentence]:
+def _first_unused_abstract_sentence(sentences: list[Sentence], used: set[int]) -> list[Sentence]:
     """With no sentence scoring for a section, the first unused abstract sentence will do."""
     spare = [s for s in sentences if s.order not in used and s.part == "abstract"]
     return spare[:1]

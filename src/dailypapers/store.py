@@ -294,18 +294,6 @@ class Store:
             ),
         )
 
-    def token_totals(self, since_call_id: int = 0) -> tuple[int, int, int]:
-        """(calls, input tokens, output tokens) of the LLM calls after ``since_call_id``."""
-        row = self.db.execute(
-            "SELECT count(*), coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0) "
-            "FROM llm_calls WHERE id > ?",
-            (since_call_id,),
-        ).fetchone()
-        return int(row[0]), int(row[1]), int(row[2])
-
-    def last_call_id(self) -> int:
-        return int(self.db.execute("SELECT coalesce(max(id), 0) FROM llm_calls").fetchone()[0])
-
     # digests ----------------------------------------------------------------------------
 
     def replace_runs_from(self, date: str, first_run: int, runs: Sequence[Sequence[Any]]) -> None:
