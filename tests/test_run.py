@@ -7,7 +7,7 @@ import re
 import sqlite3
 
 from dailypapers.archive import parse_digest
-from dailypapers.store import EXTRACTIVE_NOTE
+from dailypapers.models import EXTRACTIVE_NOTE
 from tests.e2e import World, invoke
 from tests.fakes import make_entry
 from tests.shared_data import shared_path

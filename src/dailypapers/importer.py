@@ -11,9 +11,9 @@ from pathlib import Path
 
 from dailypapers.archive import find_digest_files, parse_digest
 from dailypapers.errors import ArchiveError
-from dailypapers.models import Digest, DigestEntry, Paper, Summary
+from dailypapers.models import EXTRACTIVE_NOTE, Digest, DigestEntry, Paper, Summary
 from dailypapers.render import unescape_title
-from dailypapers.store import EXTRACTIVE_NOTE, Store
+from dailypapers.store import Store
 from dailypapers.summarize import EXTRACTIVE_MODEL
 
 #: The model the predecessor's digests were written with.

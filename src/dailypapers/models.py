@@ -11,6 +11,11 @@ SECTION_KEYS: tuple[str, str, str] = ("What's New", "Technical Details", "Perfor
 #: How the seed format writes a section key: the JSON key wrapped in three stars.
 SECTION_LABELS: tuple[str, str, str] = tuple(f"***{key}***" for key in SECTION_KEYS)  # type: ignore[assignment]
 
+#: Shown under the authors of an entry whose summary was made without an LLM.
+EXTRACTIVE_NOTE = (
+    "Extractive summary: sentences taken from the paper itself (no LLM was configured)."
+)
+
 SummaryKind = Literal["llm", "extractive", "imported"]
 TextSource = Literal["pdf", "abstract"]
 AuthorsStyle = Literal["comma", "python_list"]
@@ -89,3 +94,26 @@ class DigestRun:
 class Digest:
     date: str
     runs: tuple[DigestRun, ...]
+
+
+@dataclass(frozen=True)
+class LLMCall:
+    """One chat request to an LLM, as recorded in ``llm_calls``."""
+
+    arxiv_id: str
+    model: str
+    prompt_version: str
+    attempt: int
+    started_at: str
+    duration_s: float
+    input_tokens: int
+    output_tokens: int
+    ok: bool
+    error: str | None
+    raw_response: str | None
+
+
+@dataclass(frozen=True)
+class StoredSummary:
+    id: int
+    summary: Summary

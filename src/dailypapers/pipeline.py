@@ -21,10 +21,10 @@ from dailypapers.download import download_pdf
 from dailypapers.errors import DailyPapersError, DateError
 from dailypapers.extract import extract_text, normalise_text
 from dailypapers.fetch import fetch_day, parse_entries
-from dailypapers.models import DigestEntry, Paper, PaperText
+from dailypapers.models import DigestEntry, LLMCall, Paper, PaperText
 from dailypapers.publish import publish_day
 from dailypapers.render import escape_title
-from dailypapers.store import LLMCall, Store
+from dailypapers.store import Store
 from dailypapers.summarize import Summarizer, SummaryOutcome
 
 Outcome = Literal["summarized", "reused", "failed", "seen"]

@@ -6,7 +6,6 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -14,46 +13,21 @@ from typing import Any
 
 from dailypapers.errors import StoreError
 from dailypapers.models import (
+    EXTRACTIVE_NOTE,
     Digest,
     DigestEntry,
     DigestRun,
+    LLMCall,
     Paper,
     PaperText,
     Section,
+    StoredSummary,
     Summary,
-)
-
-#: Shown under the authors of an entry whose summary was made without an LLM.
-EXTRACTIVE_NOTE = (
-    "Extractive summary: sentences taken from the paper itself (no LLM was configured)."
 )
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True)
-class LLMCall:
-    """One chat request to an LLM, as recorded in ``llm_calls``."""
-
-    arxiv_id: str
-    model: str
-    prompt_version: str
-    attempt: int
-    started_at: str
-    duration_s: float
-    input_tokens: int
-    output_tokens: int
-    ok: bool
-    error: str | None
-    raw_response: str | None
-
-
-@dataclass(frozen=True)
-class StoredSummary:
-    id: int
-    summary: Summary
 
 
 def _migrations() -> list[tuple[int, str]]:

@@ -18,8 +18,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dailypapers.config import LLMConfig
 from dailypapers.extractive import summarize_extractive
-from dailypapers.models import SECTION_KEYS, SECTION_LABELS, Paper, PaperText, Section, Summary
-from dailypapers.store import LLMCall, now
+from dailypapers.models import (
+    SECTION_KEYS,
+    SECTION_LABELS,
+    LLMCall,
+    Paper,
+    PaperText,
+    Section,
+    Summary,
+)
+from dailypapers.store import now
 
 PROMPT_VERSION = "ko-sections-v1"
 EXTRACTIVE_MODEL = "extractive"
