@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx2
+import openai
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openai.types.chat import ChatCompletion
 
 from dailypapers.errors import FetchError
 from dailypapers.fetch import fetch_day, parse_entries, parse_entry, parse_page_body
 from dailypapers.http import make_client
-from tests.fakes import FakeHF, make_entry
+from tests.fakes import FakeArxiv, FakeHF, FakeOpenAI, make_entry
 from tests.shared_data import shared_path
 
 
@@ -172,8 +175,11 @@ def test_known_facts_of_the_real_responses() -> None:
 
     assert len(december.papers) == 27
     assert all("\n" not in p.title for p in december.papers)
-    assert all(p.thumbnail and "papers/" in p.thumbnail for p in may.papers)
     assert all(p.upvotes >= 0 for p in december.papers)
+    assert may.papers
+    for paper in may.papers:
+        assert "thumbnail" not in paper.raw
+        assert paper.thumbnail == paper.raw["mediaUrl"]
 
 
 json_values = st.recursive(
@@ -200,3 +206,104 @@ def test_any_json_gives_papers_or_clear_problems(raw: list[object]) -> None:
     for paper in day.papers:
         assert paper.arxiv_id
         assert paper.title
+
+
+# The fakes themselves answer as the other tests expect. ------------------------------------
+
+
+def test_fake_hf_pages_refuses_bad_dates_and_serves_raw_bytes(fake_hf: FakeHF) -> None:
+    fake_hf.set_day("2024-12-06", entries(60))
+    fake_hf.set_raw("2024-12-07", b"{not json")
+    api = f"{fake_hf.url}/api/daily_papers"
+    with httpx2.Client(timeout=5) as client:
+        first = client.get(api, params={"date": "2024-12-06"})
+        second = client.get(api, params={"date": "2024-12-06", "p": 1, "limit": 50})
+        unknown = client.get(api, params={"date": "2024-12-08"})
+        bad = client.get(api, params={"date": "2025-13-40"})
+        raw = client.get(api, params={"date": "2024-12-07"})
+
+    assert len(first.json()) == 50
+    assert [e["paper"]["id"] for e in second.json()] == [f"2412.{i:05d}" for i in range(50, 60)]
+    assert unknown.json() == []
+    assert (bad.status_code, bad.json()) == (400, {"error": "Invalid date: 2025-13-40"})
+    assert raw.content == b"{not json"
+
+
+def test_fake_arxiv_serves_pdfs_and_counts_downloads(fake_arxiv: FakeArxiv) -> None:
+    fake_arxiv.add_pdf("2412.00001", b"%PDF-1.4 fake")
+    fake_arxiv.add_body("2412.00002", b"<html>captcha</html>", "text/html")
+    with httpx2.Client(base_url=fake_arxiv.url, timeout=5) as client:
+        pdf = [client.get("/pdf/2412.00001") for _ in range(2)][-1]
+        html = client.get("/pdf/2412.00002")
+        missing = client.get("/pdf/2412.00003")
+
+    assert (pdf.content, pdf.headers["content-type"]) == (b"%PDF-1.4 fake", "application/pdf")
+    assert html.headers["content-type"] == "text/html"
+    assert missing.status_code == 404
+    assert fake_arxiv.downloads == {"2412.00001": 2, "2412.00002": 1}
+
+
+def ask(fake: FakeOpenAI, title: str = "Tiny Paper", *, timeout: float = 5) -> ChatCompletion:
+    client = openai.OpenAI(
+        base_url=fake.url + "/v1", api_key="sk-secret-test", max_retries=0, timeout=timeout
+    )
+    with client:
+        return client.chat.completions.create(
+            model="gpt-test",
+            messages=[
+                {"role": "system", "content": "Summarise in Korean."},
+                {"role": "user", "content": f"Paper:\nTitle: {title}\nAbstract: ..."},
+            ],
+        )
+
+
+SECTIONS = ["What's New", "Technical Details", "Performance Highlights"]
+
+
+def test_fake_openai_answers_well_through_the_real_sdk(fake_openai: FakeOpenAI) -> None:
+    reply = ask(fake_openai, "VisionZip")
+    content = reply.choices[0].message.content or ""
+    answer = json.loads(content)
+
+    assert list(answer) == SECTIONS
+    assert "VisionZip" in answer["What's New"]
+    assert all("(" in text and text.count(".") >= 2 for text in answer.values())
+    assert (reply.model, reply.choices[0].finish_reason) == ("gpt-test", "stop")
+    assert reply.usage is not None
+    assert reply.usage.total_tokens > reply.usage.prompt_tokens > 0
+    assert (fake_openai.calls, fake_openai.prompt_tokens) == (1, reply.usage.prompt_tokens)
+    assert fake_openai.completion_tokens == reply.usage.completion_tokens
+    request = fake_openai.requests[-1]
+    assert request.headers["authorization"] == "Bearer sk-secret-test"
+    assert "sk-secret-test" not in repr(request)
+    assert json.loads(request.body)["model"] == "gpt-test"
+
+
+def test_fake_openai_bad_modes_through_the_real_sdk(fake_openai: FakeOpenAI) -> None:
+    fake_openai.set_mode("garbage")
+    garbage = ask(fake_openai).choices[0].message.content or ""
+    fake_openai.set_mode("incomplete")
+    incomplete = json.loads(ask(fake_openai).choices[0].message.content or "")
+    fake_openai.set_mode("refuse")
+    refused = ask(fake_openai).choices[0].message
+
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(garbage)
+    assert list(incomplete) == SECTIONS[:2]
+    assert (refused.content, refused.refusal) == (None, "I'm sorry, I can't help with that.")
+
+
+def test_fake_openai_errors_stalls_and_scripted_content(fake_openai: FakeOpenAI) -> None:
+    fake_openai.enqueue_content('{"a": 1}', finish_reason="length")
+    scripted = ask(fake_openai).choices[0]
+    fake_openai.set_mode("error")
+    with pytest.raises(openai.InternalServerError) as error:
+        ask(fake_openai)
+    fake_openai.set_mode("stall")
+    fake_openai.stall_seconds = 0.5
+    with pytest.raises(openai.APITimeoutError):
+        ask(fake_openai, timeout=0.1)
+
+    assert (scripted.message.content, scripted.finish_reason) == ('{"a": 1}', "length")
+    assert error.value.status_code == 500
+    assert len(fake_openai.requests) == 3
