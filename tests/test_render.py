@@ -47,35 +47,63 @@ def test_an_entry_in_the_seed_format() -> None:
 
 def test_a_video_thumbnail_does_not_glue_the_next_heading_on() -> None:
     video = "https://cdn-uploads.huggingface.co/x/demo.MP4"
-    digest = Digest(
-        "2024-12-06",
-        (
-            DigestRun(
-                (entry(thumbnail=video), entry(arxiv_id="2")),
-            ),
-        ),
-    )
+    digest = Digest("2024-12-06", (DigestRun((entry(thumbnail=video), entry(arxiv_id="2"))),))
 
     text = render_digest(digest)
 
-    assert (
+    assert text == (
+        "## Daily Papers (2024-12-06)\n\n"
+        "### [A Title](https://arxiv.org/abs/2412.00001)\n\n"
         f"[Watch Video]({video})\n"
         f'<div><video controls src="{video}" muted="false"></video></div>\n\n'
         "Vote: 7\n\n"
-    ) in text
-    assert "\n\n### [A Title](https://arxiv.org/abs/2)\n" in text
+        "Authors: Amy Li, Bo\n\n"
+        "- ***What's New***: 새로운 점.\n"
+        "- ***Technical Details***: 기술.\n"
+        "- ***Performance Highlights***: 성능 \n"
+        "\n"
+        "### [A Title](https://arxiv.org/abs/2)\n\n"
+        f"![]({PNG})\n\n"
+        "Vote: 7\n\n"
+        "Authors: Amy Li, Bo\n\n"
+        "- ***What's New***: 새로운 점.\n"
+        "- ***Technical Details***: 기술.\n"
+        "- ***Performance Highlights***: 성능 \n"
+        "\n"
+    )
+
+
+def test_the_url_path_decides_between_video_and_image() -> None:
+    video = render_entry(entry(thumbnail="https://x/a.mp4?download=1"))
+    image = render_entry(entry(thumbnail="https://x/mp4/a.png?f=.mp4"))
+
+    assert "\n\n[Watch Video](https://x/a.mp4?download=1)\n<div><video" in video
+    assert "\n\n![](https://x/mp4/a.png?f=.mp4)\n\nVote: 7\n" in image
 
 
 def test_no_thumbnail_a_python_list_and_a_note() -> None:
-    names = ("O'Brien", 'Say "hi"')
+    names = ("O'Brien", 'Say "hi"', "Zoë Li")
     text = render_entry(
         entry(thumbnail=None, authors=names, authors_style="python_list", note="Extractive.")
     )
 
-    assert text.startswith(
-        "### [A Title](https://arxiv.org/abs/2412.00001)\n\nVote: 7\n\n"
-        f"Authors: {list(names)!r}\n\n> Extractive.\n\n- ***What's New***"
+    assert text == (
+        "### [A Title](https://arxiv.org/abs/2412.00001)\n\n"
+        "Vote: 7\n\n"
+        """Authors: ["O'Brien", 'Say "hi"', 'Zoë Li']\n\n"""
+        "> Extractive.\n\n"
+        "- ***What's New***: 새로운 점.\n"
+        "- ***Technical Details***: 기술.\n"
+        "- ***Performance Highlights***: 성능 \n"
+        "\n"
     )
+
+
+def test_python_list_authors_are_a_python_repr_with_single_quotes() -> None:
+    names = ("Ha-Eun Doe", "Jo Bloggs", "Q. R. Example")
+    line = render_entry(entry(authors=names, authors_style="python_list")).split("\n")[6]
+
+    assert line == "Authors: ['Ha-Eun Doe', 'Jo Bloggs', 'Q. R. Example']"
 
 
 def test_runs_each_get_a_header_and_the_readme_wraps_the_day() -> None:
@@ -98,6 +126,8 @@ def test_runs_each_get_a_header_and_the_readme_wraps_the_day() -> None:
         ("[think] or <think>", "\\[think\\] or \\<think\\>"),
         ("x*y_z `code` a\\b", "x\\*y\\_z \\`code\\` a\\\\b"),
         ("Ends with ]", "Ends with \\]"),
+        ("~~gone~~ &amp; $x$", "\\~\\~gone\\~\\~ \\&amp; \\$x\\$"),
+        ("Plain: title (v2) - #1!", "Plain: title (v2) - #1!"),
     ],
 )
 def test_titles_are_escaped_for_the_heading_link(title: str, escaped: str) -> None:

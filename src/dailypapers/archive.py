@@ -14,14 +14,14 @@ from pathlib import Path
 
 from dailypapers.errors import ArchiveError
 from dailypapers.models import AuthorsStyle, Digest, DigestEntry, DigestRun, Section
-from dailypapers.render import ABS_URL
+from dailypapers.render import ABS_URL, is_video
 
 HEADER = re.compile(r"^## Daily Papers \((\d{4}-\d{2}-\d{2})\)$")
 HEADING = re.compile(r"^### \[(?P<title>.*)\]\(" + re.escape(ABS_URL) + r"(?P<id>[^)\s]+)\)$")
 IMAGE = re.compile(r"^!\[\]\((?P<url>\S+)\)$")
 VIDEO_LINK = re.compile(r"^\[Watch Video\]\((?P<url>\S+)\)$")
 VIDEO_TAG = re.compile(r'^<div><video controls src="(?P<url>[^"]+)" muted="false"></video></div>$')
-VOTE = re.compile(r"^Vote: (-?\d+)$")
+VOTE = re.compile(r"^Vote: (\d+)$")
 FILE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.md$")
 
 
@@ -37,6 +37,7 @@ class _Entry:
     authors: tuple[str, ...] | None = None
     authors_style: AuthorsStyle = "comma"
     note: str | None = None
+    video_tag: bool = False
     sections: list[Section] = field(default_factory=list)
 
     def finish(self) -> DigestEntry:
@@ -72,11 +73,15 @@ def parse_digest(text: str, *, source: str = "<digest>") -> Digest:
             _close(entry, runs)
             entry = None
             runs.append([])
+        elif line.startswith("## "):
+            raise ArchiveError(f"{where}: malformed run header {line[:60]!r}")
         elif not runs:
             raise ArchiveError(f"{where}: expected '## Daily Papers (YYYY-MM-DD)' first")
         elif heading := HEADING.match(line):
             _close(entry, runs)
             entry = _Entry(heading.group("id"), heading.group("title"), where)
+        elif line.startswith("### "):
+            raise ArchiveError(f"{where}: malformed heading {line[:60]!r}")
         elif line == "":
             continue
         elif entry is None:
@@ -112,20 +117,30 @@ def _read_line(entry: _Entry, line: str, where: str) -> None:
 
 def _read_before_vote(entry: _Entry, line: str, where: str) -> None:
     if vote := VOTE.match(line):
+        if entry.thumbnail is not None and is_video(entry.thumbnail) and not entry.video_tag:
+            raise ArchiveError(f"{where}: the video link has no <video> line after it")
         entry.votes = int(vote.group(1))
+    elif line.startswith("Vote:"):
+        raise ArchiveError(f"{where}: bad Vote {line.removeprefix('Vote:').strip()[:20]!r}")
     elif entry.thumbnail is None and (image := IMAGE.match(line)):
+        if is_video(image.group("url")):
+            raise ArchiveError(f"{where}: a video URL written as an image")
         entry.thumbnail = image.group("url")
     elif entry.thumbnail is None and (video := VIDEO_LINK.match(line)):
+        if not is_video(video.group("url")):
+            raise ArchiveError(f"{where}: 'Watch Video' links to something that is not .mp4")
         entry.thumbnail = video.group("url")
-    elif entry.thumbnail is not None and (tag := VIDEO_TAG.match(line)):
-        if tag.group("url") != entry.thumbnail:
-            raise ArchiveError(f"{where}: video tag and link point to different URLs")
+    elif entry.thumbnail is not None and not entry.video_tag and (tag := VIDEO_TAG.match(line)):
+        if tag.group("url") != entry.thumbnail or not is_video(entry.thumbnail):
+            raise ArchiveError(f"{where}: the <video> line does not match the video link")
+        entry.video_tag = True
     else:
         raise ArchiveError(f"{where}: expected a thumbnail or 'Vote: N', got {line[:60]!r}")
 
 
 def _authors(value: str, where: str) -> tuple[tuple[str, ...], AuthorsStyle]:
-    if value.startswith("[") and value.endswith("]"):
+    """``['A', 'B']`` (the predecessor's first weeks) or ``A, B``."""
+    if value == "[]" or value[:2] in ("['", '["'):
         try:
             names = ast.literal_eval(value)
         except (ValueError, SyntaxError) as e:

@@ -22,7 +22,10 @@ from urllib.parse import urlsplit
 from dailypapers.models import Digest, DigestEntry
 
 ABS_URL = "https://arxiv.org/abs/"
-TITLE_SPECIALS = re.compile(r"([\\\[\]*_`<>])")
+#: Characters that could end the link text early or turn part of a title into markup:
+#: brackets and backslash (the link itself), ``* _ ` ~`` (emphasis, code, strikethrough),
+#: ``< >`` (HTML tags, autolinks), ``&`` (entities like ``&amp;``) and ``$`` (GitHub math).
+TITLE_SPECIALS = re.compile(r"([\\\[\]*_`~<>&$])")
 ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 README_HEADER = (
@@ -82,11 +85,15 @@ def render_readme(digest: Digest) -> str:
 
 
 def escape_title(title: str) -> str:
-    """A plain title as link text that cannot break the ``### [..](..)`` heading."""
+    """A plain one-line title as link text that cannot break the ``### [..](..)`` heading.
+
+    Titles without special characters come back unchanged, like the predecessor wrote them.
+    """
     return TITLE_SPECIALS.sub(r"\\\1", title)
 
 
 def unescape_title(title_md: str) -> str:
+    """The plain title again: drops the backslash in front of any ASCII punctuation."""
     return ESCAPED.sub(r"\1", title_md)
 
 
