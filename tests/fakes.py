@@ -11,7 +11,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -46,6 +46,8 @@ class FakeServer:
         self._script: deque[Reply] = deque()
         self._delays: deque[float] = deque()
         self._lock = threading.Lock()
+        #: Called with each request as it arrives, before it is answered (e.g. to kill a client).
+        self.on_request: Callable[[Request], None] | None = None
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -117,6 +119,8 @@ class FakeServer:
             self.requests.append(request)
             scripted = self._script.popleft() if self._script else None
             delay = self._delays.popleft() if self._delays else 0.0
+        if self.on_request is not None:
+            self.on_request(request)
         if delay:
             time.sleep(delay)
         reply = scripted or self.respond(request)
