@@ -7,6 +7,7 @@ Each fake has a tiny scripting API: ``fail_next(status)``, ``delay_next(seconds)
 from __future__ import annotations
 
 import json
+import random
 import re
 import threading
 import time
@@ -17,6 +18,8 @@ from datetime import date as Date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
+
+from dailypapers.budget import count_tokens
 
 THUMBNAIL = "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/{}.png"
 
@@ -202,8 +205,34 @@ REFUSAL = "I'm sorry, I can't help with that."
 TITLE_LINE = re.compile(r"^Title: (.*)$", re.MULTILINE)
 
 
+class TokenLimit:
+    """A server-side tokens-per-period limit, refilled continuously, as OpenAI enforces it."""
+
+    def __init__(self, tokens: int, seconds: float = 60.0) -> None:
+        self.capacity, self.rate = tokens, tokens / seconds
+        self.balance, self.updated = float(tokens), time.monotonic()
+
+    def admit(self, cost: int) -> float | None:
+        """Charge ``cost`` and return None, or return the seconds until it would fit."""
+        now = time.monotonic()
+        self.balance = min(self.capacity, self.balance + (now - self.updated) * self.rate)
+        self.updated = now
+        if cost <= self.balance:
+            self.balance -= cost
+            return None
+        return (cost - self.balance) / self.rate
+
+    def charge(self, cost: int) -> None:
+        self.balance -= cost
+
+
 class FakeOpenAI(FakeServer):
-    """``POST /v1/chat/completions``: answers well, or garbage, or fails, as told."""
+    """``POST /v1/chat/completions``: answers well, or garbage, or fails, as told.
+
+    Tokens are counted with o200k, like the real service. Optional limits: ``context_limit``
+    (400 context_length_exceeded beyond it), ``token_limit`` (429 with Retry-After beyond it),
+    and seeded fault rates (``error_rate`` of 500s, ``malformed_rate`` of non-JSON answers).
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -213,6 +242,12 @@ class FakeOpenAI(FakeServer):
         self.calls = 0
         self.prompt_tokens = 0
         self.completion_tokens = 0
+        self.context_limit: int | None = None
+        self.token_limit: TokenLimit | None = None
+        self.error_rate = 0.0
+        self.malformed_rate = 0.0
+        self.random = random.Random(1)
+        self.rejected: dict[int, int] = {}
         self._contents: deque[tuple[str | None, str | None, str]] = deque()
 
     def set_mode(self, mode: str) -> None:
@@ -229,16 +264,52 @@ class FakeOpenAI(FakeServer):
         if request.path not in ("/v1/chat/completions", "/chat/completions"):
             return super().respond(request)
         sent = json.loads(request.body)
-        if self.mode == "error":
-            return json_reply(
-                {"error": {"message": "fake server error", "type": "server_error"}}, 500
-            )
+        prompt = sum(count_tokens(m.get("content") or "") for m in sent["messages"])
+        refusal_reply = self._refuse(prompt)
+        if refusal_reply is not None:
+            return refusal_reply
         with self._lock:
             scripted = self._contents.popleft() if self._contents else None
+            malformed = self.random.random() < self.malformed_rate
         content, refusal, finish = scripted or self._content(sent)
-        reply = json_reply(self._completion(sent, content, refusal, finish))
+        if malformed and not scripted:
+            content = (content or "")[: len(content or "") // 2]  # JSON cut off mid-way
+        reply = json_reply(self._completion(sent, prompt, content, refusal, finish))
         reply.delay = self.latency + (self.stall_seconds if self.mode == "stall" else 0.0)
         return reply
+
+    def _refuse(self, prompt: int) -> Reply | None:
+        """The error replies: forced 500s, random 500s, too long, over the token limit."""
+        with self._lock:
+            fault = self.mode == "error" or self.random.random() < self.error_rate
+            if fault:
+                return self._reject(500, "fake server error", "server_error")
+            if self.context_limit and prompt > self.context_limit:
+                message = (
+                    f"This model's maximum context length is {self.context_limit} tokens. "
+                    f"However, your messages resulted in {prompt} tokens. "
+                    "Please reduce the length of the messages."
+                )
+                return self._reject(
+                    400, message, "invalid_request_error", "context_length_exceeded"
+                )
+            wait = self.token_limit.admit(prompt) if self.token_limit else None
+            if wait is not None:
+                reply = self._reject(
+                    429,
+                    f"Rate limit reached for tokens per min: requested {prompt}. "
+                    f"Please try again in {wait:.3f}s.",
+                    "tokens",
+                    "rate_limit_exceeded",
+                )
+                reply.headers["retry-after-ms"] = str(int(wait * 1000) + 1)
+                reply.headers["retry-after"] = str(int(wait) + 1)
+                return reply
+        return None
+
+    def _reject(self, status: int, message: str, kind: str, code: str | None = None) -> Reply:
+        self.rejected[status] = self.rejected.get(status, 0) + 1
+        return json_reply({"error": {"message": message, "type": kind, "code": code}}, status)
 
     def _content(self, sent: dict[str, Any]) -> tuple[str | None, str | None, str]:
         if self.mode == "refuse":
@@ -254,14 +325,20 @@ class FakeOpenAI(FakeServer):
         return json.dumps(answer, ensure_ascii=False), None, "stop"
 
     def _completion(
-        self, sent: dict[str, Any], content: str | None, refusal: str | None, finish: str
+        self,
+        sent: dict[str, Any],
+        prompt: int,
+        content: str | None,
+        refusal: str | None,
+        finish: str,
     ) -> dict[str, Any]:
-        prompt = max(1, sum(len(m.get("content") or "") for m in sent["messages"]) // 4)
-        completion = max(1, len(content or refusal or "") // 4)
+        completion = max(1, count_tokens(content or refusal or ""))
         with self._lock:
             self.calls += 1
             self.prompt_tokens += prompt
             self.completion_tokens += completion
+            if self.token_limit:
+                self.token_limit.charge(completion)
         message = {"role": "assistant", "content": content, "refusal": refusal}
         return {
             "id": f"chatcmpl-fake-{self.calls}",

@@ -138,7 +138,7 @@ def test_a_stalled_llm_times_out_for_that_paper(world: World) -> None:
     result = world.run("--date", "2024-12-06", env=env)
 
     assert result.exit_code == 1
-    assert "2412.00001: LLM request failed: timed out" in result.output
+    assert "2412.00001: LLM request timed out (after 4 tries)" in result.output
 
 
 def test_keys_never_appear_in_output_database_or_files(world: World) -> None:

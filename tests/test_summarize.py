@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
+from dataclasses import replace
 
 import pytest
 
+from dailypapers.budget import fit_text
 from dailypapers.config import LLMConfig
 from dailypapers.models import SECTION_LABELS, Paper, PaperText
 from dailypapers.summarize import (
@@ -24,9 +27,7 @@ TEXT = PaperText(
 
 @pytest.fixture
 def summarizer(fake_openai):  # type: ignore[no-untyped-def]
-    config = LLMConfig(
-        base_url=fake_openai.url + "/v1", api_key="sk-test", sdk_retries=0, timeout=5
-    )
+    config = LLMConfig(base_url=fake_openai.url + "/v1", api_key="sk-test", timeout=5, backoff=0.01)
     summarizer = OpenAISummarizer(config)
     yield summarizer
     summarizer.close()
@@ -106,16 +107,90 @@ def test_a_bad_answer_then_a_good_one_succeeds(summarizer, fake_openai) -> None:
     assert [c.ok for c in outcome.calls] == [False, True]
 
 
-def test_a_server_error_fails_at_once_with_the_status(summarizer, fake_openai) -> None:  # type: ignore[no-untyped-def]
+def test_server_errors_are_retried_then_fail_with_the_status(summarizer, fake_openai) -> None:  # type: ignore[no-untyped-def]
     fake_openai.set_mode("error")
 
     outcome = summarizer.summarize(PAPER, TEXT)
 
     assert outcome.summary is None
-    assert outcome.error is not None
-    assert outcome.error.startswith("LLM request failed: HTTP 500")
+    assert outcome.error == "LLM request failed: HTTP 500: fake server error (after 4 tries)"
+    assert len(outcome.calls) == 4
+    assert all(not c.ok and c.raw_response for c in outcome.calls)
+
+
+def test_a_server_error_then_an_answer_succeeds(summarizer, fake_openai) -> None:  # type: ignore[no-untyped-def]
+    fake_openai.fail_next(503)
+
+    outcome = summarizer.summarize(PAPER, TEXT)
+
+    assert outcome.summary is not None
+    assert [c.ok for c in outcome.calls] == [False, True]
+    assert outcome.calls[0].error == "LLM request failed: HTTP 503: fake 503"
+
+
+def test_a_429_pauses_for_retry_after_then_succeeds(summarizer, fake_openai) -> None:  # type: ignore[no-untyped-def]
+    fake_openai.fail_next(429, headers={"retry-after-ms": "400"})
+    started = time.monotonic()
+
+    outcome = summarizer.summarize(PAPER, TEXT)
+
+    assert outcome.summary is not None
+    assert time.monotonic() - started >= 0.4
+    assert outcome.calls[0].error is not None
+    assert outcome.calls[0].error.startswith("LLM rate limit (HTTP 429)")
+    assert summarizer.limiter.pacing.pauses == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "reason"),
+    [
+        (401, {"error": {"message": "Incorrect API key", "code": "invalid_api_key"}}, "HTTP 401"),
+        (404, {"error": {"message": "model not found"}}, "HTTP 404: model not found"),
+        (
+            429,
+            {"error": {"message": "You exceeded your quota", "code": "insufficient_quota"}},
+            "HTTP 429: You exceeded your quota",
+        ),
+    ],
+)
+def test_errors_a_retry_cannot_fix_fail_at_once(  # type: ignore[no-untyped-def]
+    summarizer, fake_openai, status: int, body: dict[str, object], reason: str
+) -> None:
+    fake_openai.enqueue(status, json.dumps(body).encode())
+
+    outcome = summarizer.summarize(PAPER, TEXT)
+
+    assert outcome.summary is None
     assert len(outcome.calls) == 1
-    assert outcome.calls[0].raw_response
+    assert outcome.error is not None
+    assert reason in outcome.error
+
+
+def test_a_paper_too_long_for_the_model_is_sent_again_shorter(summarizer, fake_openai) -> None:  # type: ignore[no-untyped-def]
+    body = "\n\n".join(f"{i} Section {i}\n" + "Words about the method. " * 300 for i in (1, 2, 3))
+    full = fit_text(PAPER.title, PAPER.abstract, body, 16_000)
+    text = PaperText("2412.00001", full.text, "pdf", full.tokens, full_text=body)
+    fake_openai.context_limit = full.tokens // 2
+
+    outcome = summarizer.summarize(PAPER, text)
+
+    assert outcome.summary is not None, outcome.error
+    assert outcome.text is not None
+    assert outcome.text.tokens < full.tokens // 2
+    assert [c.ok for c in outcome.calls] == [False, True]
+    assert "maximum context length" in (outcome.calls[0].error or "")
+
+
+def test_abstract_only_text_too_long_for_the_model_fails_with_the_reason(
+    summarizer, fake_openai
+) -> None:  # type: ignore[no-untyped-def]
+    fake_openai.context_limit = 10
+
+    outcome = summarizer.summarize(PAPER, replace(TEXT, source="abstract"))
+
+    assert outcome.summary is None
+    assert outcome.error is not None
+    assert outcome.error.startswith("the paper is too long for the model")
 
 
 @pytest.mark.parametrize(

@@ -32,8 +32,17 @@ class LLMConfig:
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
     timeout: float = 180.0
-    sdk_retries: int = 2
+    #: The SDK's own retries are off: summarize.py retries, so each try is paced and recorded.
+    sdk_retries: int = 0
+    #: Answers that are not a valid summary (garbage, refusal, missing keys).
     attempts: int = 3
+    #: Tries through 5xx, timeouts and dropped connections, with jittered backoff.
+    transient_attempts: int = 4
+    #: Tries through 429 answers, each pausing every worker as long as the server asks.
+    rate_limit_attempts: int = 12
+    backoff: float = 1.0
+    requests_per_minute: int | None = None
+    tokens_per_minute: int | None = None
     temperature: float | None = None
     response_format: ResponseFormat = "json_schema"
 
@@ -117,6 +126,9 @@ def _llm_config(
         base_url=base_url,
         api_key=api_key,
         timeout=_positive_float(env, "DAILYPAPERS_LLM_TIMEOUT", 180.0),
+        backoff=_positive_float(env, "DAILYPAPERS_HTTP_BACKOFF", 1.0),
+        requests_per_minute=_optional_int(env, "DAILYPAPERS_LLM_RPM"),
+        tokens_per_minute=_optional_int(env, "DAILYPAPERS_LLM_TPM"),
         response_format=response_format,  # type: ignore[arg-type]
     )
 
@@ -144,6 +156,10 @@ def _positive_int(env: Mapping[str, str], name: str, flag: int | None, default: 
     if value < 1:
         raise ConfigError(f"{name} must be at least 1, got {value}")
     return value
+
+
+def _optional_int(env: Mapping[str, str], name: str) -> int | None:
+    return _positive_int(env, name, None, 1) if env.get(name) else None
 
 
 def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:

@@ -235,6 +235,7 @@ def _store_outcome(
             paper.arxiv_id, paper.title, "failed", redact(reason, day.config.secrets)
         )
     secrets = day.config.secrets
+    text = outcome.text or text
     with day.store.transaction():
         day.store.save_text(text)
         for call in outcome.calls:

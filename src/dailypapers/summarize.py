@@ -9,15 +9,21 @@ every LLM call, and the caller stores it.
 from __future__ import annotations
 
 import json
+import logging
+import random
+import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import openai
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from dailypapers.budget import count_tokens, fit_text
 from dailypapers.config import LLMConfig
 from dailypapers.extractive import summarize_extractive
+from dailypapers.http import parse_retry_after
 from dailypapers.models import (
     SECTION_KEYS,
     SECTION_LABELS,
@@ -27,12 +33,22 @@ from dailypapers.models import (
     Section,
     Summary,
 )
+from dailypapers.ratelimit import RateLimiter
 from dailypapers.store import now
+
+log = logging.getLogger(__name__)
 
 PROMPT_VERSION = "ko-sections-v1"
 EXTRACTIVE_MODEL = "extractive"
 EXTRACTIVE_VERSION = "extractive-v1"
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
+#: Tokens reserved for the answer when asking the rate limiter (three short Korean sections).
+OUTPUT_RESERVE = 1_000
+MAX_BACKOFF = 30.0
+MAX_SHRINKS = 3
+MIN_BUDGET = 500
+TOO_LONG = re.compile(r"context (length|window|size)|too many tokens|too long", re.IGNORECASE)
+CONTEXT_NUMBERS = re.compile(r"(\d[\d,]*) tokens")
 
 SYSTEM_PROMPT = """\
 You write summaries of machine-learning research papers for Korean-speaking ML engineers.
@@ -89,14 +105,22 @@ class SummaryOutcome:
     summary: Summary | None
     calls: list[LLMCall] = field(default_factory=list)
     error: str | None = None
+    #: The text actually sent, when it had to be cut further (the model's context was smaller).
+    text: PaperText | None = None
+
+
+ReplyKind = Literal["answer", "rate_limited", "transient", "too_long", "fatal"]
 
 
 @dataclass
 class _Reply:
+    """One chat request's result, sorted by what to do next."""
+
     call: LLMCall
+    kind: ReplyKind = "answer"
     content: str | None = None
     problem: str | None = None
-    api_error: str | None = None
+    retry_after: float | None = None
 
 
 class Summarizer(Protocol):
@@ -186,38 +210,87 @@ class OpenAISummarizer:
             timeout=config.timeout,
             max_retries=config.sdk_retries,
         )
+        self.limiter = RateLimiter(
+            requests_per_minute=config.requests_per_minute,
+            tokens_per_minute=config.tokens_per_minute,
+        )
 
     def close(self) -> None:
         self.client.close()
 
     def summarize(self, paper: Paper, text: PaperText) -> SummaryOutcome:
-        messages = build_messages(paper, text)
+        """Ask until a valid answer comes, within separate bounds for each kind of failure.
+
+        A wrong answer is asked again with the problem named (``attempts``); 429 pauses every
+        worker for as long as the server asks; 5xx, timeouts and dropped connections back off
+        with jitter; an answer that says the paper is too long for the model's context is asked
+        again with a smaller text budget. Every call is returned, failed ones too.
+        """
         outcome = SummaryOutcome(summary=None)
-        for attempt in range(1, self.config.attempts + 1):
-            reply = self._call(paper.arxiv_id, messages, attempt)
+        messages = build_messages(paper, text)
+        tries: Counter[ReplyKind] = Counter()
+        while True:
+            reply = self._call(paper.arxiv_id, messages, len(outcome.calls) + 1)
             outcome.calls.append(reply.call)
-            if reply.api_error:
-                outcome.error = reply.api_error  # the SDK has already retried this
+            tries[reply.kind] += 1
+            if reply.kind == "answer":
+                problem = self._accept(reply, text, outcome)
+                if problem is None:
+                    return outcome
+                outcome.error = (
+                    f"LLM gave no usable summary after {_tries(tries['answer'])}: {problem}"
+                )
+                if tries["answer"] >= self.config.attempts:
+                    return outcome
+                messages = [*messages[:2], *_feedback(reply.content, problem)]
+            elif reply.kind == "too_long":
+                smaller = _shrink(paper, text, reply.problem or "")
+                outcome.error = reply.problem
+                if smaller is None or tries["too_long"] > MAX_SHRINKS:
+                    return outcome
+                text = outcome.text = smaller
+                messages = build_messages(paper, text)
+            elif reply.kind == "fatal" or tries[reply.kind] >= self._limit(reply.kind):
+                outcome.error = f"{reply.problem} (after {_tries(tries[reply.kind])})"
                 return outcome
+            else:
+                self._wait_before_retry(reply, tries[reply.kind])
+
+    def _limit(self, kind: ReplyKind) -> int:
+        if kind == "rate_limited":
+            return self.config.rate_limit_attempts
+        return self.config.transient_attempts
+
+    def _wait_before_retry(self, reply: _Reply, tries: int) -> None:
+        backoff = random.uniform(0, min(self.config.backoff * 2 ** (tries - 1), MAX_BACKOFF))
+        if reply.kind == "rate_limited":
+            self.limiter.pause(reply.retry_after if reply.retry_after is not None else backoff)
+            log.info("%s: rate limited; every worker waits", reply.call.arxiv_id)
+        else:
+            log.info("%s: %s; retrying in %.1f s", reply.call.arxiv_id, reply.problem, backoff)
+            time.sleep(backoff)
+
+    def _accept(self, reply: _Reply, text: PaperText, outcome: SummaryOutcome) -> str | None:
+        """Store the summary in ``outcome`` if the answer is usable; else say why not."""
+        problem = reply.problem
+        if problem is None:
             try:
-                sections = parse_answer(reply.content) if reply.problem is None else None
+                sections = parse_answer(reply.content)
             except ValueError as e:
-                reply.problem = str(e)
-                sections = None
-            if sections is not None:
+                problem = str(e)
+            else:
                 outcome.summary = Summary(
                     sections, "llm", self.model, self.prompt_version, text.source
                 )
-                return outcome
-            problem = reply.problem or "no answer"
-            outcome.calls[-1] = replace(reply.call, ok=False, error=problem)
-            tries = "1 try" if attempt == 1 else f"{attempt} tries"
-            outcome.error = f"LLM gave no usable summary after {tries}: {problem}"
-            messages = [*messages[:2], *_feedback(reply.content, problem)]
-        return outcome
+                outcome.error = None
+                return None
+        outcome.calls[-1] = replace(reply.call, ok=False, error=problem)
+        return problem
 
     def _call(self, arxiv_id: str, messages: list[dict[str, str]], attempt: int) -> _Reply:
-        """One chat request; what came back, or why nothing usable did."""
+        """One chat request, paced by the rate limiter; what came back, or why nothing did."""
+        estimate = sum(count_tokens(m["content"]) for m in messages) + OUTPUT_RESERVE
+        self.limiter.acquire(estimate)
         started, clock = now(), time.monotonic()
         call = LLMCall(
             arxiv_id, self.model, self.prompt_version, attempt, started, 0.0, 0, 0, True, None, None
@@ -231,7 +304,8 @@ class OpenAISummarizer:
             )
             completion = raw.parse()
         except openai.APIError as e:
-            reason = f"LLM request failed: {_api_error_reason(e)}"
+            self.limiter.settle(estimate, 0)
+            kind, reason = _classify(e)
             failed = replace(
                 call,
                 duration_s=time.monotonic() - clock,
@@ -239,7 +313,7 @@ class OpenAISummarizer:
                 error=reason,
                 raw_response=_error_body(e),
             )
-            return _Reply(failed, api_error=reason)
+            return _Reply(failed, kind, problem=reason, retry_after=_retry_after(e))
         usage = completion.usage
         call = replace(
             call,
@@ -248,6 +322,8 @@ class OpenAISummarizer:
             output_tokens=usage.completion_tokens if usage else 0,
             raw_response=raw.text,
         )
+        if usage:
+            self.limiter.settle(estimate, usage.prompt_tokens + usage.completion_tokens)
         if not completion.choices:
             return _Reply(call, problem="the answer had no choices")
         choice = completion.choices[0]
@@ -284,14 +360,69 @@ def _feedback(content: str | None, problem: str) -> list[dict[str, str]]:
     ]
 
 
-def _api_error_reason(error: openai.APIError) -> str:
+def _classify(error: openai.APIError) -> tuple[ReplyKind, str]:
+    """What kind of failure an SDK error is, and a short reason that names it."""
     if isinstance(error, openai.APITimeoutError):
-        return "timed out"
+        return "transient", "LLM request timed out"
     if isinstance(error, openai.APIConnectionError):
-        return f"connection failed ({error.__cause__ or error})"
-    if isinstance(error, openai.APIStatusError):
-        return f"HTTP {error.status_code}: {_short(error.message)}"
-    return _short(str(error))
+        return "transient", f"LLM connection failed ({error.__cause__ or error})"
+    if not isinstance(error, openai.APIStatusError):
+        return "fatal", f"LLM request failed: {_short(str(error))}"
+    status, message = error.status_code, _short(_status_message(error))
+    reason = f"LLM request failed: HTTP {status}: {message}"
+    code = str(getattr(error, "code", None) or "")
+    if status == 429 and code != "insufficient_quota":
+        return "rate_limited", f"LLM rate limit (HTTP 429): {message}"
+    if status in (408, 409) or status >= 500:
+        return "transient", reason
+    if status in (400, 413) and (code == "context_length_exceeded" or TOO_LONG.search(message)):
+        return "too_long", f"the paper is too long for the model: {message}"
+    return "fatal", reason
+
+
+def _status_message(error: openai.APIStatusError) -> str:
+    """The server's own words: the error object's message, or the body, or the SDK's text."""
+    body = error.body
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return str(body["message"])
+    if isinstance(body, str) and body.strip():
+        return body
+    return error.response.text.strip() or error.message
+
+
+def _retry_after(error: openai.APIError) -> float | None:
+    if not isinstance(error, openai.APIStatusError):
+        return None
+    headers = error.response.headers
+    milliseconds = headers.get("retry-after-ms")
+    if milliseconds and milliseconds.replace(".", "", 1).isdigit():
+        return float(milliseconds) / 1000
+    return parse_retry_after(headers)
+
+
+def _shrink(paper: Paper, text: PaperText, message: str) -> PaperText | None:
+    """The paper's text fitted into a budget small enough for the model, if there is one."""
+    if text.source != "pdf" or not text.full_text:
+        return None
+    budget = _smaller_budget(message, text.tokens)
+    if budget < MIN_BUDGET:
+        return None
+    fitted = fit_text(paper.title, paper.abstract, text.full_text, budget)
+    return replace(text, text=fitted.text, tokens=fitted.tokens, dropped_sections=fitted.dropped)
+
+
+def _smaller_budget(message: str, current: int) -> int:
+    """From 'maximum context length is N tokens ... requested M tokens', else half."""
+    numbers = [int(n.replace(",", "")) for n in CONTEXT_NUMBERS.findall(message)]
+    half = current // 2
+    if len(numbers) >= 2 and numbers[1] > numbers[0]:
+        overflow = numbers[1] - numbers[0]
+        return min(int((current - overflow) * 0.9), int(current * 0.9))
+    return half
+
+
+def _tries(count: int) -> str:
+    return "1 try" if count == 1 else f"{count} tries"
 
 
 def _error_body(error: openai.APIError) -> str | None:
