@@ -39,6 +39,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home" / ".cache"))
     monkeypatch.setenv("DAILYPAPERS_HTTP_BACKOFF", "0.01")
+    monkeypatch.setenv("DAILYPAPERS_ARXIV_INTERVAL", "0")  # the fake arXiv needs no politeness
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)

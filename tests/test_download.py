@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
-from dailypapers.download import cache_path, download_pdf
+from dailypapers.download import arxiv_pacer, cache_path, download_pdf
 from dailypapers.errors import DownloadError
 from dailypapers.http import make_client
 from tests.e2e import paper_pdf
@@ -60,3 +61,32 @@ def test_a_flaky_server_is_retried(fake_arxiv, tmp_path: Path) -> None:  # type:
 
     assert body == paper_pdf(0)
     assert len(fake_arxiv.requests) == 3
+
+
+def test_downloads_are_spaced_by_the_arxiv_interval(fake_arxiv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for i in range(3):
+        fake_arxiv.add_pdf(f"2412.0000{i}", b"%PDF-1.4 fake")
+    pacer = arxiv_pacer(0.3)
+    started = time.monotonic()
+    with make_client(timeout=5) as client:
+        for i in range(3):
+            download_pdf(client, fake_arxiv.url, f"2412.0000{i}", tmp_path, pacer=pacer)
+
+    assert time.monotonic() - started >= 0.6
+
+
+def test_an_arxiv_429_holds_back_every_download(fake_arxiv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fake_arxiv.add_pdf("2412.00001", b"%PDF-1.4 fake")
+    fake_arxiv.fail_next(429, headers={"retry-after": "1"})
+    pacer = arxiv_pacer(0.01)
+    assert pacer is not None
+    started = time.monotonic()
+    with make_client(timeout=5) as client:
+        download_pdf(client, fake_arxiv.url, "2412.00001", tmp_path, pacer=pacer)
+
+    assert time.monotonic() - started >= 1.0
+    assert pacer.pacing.pauses == 1  # the other download threads wait too
+
+
+def test_no_interval_means_no_pacing() -> None:
+    assert arxiv_pacer(0) is None

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from dailypapers.errors import ExtractError
-from dailypapers.extract import extract_text, normalise_text
-from tests.pdfgen import corrupt_pdf, make_blank_pdf, make_paper_pdf
+from dailypapers.extract import Extractor, extract_text, normalise_text
+from tests.pdfgen import corrupt_pdf, make_blank_pdf, make_paper_pdf, make_slow_pdf
 from tests.shared_data import shared_path
 
 LIGATURES = "".join(chr(c) for c in range(0xFB00, 0xFB07))
@@ -97,3 +100,67 @@ def test_real_arxiv_pdfs(arxiv_id: str, pages: int) -> None:
     assert "\x02" not in text
     assert not any(c in text for c in LIGATURES)
     assert "References" in text or "REFERENCES" in text
+
+
+PAPER = make_paper_pdf(title="A paper", abstract="We propose X.")
+
+
+def test_the_extractor_reads_in_a_child_process() -> None:
+    with Extractor(timeout=30) as extractor:
+        first = extractor.extract(PAPER, arxiv_id="2412.00001")
+        second = extractor.extract(
+            make_paper_pdf(title="Second", abstract="Second abstract."), arxiv_id="2412.00002"
+        )
+
+    assert "Introduction" in first.text
+    assert "Second" in second.text
+
+
+def test_a_pdf_that_hangs_the_reader_is_stopped_and_the_next_one_is_read() -> None:
+    with Extractor(timeout=0.5) as extractor:
+        started = time.monotonic()
+        with pytest.raises(ExtractError, match=r"took longer than 0\.5 s and was stopped"):
+            extractor.extract(make_slow_pdf(), arxiv_id="2412.00001")
+        stopped_after = time.monotonic() - started
+        after = extractor.extract(PAPER, arxiv_id="2412.00002")
+
+    assert stopped_after < 2.0
+    assert after.pages >= 1
+
+
+def test_errors_in_the_child_come_back_with_their_reason() -> None:
+    with Extractor(timeout=30) as extractor, pytest.raises(ExtractError) as error:
+        extractor.extract(corrupt_pdf(PAPER), arxiv_id="2412.00001")
+
+    assert error.value.arxiv_id == "2412.00001"
+    assert error.value.reason.startswith("PDF cannot be read")
+
+
+def test_a_reader_that_dies_on_a_pdf_costs_that_pdf_only() -> None:
+    with Extractor(timeout=30) as extractor, ThreadPoolExecutor(1) as pool:
+        extractor.extract(PAPER, arxiv_id="2412.00001")  # starts the child
+        child = extractor._child
+        assert child is not None
+        assert child.pid is not None
+        slow = pool.submit(extractor.extract, make_slow_pdf(), arxiv_id="2412.00002")
+        time.sleep(0.3)
+        os.kill(child.pid, signal.SIGKILL)  # as a segfault in PDFium would end it
+        with pytest.raises(ExtractError, match=r"crashed on this PDF \(exit code -9\)"):
+            slow.result()
+        after = extractor.extract(PAPER, arxiv_id="2412.00003")
+
+    assert after.pages >= 1
+
+
+def test_a_reader_that_died_between_pdfs_is_replaced() -> None:
+    with Extractor(timeout=30) as extractor:
+        extractor.extract(PAPER, arxiv_id="2412.00001")
+        child = extractor._child
+        assert child is not None
+        assert child.pid is not None
+        os.kill(child.pid, signal.SIGKILL)
+        child.join(5)
+
+        after = extractor.extract(PAPER, arxiv_id="2412.00002")
+
+    assert after.pages >= 1

@@ -15,7 +15,9 @@ from rich.console import Console
 
 from dailypapers import __version__
 from dailypapers.config import Config, SummarizerChoice, build_config
+from dailypapers.download import arxiv_pacer
 from dailypapers.errors import DailyPapersError
+from dailypapers.extract import Extractor
 from dailypapers.http import make_client
 from dailypapers.importer import import_archive
 from dailypapers.pipeline import Day, RunReport, redact, run_day, validate_date
@@ -153,10 +155,13 @@ def _run(config: Config, when: str) -> RunReport:
         Store.open(config.db_path) as store,
         make_client(timeout=config.http_timeout) as http,
         progress_bar(err_console) as progress,
+        Extractor(config.pdf_timeout) as extractor,
     ):
         summarizer = make_summarizer(config.llm)
         try:
-            return run_day(Day(config, store, http, summarizer), when, progress)
+            pacer = arxiv_pacer(config.arxiv_interval)
+            day = Day(config, store, http, summarizer, extractor, pacer)
+            return run_day(day, when, progress)
         finally:
             summarizer.close()
 

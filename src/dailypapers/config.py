@@ -60,6 +60,8 @@ class Config:
     http_timeout: float = 60.0
     http_attempts: int = 4
     http_backoff: float = 1.0
+    pdf_timeout: float = 60.0
+    arxiv_interval: float = 3.0
     force: bool = False
 
     @property
@@ -94,6 +96,8 @@ def build_config(
         concurrency=_positive_int(env, "DAILYPAPERS_CONCURRENCY", concurrency, 4),
         http_timeout=_positive_float(env, "DAILYPAPERS_HTTP_TIMEOUT", 60.0),
         http_backoff=_positive_float(env, "DAILYPAPERS_HTTP_BACKOFF", 1.0),
+        pdf_timeout=_positive_float(env, "DAILYPAPERS_PDF_TIMEOUT", 60.0),
+        arxiv_interval=_positive_float(env, "DAILYPAPERS_ARXIV_INTERVAL", 3.0),
         force=force,
     )
     if config.token_budget < 500:

@@ -12,6 +12,7 @@ import httpx2
 from dailypapers.errors import DownloadError
 from dailypapers.extract import looks_like_pdf
 from dailypapers.http import HTTPFailure, get_with_retry
+from dailypapers.ratelimit import RateLimiter
 
 
 def cache_path(cache_dir: Path, arxiv_id: str) -> Path:
@@ -28,6 +29,11 @@ def describe_body(body: bytes) -> str:
     return f"a body starting with {head!r}"
 
 
+def arxiv_pacer(interval: float) -> RateLimiter | None:
+    """At most one request to arXiv every ``interval`` seconds (arXiv asks robots to be slow)."""
+    return RateLimiter(requests_per_minute=60 / interval, request_burst=1) if interval else None
+
+
 def download_pdf(
     client: httpx2.Client,
     endpoint: str,
@@ -36,6 +42,7 @@ def download_pdf(
     *,
     attempts: int = 4,
     backoff: float = 1.0,
+    pacer: RateLimiter | None = None,
 ) -> bytes:
     """Return the paper's PDF bytes, from the cache when present, else from ``endpoint``."""
     cached = cache_path(cache_dir, arxiv_id)
@@ -46,7 +53,7 @@ def download_pdf(
         cached.unlink()
     url = f"{endpoint}/pdf/{arxiv_id}"
     try:
-        response = get_with_retry(client, url, attempts=attempts, backoff=backoff)
+        response = get_with_retry(client, url, attempts=attempts, backoff=backoff, pacer=pacer)
     except HTTPFailure as e:
         raise DownloadError(f"PDF download failed: {e.reason}", arxiv_id=arxiv_id) from e
     body = response.content

@@ -1,18 +1,31 @@
-"""Extract stage: the text of a PDF, with PDFium (fast, small, permissively licensed)."""
+"""Extract stage: the text of a PDF, with PDFium (fast, small, permissively licensed).
+
+The pipeline reads PDFs through ``Extractor``, which runs PDFium in a child process: a PDF that
+makes PDFium spin is stopped at a hard time limit, and one that crashes it costs that paper
+only. ``extract_text`` is the same work in this process, for tools and tests.
+"""
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 import re
 import threading
 import unicodedata
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext, SpawnContext
+from multiprocessing.process import BaseProcess
 
 import pypdfium2 as pdfium
 
 from dailypapers.errors import ExtractError
 
+log = logging.getLogger(__name__)
+
 #: PDFium is not thread-safe; the pipeline reads PDFs from several worker threads.
 _PDFIUM_LOCK = threading.Lock()
+DEFAULT_PDF_TIMEOUT = 60.0
 
 SOFT_HYPHEN_BREAK = re.compile(r"\x02\s*")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -81,3 +94,109 @@ def normalise_text(text: str) -> str:
     text = CONTROL.sub("", text)
     text = TRAILING_SPACE.sub("\n", text)
     return MANY_BLANK_LINES.sub("\n\n", text).strip()
+
+
+class Extractor:
+    """Reads PDFs one at a time in a child process, with a time limit per PDF.
+
+    The child is started on first use and again after a PDF that timed out or crashed it.
+    """
+
+    def __init__(self, timeout: float = DEFAULT_PDF_TIMEOUT) -> None:
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._child: BaseProcess | None = None
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> Extractor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def extract(self, pdf: bytes, *, arxiv_id: str) -> ExtractedText:
+        if not pdf or not looks_like_pdf(pdf):
+            return extract_text(pdf, arxiv_id=arxiv_id)  # raises the precise error at once
+        with self._lock:
+            conn = self._send((pdf, arxiv_id))
+            if not conn.poll(self.timeout):
+                self._stop(kill=True)
+                raise ExtractError(
+                    f"PDF reading took longer than {self.timeout:g} s and was stopped",
+                    arxiv_id=arxiv_id,
+                )
+            try:
+                answer = conn.recv()
+            except EOFError:
+                code = self._stop(kill=True)
+                raise ExtractError(
+                    f"the PDF reader crashed on this PDF (exit code {code})", arxiv_id=arxiv_id
+                ) from None
+        if answer[0] == "error":
+            raise ExtractError(answer[1], arxiv_id=arxiv_id)
+        return ExtractedText(text=answer[1], pages=answer[2])
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop(kill=False)
+
+    def _send(self, job: tuple[bytes, str]) -> Connection:
+        try:
+            conn = self._connection()
+            conn.send(job)
+        except OSError:  # the child died since the last PDF: a fresh one takes this PDF
+            self._stop(kill=True)
+            conn = self._connection()
+            conn.send(job)
+        return conn
+
+    def _connection(self) -> Connection:
+        if self._conn is None:
+            context = _context()
+            parent, child = context.Pipe()
+            self._child = context.Process(target=_serve, args=(child,), daemon=True)
+            self._child.start()
+            child.close()
+            self._conn = parent
+        return self._conn
+
+    def _stop(self, *, kill: bool) -> int | None:
+        """End the child (at once when ``kill``); return its exit code."""
+        child, conn = self._child, self._conn
+        self._child = self._conn = None
+        if child is None or conn is None:
+            return None
+        if kill:
+            child.kill()
+        else:
+            conn.send(None)
+        child.join(timeout=5)
+        if child.is_alive():
+            child.kill()
+            child.join()
+        code = child.exitcode
+        conn.close()
+        child.close()
+        return code
+
+
+def _context() -> ForkServerContext | SpawnContext:
+    """forkserver where there is one: a cheap, clean child even from a threaded parent."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["dailypapers.extract"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _serve(conn: Connection) -> None:
+    """The child: read PDFs sent over ``conn`` until told to stop (None)."""
+    while (job := conn.recv()) is not None:
+        pdf, arxiv_id = job
+        try:
+            extracted = extract_text(pdf, arxiv_id=arxiv_id)
+        except ExtractError as e:
+            conn.send(("error", e.reason))
+        else:
+            conn.send(("ok", extracted.text, extracted.pages))
+    conn.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import logging
 import random
 import time
 from collections.abc import Mapping
@@ -12,6 +13,9 @@ import httpx2
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from dailypapers import __version__
+from dailypapers.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
 
 USER_AGENT = f"dailypapers/{__version__} (+https://pypi.org/project/dailypapers/)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -39,14 +43,28 @@ def get_with_retry(
     attempts: int = 4,
     backoff: float = 1.0,
     max_wait: float = 60.0,
+    pacer: RateLimiter | None = None,
 ) -> httpx2.Response:
-    """GET ``url``; retry timeouts, connection errors, 429 and 5xx; fail at once on other 4xx."""
+    """GET ``url``; retry timeouts, connection errors, 429 and 5xx; fail at once on other 4xx.
+
+    With a ``pacer``, every try waits for its turn, and a 429 holds back every user of it.
+    """
 
     def wait(state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
         if isinstance(error, HTTPFailure) and error.retry_after is not None:
-            return min(error.retry_after, max_wait)
-        return random.uniform(0, min(backoff * 2 ** (state.attempt_number - 1), max_wait))
+            seconds = min(error.retry_after, max_wait)
+        else:
+            seconds = random.uniform(0, min(backoff * 2 ** (state.attempt_number - 1), max_wait))
+        if pacer is not None and isinstance(error, HTTPFailure) and error.status == 429:
+            pacer.pause(seconds)
+        log.info("GET %s failed (%s); retrying in %.1f s", url, error, seconds)
+        return seconds
+
+    def get_once() -> httpx2.Response:
+        if pacer is not None:
+            pacer.acquire()
+        return _get_once(client, url, params)
 
     retrying = Retrying(
         stop=stop_after_attempt(attempts),
@@ -56,7 +74,7 @@ def get_with_retry(
         reraise=True,
     )
     try:
-        return retrying(_get_once, client, url, params)
+        return retrying(get_once)
     except HTTPFailure as e:
         if attempts > 1 and _retryable(e):
             raise HTTPFailure(

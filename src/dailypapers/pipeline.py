@@ -19,10 +19,11 @@ from dailypapers.budget import fit_text
 from dailypapers.config import Config
 from dailypapers.download import download_pdf
 from dailypapers.errors import DailyPapersError, DateError
-from dailypapers.extract import extract_text, normalise_text
+from dailypapers.extract import Extractor, normalise_text
 from dailypapers.fetch import fetch_day, parse_entries
 from dailypapers.models import DigestEntry, LLMCall, Paper, PaperText
 from dailypapers.publish import publish_day
+from dailypapers.ratelimit import RateLimiter
 from dailypapers.render import escape_title
 from dailypapers.store import Store
 from dailypapers.summarize import Summarizer, SummaryOutcome
@@ -118,6 +119,8 @@ class Day:
     store: Store
     http: httpx2.Client
     summarizer: Summarizer
+    extractor: Extractor
+    arxiv_pacer: RateLimiter | None = None
 
 
 def run_day(day: Day, when: str, progress: Progress | None = None) -> RunReport:
@@ -203,8 +206,9 @@ def read_paper_text(day: Day, paper: Paper) -> PaperText:
             config.cache_dir,
             attempts=config.http_attempts,
             backoff=config.http_backoff,
+            pacer=day.arxiv_pacer,
         )
-        extracted = extract_text(pdf, arxiv_id=paper.arxiv_id)
+        extracted = day.extractor.extract(pdf, arxiv_id=paper.arxiv_id)
     except DailyPapersError as e:
         fitted = fit_text(paper.title, paper.abstract, "", config.token_budget)
         return PaperText(
