@@ -20,7 +20,8 @@ from dailypapers.errors import DailyPapersError
 from dailypapers.extract import Extractor
 from dailypapers.http import make_client
 from dailypapers.importer import import_archive
-from dailypapers.pipeline import Day, RunReport, redact, run_day, validate_date
+from dailypapers.logs import redact, secret_values, setup_logging
+from dailypapers.pipeline import Day, RunReport, run_day, validate_date
 from dailypapers.publish import publish_day
 from dailypapers.report import print_report, print_status, progress_bar
 from dailypapers.store import Store
@@ -61,6 +62,14 @@ DbOption = Annotated[
 ]
 
 
+VerboseOption = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", "-v", help="Log every step, retry and HTTP request on stderr (keys redacted)."
+    ),
+]
+
+
 def _version(value: bool) -> None:
     if value:
         out_console.print(f"dailypapers {__version__}")
@@ -83,8 +92,8 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except DailyPapersError as e:
-        secrets = tuple(filter(None, [os.environ.get("OPENAI_API_KEY")]))
-        err_console.print(f"error: {redact(str(e), secrets)}", markup=False)
+        message = redact(str(e), secret_values(os.environ))
+        err_console.print(f"error: {message}", markup=False)
         raise typer.Exit(1) from None
 
 
@@ -118,12 +127,14 @@ def run(
     force: Annotated[
         bool, typer.Option("--force", help="Summarize again even if a summary is stored.")
     ] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Fetch, read, summarize, store and render one day of Daily Papers.
 
     Papers summarized before are reused (zero tokens) unless --force; papers already in an
     earlier day's digest are not published again. Exits 1 if any paper failed.
     """
+    setup_logging(err_console, verbose=verbose, secrets=secret_values(os.environ))
     with user_errors():
         when = validate_date(date or _today())
         config = build_config(

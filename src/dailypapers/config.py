@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from dailypapers.errors import ConfigError
+from dailypapers.logs import secret_values
 
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_ENDPOINT = "https://arxiv.org"
@@ -63,12 +64,8 @@ class Config:
     pdf_timeout: float = 60.0
     arxiv_interval: float = 3.0
     force: bool = False
-
-    @property
-    def secrets(self) -> tuple[str, ...]:
-        """Values that must never appear in any message, log or file."""
-        key = self.llm.api_key if self.llm else None
-        return (key,) if key else ()
+    #: Values that must never appear in any message, log or file.
+    secrets: tuple[str, ...] = field(default=(), repr=False)
 
 
 def build_config(
@@ -99,6 +96,7 @@ def build_config(
         pdf_timeout=_positive_float(env, "DAILYPAPERS_PDF_TIMEOUT", 60.0),
         arxiv_interval=_positive_float(env, "DAILYPAPERS_ARXIV_INTERVAL", 3.0),
         force=force,
+        secrets=secret_values(env),
     )
     if config.token_budget < 500:
         raise ConfigError(f"token budget {config.token_budget} is too small (minimum 500)")

@@ -120,6 +120,7 @@ class Extractor:
         with self._lock:
             conn = self._send((pdf, arxiv_id))
             if not conn.poll(self.timeout):
+                log.info("%s: PDF reading passed %g s; stopping the reader", arxiv_id, self.timeout)
                 self._stop(kill=True)
                 raise ExtractError(
                     f"PDF reading took longer than {self.timeout:g} s and was stopped",

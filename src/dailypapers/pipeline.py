@@ -6,6 +6,7 @@ database, one paper at a time as each finishes, so a crash loses at most the pap
 
 from __future__ import annotations
 
+import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -21,12 +22,15 @@ from dailypapers.download import download_pdf
 from dailypapers.errors import DailyPapersError, DateError
 from dailypapers.extract import Extractor, normalise_text
 from dailypapers.fetch import fetch_day, parse_entries
+from dailypapers.logs import redact
 from dailypapers.models import DigestEntry, LLMCall, Paper, PaperText
 from dailypapers.publish import publish_day
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.render import escape_title
 from dailypapers.store import Store
 from dailypapers.summarize import Summarizer, SummaryOutcome
+
+log = logging.getLogger(__name__)
 
 Outcome = Literal["summarized", "reused", "failed", "seen"]
 
@@ -40,6 +44,8 @@ class PaperResult:
     text_source: str | None = None
     input_tokens: int = 0
     output_tokens: int = 0
+    llm_calls: int = 0
+    failed_calls: int = 0
 
 
 @dataclass
@@ -51,6 +57,7 @@ class RunReport:
     problems: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    rate_limit_wait_s: float = 0.0
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -64,6 +71,15 @@ class RunReport:
         return sum(r.output_tokens for r in self.results)
 
     @property
+    def llm_calls(self) -> int:
+        return sum(r.llm_calls for r in self.results)
+
+    @property
+    def failed_calls(self) -> int:
+        """LLM calls that gave nothing usable: each was retried or ended a paper."""
+        return sum(r.failed_calls for r in self.results)
+
+    @property
     def ok(self) -> bool:
         return self.count("failed") == 0 and not self.problems
 
@@ -75,6 +91,9 @@ class RunReport:
             **{name: self.count(name) for name in ("summarized", "reused", "failed", "seen")},
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,
+            "llm_calls": self.llm_calls,
+            "failed_llm_calls": self.failed_calls,
+            "rate_limit_wait_s": round(self.rate_limit_wait_s, 2),
             "seconds": round(self.seconds, 2),
             "problems": self.problems,
             "failures": {r.arxiv_id: r.detail for r in self.results if r.outcome == "failed"},
@@ -149,6 +168,8 @@ def run_day(day: Day, when: str, progress: Progress | None = None) -> RunReport:
     assemble_day(day.store, when, day.summarizer)
     report.written = publish_day(day.store, config.out_dir, when)
     report.seconds = time.monotonic() - started
+    limiter = day.summarizer.limiter
+    report.rate_limit_wait_s = limiter.pacing.waited_s if limiter else 0.0
     day.store.finish_run(run_id, report.as_dict())
     return report
 
@@ -210,12 +231,20 @@ def read_paper_text(day: Day, paper: Paper) -> PaperText:
         )
         extracted = day.extractor.extract(pdf, arxiv_id=paper.arxiv_id)
     except DailyPapersError as e:
+        log.info("%s: no PDF text (%s); using the abstract", paper.arxiv_id, e.reason)
         fitted = fit_text(paper.title, paper.abstract, "", config.token_budget)
         return PaperText(
             paper.arxiv_id, fitted.text, "abstract", fitted.tokens, missing_reason=e.reason
         )
     body = normalise_text(extracted.text)
     fitted = fit_text(paper.title, paper.abstract, body, config.token_budget)
+    log.info(
+        "%s: %d pages, %d tokens sent of the text (left out: %s)",
+        paper.arxiv_id,
+        extracted.pages,
+        fitted.tokens,
+        ", ".join(fitted.dropped) or "nothing",
+    )
     return PaperText(
         arxiv_id=paper.arxiv_id,
         text=fitted.text,
@@ -232,7 +261,8 @@ def _store_outcome(
 ) -> PaperResult:
     try:
         text, outcome = future.result()
-    except Exception as e:  # noqa: BLE001 - a bug in one paper must not stop the day
+    except Exception as e:
+        log.warning("%s: internal error", paper.arxiv_id, exc_info=True)
         reason = f"internal error: {type(e).__name__}: {e}"
         day.store.set_status(paper.arxiv_id, "failed", redact(reason, day.config.secrets))
         return PaperResult(
@@ -257,6 +287,8 @@ def _store_outcome(
         text.source,
         sum(c.input_tokens for c in outcome.calls),
         sum(c.output_tokens for c in outcome.calls),
+        len(outcome.calls),
+        sum(1 for c in outcome.calls if not c.ok),
     )
     return result
 
@@ -300,13 +332,6 @@ def assemble_day(store: Store, when: str, summarizer: Summarizer) -> None:
 def _runs(store: Store, when: str) -> list[list[DigestEntry]]:
     digest = store.load_digest(when)
     return [list(run.entries) for run in digest.runs] if digest else []
-
-
-def redact(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[redacted]")
-    return text
 
 
 def redact_call(call: LLMCall, secrets: tuple[str, ...]) -> LLMCall:

@@ -57,6 +57,13 @@ def print_report(console: Console, report: RunReport) -> None:
         f"summarizer {report.summarizer} · tokens in {report.input_tokens:,} / "
         f"out {report.output_tokens:,} · {report.seconds:.1f} s"
     )
+    if report.llm_calls:
+        retried = f" ({report.failed_calls} failed and retried or given up)"
+        waited = report.rate_limit_wait_s
+        console.print(
+            f"LLM calls {report.llm_calls}{retried if report.failed_calls else ''}"
+            + (f" · waited {waited:.1f} s for the rate limit" if waited else "")
+        )
     abstract_only = [
         r for r in report.results if r.outcome != "failed" and r.text_source == "abstract"
     ]

@@ -127,6 +127,9 @@ class Summarizer(Protocol):
     model: str
     prompt_version: str
 
+    @property
+    def limiter(self) -> RateLimiter | None: ...
+
     def summarize(self, paper: Paper, text: PaperText) -> SummaryOutcome: ...
 
     def close(self) -> None: ...
@@ -137,6 +140,7 @@ class ExtractiveSummarizer:
 
     model = EXTRACTIVE_MODEL
     prompt_version = EXTRACTIVE_VERSION
+    limiter: RateLimiter | None = None
 
     def summarize(self, paper: Paper, text: PaperText) -> SummaryOutcome:
         body = text.full_text if text.source == "pdf" else ""
@@ -290,7 +294,14 @@ class OpenAISummarizer:
     def _call(self, arxiv_id: str, messages: list[dict[str, str]], attempt: int) -> _Reply:
         """One chat request, paced by the rate limiter; what came back, or why nothing did."""
         estimate = sum(count_tokens(m["content"]) for m in messages) + OUTPUT_RESERVE
-        self.limiter.acquire(estimate)
+        waited = self.limiter.acquire(estimate)
+        log.info(
+            "%s: LLM call %d, about %d tokens%s",
+            arxiv_id,
+            attempt,
+            estimate,
+            f" after waiting {waited:.1f} s for the rate limit" if waited else "",
+        )
         started, clock = now(), time.monotonic()
         call = LLMCall(
             arxiv_id, self.model, self.prompt_version, attempt, started, 0.0, 0, 0, True, None, None
