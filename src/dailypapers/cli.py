@@ -14,16 +14,17 @@ import typer
 from rich.console import Console
 
 from dailypapers import __version__
+from dailypapers.backfill import DayResult, dates_between, run_range
 from dailypapers.config import Config, SummarizerChoice, build_config
 from dailypapers.download import arxiv_pacer
-from dailypapers.errors import DailyPapersError
+from dailypapers.errors import DailyPapersError, DateError
 from dailypapers.extract import Extractor
 from dailypapers.http import make_client
 from dailypapers.importer import import_archive
 from dailypapers.logs import redact, secret_values, setup_logging
-from dailypapers.pipeline import Day, RunReport, run_day, validate_date
+from dailypapers.pipeline import Day, run_day, validate_date
 from dailypapers.publish import publish_day
-from dailypapers.report import print_report, print_status, progress_bar
+from dailypapers.report import print_range, print_report, print_status, progress_bar
 from dailypapers.store import Store
 from dailypapers.summarize import make_summarizer
 
@@ -104,6 +105,16 @@ def _today() -> str:
 @app.command()
 def run(
     date: DateOption = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Backfill: first day of a range, YYYY-MM-DD. Days already complete are skipped."
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="Backfill: last day of the range (default: today in UTC)."),
+    ] = None,
     out: OutOption = None,
     db: DbOption = None,
     model: Annotated[
@@ -125,18 +136,22 @@ def run(
         int | None, typer.Option(help="Papers processed at once. Default: 4.")
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Summarize again even if a summary is stored.")
+        bool,
+        typer.Option(
+            "--force", help="Summarize again even if a summary is stored (and rerun complete days)."
+        ),
     ] = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Fetch, read, summarize, store and render one day of Daily Papers.
+    """Fetch, read, summarize, store and render one day (or a range) of Daily Papers.
 
     Papers summarized before are reused (zero tokens) unless --force; papers already in an
-    earlier day's digest are not published again. Exits 1 if any paper failed.
+    earlier day's digest are not published again. With --since (and --until) every day of the
+    range that is not complete yet is run, oldest first. Exits 1 if any paper or day failed.
     """
     setup_logging(err_console, verbose=verbose, secrets=secret_values(os.environ))
     with user_errors():
-        when = validate_date(date or _today())
+        dates = _dates(date, since, until)
         config = build_config(
             os.environ,
             out=out,
@@ -147,10 +162,36 @@ def run(
             concurrency=concurrency,
             force=force,
         )
-        report = _run(config, when)
-    print_report(out_console, report)
-    if not report.ok:
+        with _open_day(config) as day, progress_bar(err_console) as progress:
+            if since is None:
+                report = run_day(day, dates[0], progress)
+                ok = report.ok
+            else:
+                results = run_range(day, dates, progress=progress, on_day=_print_day)
+                ok = all(r.outcome != "failed" for r in results)
+    if since is None:
+        print_report(out_console, report)
+    else:
+        print_range(out_console, results)
+    if not ok:
         raise typer.Exit(1)
+
+
+def _dates(date: str | None, since: str | None, until: str | None) -> list[str]:
+    if since is None:
+        if until is not None:
+            raise DateError("--until needs --since")
+        return [validate_date(date or _today())]
+    if date is not None:
+        raise DateError("give either --date or --since/--until, not both")
+    return dates_between(validate_date(since), validate_date(until or _today()))
+
+
+def _print_day(result: DayResult) -> None:
+    if result.report is not None:
+        print_report(out_console, result.report)
+    elif result.outcome == "failed":
+        out_console.print(f"{result.date}: [bold red]failed[/]: {result.detail}", highlight=False)
 
 
 def _summarizer_choice(value: str | None) -> SummarizerChoice | None:
@@ -161,20 +202,20 @@ def _summarizer_choice(value: str | None) -> SummarizerChoice | None:
     return value  # type: ignore[return-value]
 
 
-def _run(config: Config, when: str) -> RunReport:
-    with (
-        Store.open(config.db_path) as store,
-        make_client(timeout=config.http_timeout) as http,
-        progress_bar(err_console) as progress,
-        Extractor(config.pdf_timeout) as extractor,
-    ):
-        summarizer = make_summarizer(config.llm)
-        try:
+@contextmanager
+def _open_day(config: Config) -> Iterator[Day]:
+    """Everything a run needs, opened once for one day or a whole range, closed after."""
+    summarizer = make_summarizer(config.llm)
+    try:
+        with (
+            Store.open(config.db_path) as store,
+            make_client(timeout=config.http_timeout) as http,
+            Extractor(config.pdf_timeout) as extractor,
+        ):
             pacer = arxiv_pacer(config.arxiv_interval)
-            day = Day(config, store, http, summarizer, extractor, pacer)
-            return run_day(day, when, progress)
-        finally:
-            summarizer.close()
+            yield Day(config, store, http, summarizer, extractor, pacer)
+    finally:
+        summarizer.close()
 
 
 @app.command()

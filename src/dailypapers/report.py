@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from dailypapers.backfill import DayResult
 from dailypapers.pipeline import PaperResult, RunReport
 
 OUTCOME_STYLE = {"summarized": "green", "reused": "cyan", "seen": "dim", "failed": "bold red"}
@@ -24,7 +25,7 @@ class PaperBar:
         self.task = bar.add_task("fetching the list", total=None)
 
     def begin(self, total: int) -> None:
-        self.bar.update(self.task, total=total, description="")
+        self.bar.reset(self.task, total=total, description="")
 
     def advance(self, result: PaperResult) -> None:
         style = OUTCOME_STYLE[result.outcome]
@@ -82,6 +83,35 @@ def print_report(console: Console, report: RunReport) -> None:
         console.print(f"wrote {path}", markup=False, highlight=False)
     if not any(path.name != "README.md" for path in report.written):
         console.print(f"no digest written: nothing new to show for {report.date}")
+
+
+def print_range(console: Console, results: list[DayResult]) -> None:
+    """One line per day of a backfill, then the totals."""
+    table = Table(title="dailypapers backfill", show_lines=False)
+    for column in ("date", "outcome", "listed", "summarized", "failed", "tokens in", "seconds"):
+        table.add_column(column)
+    for result in results:
+        report = result.report
+        style = {"done": "green", "skipped": "dim", "failed": "bold red"}[result.outcome]
+        outcome = f"[{style}]{result.outcome}" + (f" ({result.detail})" if result.detail else "")
+        if report is None:
+            table.add_row(result.date, outcome, "-", "-", "-", "-", "-")
+            continue
+        table.add_row(
+            result.date,
+            outcome,
+            str(report.listed),
+            str(report.count("summarized")),
+            str(report.count("failed")),
+            f"{report.input_tokens:,}",
+            f"{report.seconds:.1f}",
+        )
+    console.print(table)
+    counts = {o: sum(1 for r in results if r.outcome == o) for o in ("done", "skipped", "failed")}
+    console.print(
+        f"{len(results)} days: {counts['done']} run, {counts['skipped']} already complete, "
+        f"{counts['failed']} failed"
+    )
 
 
 def print_status(

@@ -320,6 +320,28 @@ class Store:
         rows = self.db.execute("SELECT DISTINCT date FROM digest_entries ORDER BY date")
         return [row[0] for row in rows]
 
+    def known_dates(self) -> list[str]:
+        """Every date with a listing, a digest or a run."""
+        rows = self.db.execute(
+            "SELECT date FROM listings UNION SELECT date FROM digest_entries "
+            "UNION SELECT date FROM runs ORDER BY 1"
+        )
+        return [row[0] for row in rows]
+
+    def unsettled(self, date: str) -> list[sqlite3.Row]:
+        """Papers listed on ``date`` with no summary at all and in no digest."""
+        return self.db.execute(
+            """
+            SELECT p.arxiv_id, p.status, p.last_error FROM listings l
+            JOIN papers p ON p.arxiv_id = l.arxiv_id
+            WHERE l.date = ?
+              AND NOT EXISTS (SELECT 1 FROM summaries s WHERE s.arxiv_id = p.arxiv_id)
+              AND NOT EXISTS (SELECT 1 FROM digest_entries d WHERE d.arxiv_id = p.arxiv_id)
+            ORDER BY l.position
+            """,
+            (date,),
+        ).fetchall()
+
     def day_rows(self, date: str) -> list[sqlite3.Row]:
         """The stored state of every paper listed on, or published in, a day."""
         return self.db.execute(

@@ -1,0 +1,87 @@
+"""Many days in one go: walk a date range, skipping days that are complete already."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from dailypapers.errors import DailyPapersError, DateError
+from dailypapers.pipeline import Day, Progress, RunReport, run_day
+from dailypapers.store import Store
+
+MAX_DAYS = 400
+DayOutcome = Literal["done", "skipped", "failed"]
+
+
+@dataclass
+class DayResult:
+    date: str
+    outcome: DayOutcome
+    report: RunReport | None = None
+    detail: str = ""
+
+
+def dates_between(since: str, until: str) -> list[str]:
+    """Every date from ``since`` to ``until``, both included (validated dates)."""
+    first, last = date.fromisoformat(since), date.fromisoformat(until)
+    if first > last:
+        raise DateError(f"--since {since} is after --until {until}")
+    count = (last - first).days + 1
+    if count > MAX_DAYS:
+        raise DateError(f"{count} days from {since} to {until}: at most {MAX_DAYS} at a time")
+    return [(first + timedelta(days=n)).isoformat() for n in range(count)]
+
+
+def incomplete_reason(store: Store, when: str) -> str | None:
+    """Why ``when`` needs a run, or None when it is complete."""
+    run = store.last_run(when)
+    if run is None:
+        if when in store.digest_days():
+            return None  # imported from an archive
+        return "never run"
+    if run["finished_at"] is None:
+        return "the last run was interrupted"
+    report = json.loads(run["report_json"] or "{}")
+    if report.get("failed"):
+        return f"{report['failed']} paper(s) failed in the last run"
+    if report.get("problems"):
+        return f"{len(report['problems'])} list entry(ies) could not be read"
+    unsettled = store.unsettled(when)
+    if unsettled:
+        return f"{len(unsettled)} listed paper(s) have no summary"
+    return None
+
+
+def run_range(
+    day: Day,
+    dates: list[str],
+    *,
+    progress: Progress | None = None,
+    on_day: Callable[[DayResult], None] | None = None,
+) -> list[DayResult]:
+    """Run every incomplete day in ``dates``, oldest first; one day failing stops nothing.
+
+    With ``--force`` (``config.force``) every day runs, and summaries are made again.
+    """
+    results = []
+    for when in dates:
+        reason = "--force" if day.config.force else incomplete_reason(day.store, when)
+        if reason is None:
+            result = DayResult(when, "skipped", detail="complete")
+        else:
+            result = _run_one(day, when, progress)
+        results.append(result)
+        if on_day is not None:
+            on_day(result)
+    return results
+
+
+def _run_one(day: Day, when: str, progress: Progress | None) -> DayResult:
+    try:
+        report = run_day(day, when, progress)
+    except DailyPapersError as e:
+        return DayResult(when, "failed", detail=str(e))
+    return DayResult(when, "done" if report.ok else "failed", report)
