@@ -19,7 +19,7 @@ COMMANDS = sorted(
 
 
 def test_the_commands_are_the_ones_we_document() -> None:
-    assert COMMANDS == ["import-logs", "render", "run", "status"]
+    assert COMMANDS == ["doctor", "import-logs", "render", "run", "status"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

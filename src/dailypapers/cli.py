@@ -16,6 +16,7 @@ from rich.console import Console
 from dailypapers import __version__
 from dailypapers.backfill import DayResult, dates_between, run_range
 from dailypapers.config import Config, SummarizerChoice, build_config
+from dailypapers.doctor import diagnose
 from dailypapers.download import arxiv_pacer
 from dailypapers.errors import DailyPapersError, DateError
 from dailypapers.extract import Extractor
@@ -24,7 +25,13 @@ from dailypapers.importer import import_archive
 from dailypapers.logs import redact, secret_values, setup_logging
 from dailypapers.pipeline import Day, run_day, validate_date
 from dailypapers.publish import publish_day
-from dailypapers.report import print_range, print_report, print_status, progress_bar
+from dailypapers.report import (
+    print_findings,
+    print_range,
+    print_report,
+    print_status,
+    progress_bar,
+)
 from dailypapers.store import Store
 from dailypapers.summarize import make_summarizer
 
@@ -284,6 +291,32 @@ def status(date: DateOption = None, out: OutOption = None, db: DbOption = None) 
         out_console.print(f"nothing stored for {when}")
         return
     print_status(out_console, when, rows, last_run)
+
+
+@app.command()
+def doctor(
+    out: OutOption = None,
+    db: DbOption = None,
+    since: Annotated[
+        str | None, typer.Option(help="Look only at days from this date on, YYYY-MM-DD.")
+    ] = None,
+) -> None:
+    """Find days missing or incomplete in the database and the digest files, and say how to
+    fix each: weekdays never run, interrupted runs, failed papers, digest files missing or
+    different from the database, a stale README, leftover temporary files. Exits 1 if any."""
+    with user_errors():
+        config = build_config(os.environ, out=out, db=db, summarizer="extractive")
+        if not config.db_path.exists():
+            err_console.print(f"error: no database at {config.db_path}")
+            raise typer.Exit(1)
+        with Store.open(config.db_path) as store:
+            findings = diagnose(
+                store, config.out_dir, since=validate_date(since) if since else None
+            )
+            days = len(store.known_dates())
+    print_findings(out_console, findings, days)
+    if findings:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from dailypapers.backfill import DayResult
+from dailypapers.doctor import Finding
 from dailypapers.pipeline import PaperResult, RunReport
 
 OUTCOME_STYLE = {"summarized": "green", "reused": "cyan", "seen": "dim", "failed": "bold red"}
@@ -112,6 +114,17 @@ def print_range(console: Console, results: list[DayResult]) -> None:
         f"{len(results)} days: {counts['done']} run, {counts['skipped']} already complete, "
         f"{counts['failed']} failed"
     )
+
+
+def print_findings(console: Console, findings: list[Finding], days: int) -> None:
+    if not findings:
+        console.print(f"[green]all good[/]: {days} stored days checked, nothing to fix")
+        return
+    for finding in findings:
+        where = f"{finding.date}: " if finding.date else ""
+        console.print(f"[yellow]{where}[/]{escape(finding.problem)}", highlight=False)
+        console.print(f"    fix: {escape(finding.fix)}", highlight=False)
+    console.print(f"[bold]{len(findings)} to fix[/] in {days} stored days")
 
 
 def print_status(
