@@ -178,12 +178,15 @@ class FakeHF(FakeServer):
 
 
 class FakeArxiv(FakeServer):
-    """``GET /pdf/<id>`` serving the bytes the tests add."""
+    """``GET /pdf/<id>`` serving the bytes the tests add; ``error_rate`` of seeded 503s."""
 
     def __init__(self) -> None:
         super().__init__()
         self.bodies: dict[str, tuple[bytes, str]] = {}
         self.downloads: dict[str, int] = {}
+        self.error_rate = 0.0
+        self.errors = 0
+        self.random = random.Random(2)
 
     def add_pdf(self, arxiv_id: str, pdf: bytes) -> None:
         self.bodies[arxiv_id] = (pdf, "application/pdf")
@@ -195,9 +198,12 @@ class FakeArxiv(FakeServer):
         arxiv_id = request.path.removeprefix("/pdf/")
         if not request.path.startswith("/pdf/") or arxiv_id not in self.bodies:
             return Reply(404, b"not found", {"content-type": "text/plain"})
-        body, content_type = self.bodies[arxiv_id]
         with self._lock:
+            if self.random.random() < self.error_rate:
+                self.errors += 1
+                return Reply(503, b"busy", {"content-type": "text/plain"})
             self.downloads[arxiv_id] = self.downloads.get(arxiv_id, 0) + 1
+        body, content_type = self.bodies[arxiv_id]
         return Reply(200, body, {"content-type": content_type})
 
 

@@ -45,6 +45,7 @@ OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 #: Tokens reserved for the answer when asking the rate limiter (three short Korean sections).
 OUTPUT_RESERVE = 1_000
 MAX_BACKOFF = 30.0
+LIMIT_HEADROOM = 0.95
 MAX_SHRINKS = 3
 MIN_BUDGET = 500
 TOO_LONG = re.compile(r"context (length|window|size)|too many tokens|too long", re.IGNORECASE)
@@ -215,8 +216,8 @@ class OpenAISummarizer:
             max_retries=config.sdk_retries,
         )
         self.limiter = RateLimiter(
-            requests_per_minute=config.requests_per_minute,
-            tokens_per_minute=config.tokens_per_minute,
+            requests_per_minute=_below(config.requests_per_minute),
+            tokens_per_minute=_below(config.tokens_per_minute),
         )
 
     def close(self) -> None:
@@ -254,7 +255,10 @@ class OpenAISummarizer:
                     return outcome
                 text = outcome.text = smaller
                 messages = build_messages(paper, text)
-            elif reply.kind == "fatal" or tries[reply.kind] >= self._limit(reply.kind):
+            elif reply.kind == "fatal":
+                outcome.error = reply.problem
+                return outcome
+            elif tries[reply.kind] >= self._limit(reply.kind):
                 outcome.error = f"{reply.problem} (after {_tries(tries[reply.kind])})"
                 return outcome
             else:
@@ -430,6 +434,12 @@ def _smaller_budget(message: str, current: int) -> int:
         overflow = numbers[1] - numbers[0]
         return min(int((current - overflow) * 0.9), int(current * 0.9))
     return half
+
+
+def _below(limit: int | None) -> float | None:
+    """Aim a little under a stated limit: servers count tokens a little differently (message
+    framing, their own guess at the answer's length), and a 429 costs a whole pause."""
+    return limit * LIMIT_HEADROOM if limit else None
 
 
 def _tries(count: int) -> str:
