@@ -191,13 +191,28 @@ def _context() -> ForkServerContext | SpawnContext:
 
 
 def _serve(conn: Connection) -> None:
-    """The child: read PDFs sent over ``conn`` until told to stop (None)."""
-    while (job := conn.recv()) is not None:
-        pdf, arxiv_id = job
-        try:
-            extracted = extract_text(pdf, arxiv_id=arxiv_id)
-        except ExtractError as e:
-            conn.send(("error", e.reason))
-        else:
-            conn.send(("ok", extracted.text, extracted.pages))
-    conn.close()
+    """The child: read PDFs sent over ``conn`` until told to stop (None) or the parent is gone."""
+    with conn:
+        while (job := _next_job(conn)) is not None:
+            pdf, arxiv_id = job
+            try:
+                answer: tuple[object, ...] = ("ok", *_read_all(pdf, arxiv_id))
+            except ExtractError as e:
+                answer = ("error", e.reason)
+            try:
+                conn.send(answer)
+            except OSError:  # the parent died while this PDF was read
+                return
+
+
+def _read_all(pdf: bytes, arxiv_id: str) -> tuple[str, int]:
+    extracted = extract_text(pdf, arxiv_id=arxiv_id)
+    return extracted.text, extracted.pages
+
+
+def _next_job(conn: Connection) -> tuple[bytes, str] | None:
+    try:
+        job: tuple[bytes, str] | None = conn.recv()
+    except EOFError:  # the parent died (killed): nothing more will come
+        return None
+    return job
