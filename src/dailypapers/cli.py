@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from dailypapers import __version__
 from dailypapers.backfill import DayResult, dates_between, run_range
@@ -198,7 +199,8 @@ def _print_day(result: DayResult) -> None:
     if result.report is not None:
         print_report(out_console, result.report)
     elif result.outcome == "failed":
-        out_console.print(f"{result.date}: [bold red]failed[/]: {result.detail}", highlight=False)
+        detail = escape(result.detail)
+        out_console.print(f"{result.date}: [bold red]failed[/]: {detail}", highlight=False)
 
 
 def _summarizer_choice(value: str | None) -> SummarizerChoice | None:

@@ -95,7 +95,8 @@ def print_range(console: Console, results: list[DayResult]) -> None:
     for result in results:
         report = result.report
         style = {"done": "green", "skipped": "dim", "failed": "bold red"}[result.outcome]
-        outcome = f"[{style}]{result.outcome}" + (f" ({result.detail})" if result.detail else "")
+        detail = f" ({escape(result.detail)})" if result.detail else ""
+        outcome = f"[{style}]{result.outcome}[/]{detail}"
         if report is None:
             table.add_row(result.date, outcome, "-", "-", "-", "-", "-")
             continue
