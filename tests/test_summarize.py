@@ -236,3 +236,14 @@ def test_the_extractive_summarizer_marks_its_summary() -> None:
     assert outcome.summary.kind == "extractive"
     assert [s.label for s in outcome.summary.sections] == list(SECTION_LABELS)
     assert all(s.text for s in outcome.summary.sections)
+
+
+def test_half_an_emoji_in_an_answer_becomes_a_replacement_character() -> None:
+    answer = json.dumps(
+        {"What's New": "새 \ud83d", "Technical Details": "b", "Performance Highlights": "c"}
+    )
+
+    sections = parse_answer(answer)
+
+    assert sections[0].text == "새 \ufffd"
+    sections[0].text.encode("utf-8")

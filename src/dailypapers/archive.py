@@ -14,7 +14,7 @@ from pathlib import Path
 
 from dailypapers.errors import ArchiveError
 from dailypapers.models import AuthorsStyle, Digest, DigestEntry, DigestRun, Section
-from dailypapers.render import ABS_URL, is_video
+from dailypapers.render import ABS_URL, is_video, reads_as_python_list
 
 HEADER = re.compile(r"^## Daily Papers \((\d{4}-\d{2}-\d{2})\)$")
 HEADING = re.compile(r"^### \[(?P<title>.*)\]\(" + re.escape(ABS_URL) + r"(?P<id>[^)\s]+)\)$")
@@ -140,7 +140,7 @@ def _read_before_vote(entry: _Entry, line: str, where: str) -> None:
 
 def _authors(value: str, where: str) -> tuple[tuple[str, ...], AuthorsStyle]:
     """``['A', 'B']`` (the predecessor's first weeks) or ``A, B``."""
-    if value == "[]" or value[:2] in ("['", '["'):
+    if reads_as_python_list(value):
         try:
             names = ast.literal_eval(value)
         except (ValueError, SyntaxError) as e:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import quote
 
 import httpx2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -19,7 +20,13 @@ from dailypapers.errors import FetchError
 from dailypapers.http import HTTPFailure, get_with_retry
 from dailypapers.models import Paper
 
-ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(v\d+)?$", re.IGNORECASE)
+ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(v\d+)?$", re.IGNORECASE | re.ASCII)
+#: JSON escapes can spell half of a surrogate pair; UTF-8 (the database, the files) cannot.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: What would end a URL early in a Markdown line: whitespace, and quotes in an HTML attribute.
+BREAKS_URL = re.compile(r'[\s"]')
+#: The largest integer SQLite stores.
+MAX_INT = 2**63 - 1
 
 
 def fetch_day(
@@ -63,7 +70,7 @@ def parse_page_body(body: bytes, *, date: str) -> list[Any]:
     """The JSON list of one page, or a FetchError that says what came instead."""
     try:
         data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+    except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError, too deep
         raise FetchError(f"daily papers for {date}: malformed JSON: {e}") from None
     if isinstance(data, list):
         return data
@@ -93,7 +100,7 @@ class _PaperFields(BaseModel):
     title: str = ""
     summary: str = ""
     authors: list[_Author] = Field(default_factory=list)
-    upvotes: int | None = 0
+    upvotes: Annotated[int, Field(le=MAX_INT)] | None = 0
     published_at: str | None = Field(default=None, alias="publishedAt")
     github_repo: str | None = Field(default=None, alias="githubRepo")
     project_page: str | None = Field(default=None, alias="projectPage")
@@ -137,6 +144,7 @@ def parse_entry(raw: Any) -> Paper:
     """One API entry as a Paper; ValueError says what is missing or wrong."""
     if not isinstance(raw, dict):
         raise ValueError(f"expected an object, got {type(raw).__name__}")
+    raw = _without_lone_surrogates(raw)
     if not isinstance(raw.get("paper"), dict) or raw["paper"].get("id") in (None, ""):
         raise ValueError("missing paper.id")
     try:
@@ -154,7 +162,7 @@ def parse_entry(raw: Any) -> Paper:
         title=title,
         authors=_authors(entry.paper.authors),
         upvotes=max(entry.paper.upvotes or 0, 0),
-        thumbnail=entry.thumbnail or entry.media_url,
+        thumbnail=_url(entry.thumbnail) or _url(entry.media_url),
         abstract=collapse(entry.paper.summary) or collapse(entry.summary),
         published_at=entry.paper.published_at,
         github_repo=entry.paper.github_repo or None,
@@ -162,6 +170,24 @@ def parse_entry(raw: Any) -> Paper:
         ai_keywords=tuple(entry.paper.ai_keywords),
         raw=raw,
     )
+
+
+def _without_lone_surrogates(raw: dict[str, Any]) -> dict[str, Any]:
+    """The entry with each lone surrogate replaced by U+FFFD; the same object if it has none."""
+    try:
+        text = json.dumps(raw, ensure_ascii=False, default=repr)
+    except RecursionError:  # the database could not store it either
+        raise ValueError("the entry is nested too deeply") from None
+    if not LONE_SURROGATE.search(text):
+        return raw
+    fixed: dict[str, Any] = json.loads(LONE_SURROGATE.sub("\ufffd", text))
+    return fixed
+
+
+def _url(value: str | None) -> str | None:
+    """A URL that stays one token in a digest line: trimmed, inner spaces and quotes encoded."""
+    value = (value or "").strip()
+    return BREAKS_URL.sub(lambda match: quote(match.group()), value) or None
 
 
 def _arxiv_id(value: str) -> str:

@@ -42,6 +42,12 @@ def import_archive(store: Store, root: Path) -> ImportReport:
         if digest.date != when:
             report.errors.append(f"{path}: its header says {digest.date}, its name says {when}")
             continue
+        if repeated := _repeated_with_another_summary(digest):
+            report.errors.append(
+                f"{path}: {repeated} is shown twice with different summaries; "
+                "the database keeps one summary per paper and day"
+            )
+            continue
         report.papers += import_digest(store, digest)
         report.days.append(when)
     return report
@@ -61,6 +67,17 @@ def import_digest(store: Store, digest: Digest) -> int:
             runs.append(pairs)
         store.replace_runs_from(digest.date, 0, runs)
     return sum(len(run) for run in runs)
+
+
+def _repeated_with_another_summary(digest: Digest) -> str | None:
+    """A paper the day shows twice with different sections (or kinds), which would merge."""
+    seen: dict[str, Summary] = {}
+    for run in digest.runs:
+        for entry in run.entries:
+            summary = _summary_of(entry, digest.date)
+            if seen.setdefault(entry.arxiv_id, summary) != summary:
+                return entry.arxiv_id
+    return None
 
 
 def _paper_of(entry: DigestEntry) -> Paper:

@@ -63,7 +63,11 @@ def render_entry(entry: DigestEntry) -> str:
 
 
 def is_video(url: str) -> bool:
-    return urlsplit(url).path.lower().endswith(".mp4")
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # e.g. a "[" taken for the start of an IPv6 host
+        path = url.split("?", 1)[0].split("#", 1)[0]
+    return path.lower().endswith(".mp4")
 
 
 def thumbnail_block(url: str) -> str:
@@ -75,9 +79,22 @@ def thumbnail_block(url: str) -> str:
 
 
 def authors_line(entry: DigestEntry) -> str:
-    if entry.authors_style == "python_list":
+    """``A, B``; a Python list when asked for, or when ``A, B`` would read back as other names."""
+    line = ", ".join(entry.authors)
+    if entry.authors_style == "python_list" or not _reads_back(line, entry.authors):
         return repr(list(entry.authors))
-    return ", ".join(entry.authors)
+    return line
+
+
+def reads_as_python_list(value: str) -> bool:
+    """Whether an ``Authors:`` value is a Python list, as in the predecessor's first weeks."""
+    return value == "[]" or value[:2] in ("['", '["')
+
+
+def _reads_back(line: str, authors: tuple[str, ...]) -> bool:
+    if reads_as_python_list(line):
+        return False
+    return (tuple(line.split(", ")) if line else ()) == authors
 
 
 def render_readme(digest: Digest) -> str:

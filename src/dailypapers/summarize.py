@@ -49,6 +49,8 @@ LIMIT_HEADROOM = 0.95
 MAX_SHRINKS = 3
 MIN_BUDGET = 500
 TOO_LONG = re.compile(r"context (length|window|size)|too many tokens|too long", re.IGNORECASE)
+#: A JSON escape can spell half of an emoji; UTF-8 (the database, the files) cannot hold it.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 CONTEXT_NUMBERS = re.compile(r"(\d[\d,]*) tokens")
 
 SYSTEM_PROMPT = """\
@@ -89,7 +91,7 @@ class SummaryAnswer(BaseModel):
     @field_validator("*")
     @classmethod
     def one_line_and_not_empty(cls, value: str) -> str:
-        value = " ".join(value.split())
+        value = " ".join(LONE_SURROGATE.sub("\ufffd", value).split())
         if not value:
             raise ValueError("empty section")
         return value
