@@ -16,6 +16,8 @@ from rich.markup import escape
 
 from dailypapers import __version__
 from dailypapers.backfill import DayResult, dates_between, run_range
+from dailypapers.checking import check_database, check_files
+from dailypapers.checks import CheckSettings
 from dailypapers.config import Config, SummarizerChoice, build_config
 from dailypapers.doctor import diagnose
 from dailypapers.download import arxiv_pacer
@@ -27,6 +29,7 @@ from dailypapers.logs import redact, secret_values, setup_logging
 from dailypapers.pipeline import Day, run_day, validate_date
 from dailypapers.publish import publish_day
 from dailypapers.report import (
+    print_checks,
     print_findings,
     print_range,
     print_report,
@@ -293,6 +296,48 @@ def status(date: DateOption = None, out: OutOption = None, db: DbOption = None) 
         out_console.print(f"nothing stored for {when}")
         return
     print_status(out_console, when, rows, last_run)
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Digest files, or folders of them (ours or the predecessor's)."),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db", help="Also check the summaries stored here against their stored paper text."
+        ),
+    ] = None,
+    json_lines: Annotated[
+        bool, typer.Option("--json", help="One JSON object per paper and line, clean ones too.")
+    ] = False,
+    lang: Annotated[str, typer.Option(help="The summaries' language: ko, en, ja or zh.")] = "ko",
+) -> None:
+    """Check summaries: the three sections and their length, the language, leftover JSON or
+    Markdown, chatter, planted instructions, and (with --db) every number against the paper.
+
+    Prints each paper with findings and a summary; exits 1 if any paper has findings.
+    """
+    if not paths and db is None:
+        err_console.print("error: give digest files or folders, or --db FILE")
+        raise typer.Exit(1)
+    settings = CheckSettings(lang=lang)
+    with user_errors():
+        results = list(check_files(paths or [], settings))
+        if db is not None:
+            if not db.exists():
+                err_console.print(f"error: no database at {db}")
+                raise typer.Exit(1)
+            with Store.open(db) as store:
+                results += check_database(store, settings)
+    for result in results:
+        if json_lines:
+            out_console.print_json(data=result.as_dict(), indent=None)
+    print_checks(err_console if json_lines else out_console, results, detailed=not json_lines)
+    if any(r.findings for r in results):
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -13,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dailypapers.backfill import DayResult
+from dailypapers.checking import PaperCheck
 from dailypapers.doctor import Finding
 from dailypapers.pipeline import PaperResult, RunReport
 
@@ -114,6 +116,26 @@ def print_range(console: Console, results: list[DayResult]) -> None:
     console.print(
         f"{len(results)} days: {counts['done']} run, {counts['skipped']} already complete, "
         f"{counts['failed']} failed"
+    )
+
+
+def print_checks(console: Console, results: list[PaperCheck], *, detailed: bool) -> None:
+    """Each paper with findings (when ``detailed``), then counts by check."""
+    by_check: Counter[str] = Counter()
+    for result in results:
+        by_check.update(f.check for f in result.findings)
+        if detailed:
+            for finding in result.findings:
+                console.print(
+                    f"{result.date} {result.arxiv_id} [yellow]{finding.check}[/]: "
+                    f"{escape(finding.detail)}",
+                    highlight=False,
+                )
+    flagged = sum(1 for r in results if r.findings)
+    counts = ", ".join(f"{check} {n}" for check, n in sorted(by_check.items())) or "none"
+    days = len({r.date for r in results})
+    console.print(
+        f"checked {len(results)} papers from {days} days: {flagged} with findings ({counts})"
     )
 
 
