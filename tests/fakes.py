@@ -6,8 +6,8 @@ Each fake has a tiny scripting API: ``fail_next(status)``, ``delay_next(seconds)
 
 from __future__ import annotations
 
+import hashlib
 import json
-import random
 import re
 import threading
 import time
@@ -51,6 +51,8 @@ class FakeServer:
         self._lock = threading.Lock()
         #: Called with each request as it arrives, before it is answered (e.g. to kill a client).
         self.on_request: Callable[[Request], None] | None = None
+        self.seed = 1
+        self._seen: dict[str, int] = {}
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -87,6 +89,14 @@ class FakeServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def chance(self, *key: object) -> float:
+        """A number in [0, 1) fixed by ``key`` and by how often that key came before: seeded
+        faults hit the same requests whatever order threads send them in. Call under the lock."""
+        name = repr(key)
+        seen = self._seen[name] = self._seen.get(name, 0) + 1
+        digest = hashlib.sha256(f"{self.seed}:{seen}:{name}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") / 2**64
 
     # scripting ----------------------------------------------------------------------------
 
@@ -186,7 +196,6 @@ class FakeArxiv(FakeServer):
         self.downloads: dict[str, int] = {}
         self.error_rate = 0.0
         self.errors = 0
-        self.random = random.Random(2)
 
     def add_pdf(self, arxiv_id: str, pdf: bytes) -> None:
         self.bodies[arxiv_id] = (pdf, "application/pdf")
@@ -199,7 +208,7 @@ class FakeArxiv(FakeServer):
         if not request.path.startswith("/pdf/") or arxiv_id not in self.bodies:
             return Reply(404, b"not found", {"content-type": "text/plain"})
         with self._lock:
-            if self.random.random() < self.error_rate:
+            if self.chance("pdf", arxiv_id) < self.error_rate:
                 self.errors += 1
                 return Reply(503, b"busy", {"content-type": "text/plain"})
             self.downloads[arxiv_id] = self.downloads.get(arxiv_id, 0) + 1
@@ -252,7 +261,6 @@ class FakeOpenAI(FakeServer):
         self.token_limit: TokenLimit | None = None
         self.error_rate = 0.0
         self.malformed_rate = 0.0
-        self.random = random.Random(1)
         self.rejected: dict[int, int] = {}
         self._contents: deque[tuple[str | None, str | None, str]] = deque()
 
@@ -271,12 +279,12 @@ class FakeOpenAI(FakeServer):
             return super().respond(request)
         sent = json.loads(request.body)
         prompt = sum(count_tokens(m.get("content") or "") for m in sent["messages"])
-        refusal_reply = self._refuse(prompt)
+        refusal_reply = self._refuse(prompt, request.body)
         if refusal_reply is not None:
             return refusal_reply
         with self._lock:
             scripted = self._contents.popleft() if self._contents else None
-            malformed = self.random.random() < self.malformed_rate
+            malformed = self.chance("answer", request.body) < self.malformed_rate
         content, refusal, finish = scripted or self._content(sent)
         if malformed and not scripted:
             content = (content or "")[: len(content or "") // 2]  # JSON cut off mid-way
@@ -284,10 +292,10 @@ class FakeOpenAI(FakeServer):
         reply.delay = self.latency + (self.stall_seconds if self.mode == "stall" else 0.0)
         return reply
 
-    def _refuse(self, prompt: int) -> Reply | None:
+    def _refuse(self, prompt: int, body: bytes) -> Reply | None:
         """The error replies: forced 500s, random 500s, too long, over the token limit."""
         with self._lock:
-            fault = self.mode == "error" or self.random.random() < self.error_rate
+            fault = self.mode == "error" or self.chance("error", body) < self.error_rate
             if fault:
                 return self._reject(500, "fake server error", "server_error")
             if self.context_limit and prompt > self.context_limit:
