@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -161,3 +164,21 @@ def test_write_atomic_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> N
 
     assert path.read_text() == "old"
     assert [p.name for p in path.parent.iterdir()] == ["06.md"]
+
+
+def test_a_temporary_file_whose_writer_died_is_removed_by_the_next_write(tmp_path: Path) -> None:
+    target = tmp_path / "06.md"
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    orphan = tmp_path / f".06.md.{finished.pid}.abc.tmp"
+    mine = tmp_path / f".06.md.{os.getpid()}.def.tmp"
+    other = tmp_path / f".07.md.{finished.pid}.ghi.tmp"
+    for path in (orphan, mine, other):
+        path.write_text("half", encoding="utf-8")
+
+    write_atomic(target, "whole\n")
+
+    assert target.read_text(encoding="utf-8") == "whole\n"
+    assert not orphan.exists()
+    assert mine.exists()  # a writer that is alive keeps its file
+    assert other.exists()  # another target's file is not ours to judge

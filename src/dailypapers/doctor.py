@@ -113,9 +113,14 @@ def _files_not_in_database(out_dir: Path, stored: set[str], since: str | None) -
 
 
 def _leftover_temporary_files(out_dir: Path) -> list[Finding]:
-    """Temporary files of an atomic write that a killed process never renamed."""
+    """Temporary files of an atomic write that a killed process never renamed (or that a
+    run in progress is writing); the next write of the same file removes orphaned ones."""
     leftovers = [*out_dir.glob(".README.md.*.tmp"), *out_dir.glob("paper_logs/*/*/.*.md.*.tmp")]
     return [
-        Finding(None, f"leftover temporary file from an interrupted write: {p}", f"rm '{p}'")
+        Finding(
+            None,
+            f"leftover temporary file from an interrupted write: {p}",
+            f"dailypapers render --all (removes it), or rm '{p}'",
+        )
         for p in sorted(leftovers)
     ]
