@@ -51,10 +51,10 @@ pytestmark = pytest.mark.skipif(
 )
 #: The files a run may leave in its output folder; anything else is a stray.
 KEPT = re.compile(r"dailypapers\.db(-wal|-shm)?|README\.md|paper_logs/\d{4}/\d{2}/\d{2}\.md")
-#: The name ``render.write_atomic`` gives its temporary file next to the target.
+#: The name ``files.write_atomic`` gives its temporary file next to the target.
 TEMPORARY = re.compile(r"(paper_logs/\d{4}/\d{2}/)?\.(README|\d{2})\.md\.[^/]+\.tmp")
 
-#: Runs the CLI and SIGKILLs itself in the Nth fsync of a ``.*.tmp`` file, i.e. in the middle
+#: Runs the CLI and SIGKILLs itself in the Nth fsync of a ``.*.md.*.tmp`` file, in the middle
 #: of ``write_atomic`` (the digest file is written first, then README.md).
 KILL_IN_FSYNC = """
 import os, signal, sys
@@ -65,7 +65,7 @@ target, seen, real_fsync = int(sys.argv.pop(1)), 0, os.fsync
 def fsync(fd):
     global seen
     name = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
-    if name.startswith(".") and name.endswith(".tmp"):
+    if name.startswith(".") and ".md." in name and name.endswith(".tmp"):  # not PDF cache
         seen += 1
         if seen == target:
             os.kill(os.getpid(), signal.SIGKILL)

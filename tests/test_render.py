@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dailypapers.files import write_atomic
 from dailypapers.models import Digest, DigestEntry, DigestRun, Section
 from dailypapers.render import (
     digest_path,
@@ -19,7 +20,6 @@ from dailypapers.render import (
     render_entry,
     render_readme,
     unescape_title,
-    write_atomic,
 )
 
 SECTIONS = (

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import httpx2
 
 from dailypapers.errors import DownloadError
 from dailypapers.extract import looks_like_pdf
+from dailypapers.files import write_atomic_bytes
 from dailypapers.http import HTTPFailure, get_with_retry
 from dailypapers.ratelimit import RateLimiter
 
@@ -62,17 +61,5 @@ def download_pdf(
         raise DownloadError(
             f"PDF download failed: not a PDF ({kind}, {describe_body(body)})", arxiv_id=arxiv_id
         )
-    _write_cache(cached, body)
+    write_atomic_bytes(cached, body)  # a killed run leaves no half PDF in the cache
     return body
-
-
-def _write_cache(path: Path, body: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-", suffix=".pdf")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(body)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

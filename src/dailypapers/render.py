@@ -13,10 +13,7 @@ with a blank line after every part. Everything here is pure except ``write_atomi
 
 from __future__ import annotations
 
-import glob
-import os
 import re
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -115,50 +112,6 @@ def unescape_title(title_md: str) -> str:
     return ESCAPED.sub(r"\1", title_md)
 
 
-def remove_orphaned_temporaries(path: Path) -> list[Path]:
-    """Delete ``.NAME.PID.*.tmp`` files next to ``path`` whose process no longer runs."""
-    removed = []
-    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        pid = candidate.name[len(path.name) + 2 :].split(".", 1)[0]
-        if not pid.isdigit() or not _process_alive(int(pid)):
-            candidate.unlink(missing_ok=True)
-            removed.append(candidate)
-    return removed
-
-
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, under another user
-        return True
-    return True
-
-
 def digest_path(out_dir: Path, date: str) -> Path:
     year, month, day = date.split("-")
     return out_dir / "paper_logs" / year / month / f"{day}.md"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write UTF-8 text so that readers see the old file or the new one, never half of one.
-
-    The temporary file's name carries the writer's process id; temporary files of the same
-    target whose writer is gone (killed mid-write) are removed first.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_orphaned_temporaries(path)
-    prefix = f".{path.name}.{os.getpid()}."
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
