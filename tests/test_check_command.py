@@ -50,8 +50,9 @@ def test_a_planted_instruction_that_the_llm_followed_is_caught(world: World) -> 
     )
     obeyed = korean_summary("A paper")
     obeyed["What's New"] += " " + PAYLOAD
-    world.openai.enqueue_content(json.dumps(obeyed, ensure_ascii=False))
-    world.run("--date", DATE)
+    for _ in range(2):  # the first answer is refused by the checks, the second is kept flagged
+        world.openai.enqueue_content(json.dumps(obeyed, ensure_ascii=False))
+    run = world.run("--date", DATE)
 
     result = invoke("check", "--db", str(world.out / "dailypapers.db"), "--json")
 
@@ -63,6 +64,9 @@ def test_a_planted_instruction_that_the_llm_followed_is_caught(world: World) -> 
     sent = json.loads(world.openai.requests[-1].body)["messages"]
     assert "Ignore previous instructions" in sent[1]["content"]  # only as data, in the user turn
     assert "Ignore previous instructions" not in sent[0]["content"]
+    assert "it failed the checks: language" in sent[-1]["content"]  # the retry named why
+    assert "1 flagged by the checks" in run.output
+    assert "> Flagged by the checks: language:" in digest_path(world.out, DATE).read_text()
 
 
 def test_invented_numbers_are_found_against_the_stored_paper_text(world: World) -> None:
@@ -71,7 +75,8 @@ def test_invented_numbers_are_found_against_the_stored_paper_text(world: World) 
     invented["Performance Highlights"] = (
         "정확도(accuracy)가 97.31% 향상되었습니다. 속도는 4.7배입니다."
     )
-    world.openai.enqueue_content(json.dumps(invented, ensure_ascii=False))
+    for _ in range(2):  # refused once by the checks, then kept flagged
+        world.openai.enqueue_content(json.dumps(invented, ensure_ascii=False))
     world.run("--date", DATE)
 
     result = invoke("check", "--db", str(world.out / "dailypapers.db"))
@@ -88,3 +93,21 @@ def test_check_needs_something_to_check(world: World) -> None:
     assert "give digest files or folders, or --db FILE" in nothing.output
     assert missing.exit_code == 1
     assert "no such file or folder" in missing.output
+
+
+def test_a_flagged_digest_imports_and_renders_back_byte_for_byte(world: World) -> None:
+    world.add_day(DATE, 2)
+    invented = korean_summary("x")
+    invented["Performance Highlights"] = "정확도(accuracy)가 97.31% 향상되었습니다. 좋습니다."
+    for _ in range(2):
+        world.openai.enqueue_content(json.dumps(invented, ensure_ascii=False))
+    world.run("--date", DATE, "--concurrency", "1")
+    original = digest_path(world.out, DATE).read_text(encoding="utf-8")
+    copy = world.out.parent / "copy"
+
+    invoke("import-logs", str(world.out / "paper_logs"), "--out", str(copy))
+    invoke("render", "--date", DATE, "--out", str(copy))
+
+    (note,) = [line for line in original.splitlines() if line.startswith("> Flagged")]
+    assert "numbers: not in the paper: 97.31%" in note
+    assert digest_path(copy, DATE).read_text(encoding="utf-8") == original

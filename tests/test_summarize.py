@@ -247,3 +247,49 @@ def test_half_an_emoji_in_an_answer_becomes_a_replacement_character() -> None:
 
     assert sections[0].text == "새 \ufffd"
     sections[0].text.encode("utf-8")
+
+
+INVENTED = {
+    "What's New": "이 논문은 새로운 방법(method)을 제안합니다. 기존 접근법의 한계를 해결합니다.",
+    "Technical Details": "제안된 모델은 트랜스포머(Transformer) 구조를 사용해 학습합니다.",
+    "Performance Highlights": "여러 벤치마크에서 정확도(accuracy)가 97.31% 향상되었습니다.",
+}
+
+
+def test_an_answer_that_fails_the_checks_is_asked_again_with_the_findings(  # type: ignore[no-untyped-def]
+    summarizer, fake_openai
+) -> None:
+    fake_openai.enqueue_content(json.dumps(INVENTED, ensure_ascii=False))
+
+    outcome = summarizer.summarize(PAPER, TEXT)
+
+    assert outcome.summary is not None
+    assert outcome.summary.flags == ()
+    assert [c.ok for c in outcome.calls] == [False, True]
+    assert outcome.calls[0].error == "it failed the checks: numbers: not in the paper: 97.31%"
+    retry = json.loads(fake_openai.requests[-1].body)["messages"][-1]["content"]
+    assert "97.31%" in retry
+
+
+def test_an_answer_that_fails_the_checks_twice_is_kept_flagged(summarizer, fake_openai) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(2):
+        fake_openai.enqueue_content(json.dumps(INVENTED, ensure_ascii=False))
+
+    outcome = summarizer.summarize(PAPER, TEXT)
+
+    assert outcome.summary is not None
+    assert outcome.error is None
+    assert outcome.summary.flags == ("numbers: not in the paper: 97.31%",)
+    assert len(outcome.calls) == 2
+
+
+def test_a_flagged_answer_is_kept_when_later_answers_are_garbage(summarizer, fake_openai) -> None:  # type: ignore[no-untyped-def]
+    fake_openai.enqueue_content(json.dumps(INVENTED, ensure_ascii=False))
+    fake_openai.enqueue_content("not json")
+    fake_openai.enqueue_content("still not json")
+
+    outcome = summarizer.summarize(PAPER, TEXT)
+
+    assert outcome.summary is not None
+    assert outcome.summary.flags == ("numbers: not in the paper: 97.31%",)
+    assert len(outcome.calls) == 3

@@ -60,7 +60,8 @@ def check_database(store: Store, settings: CheckSettings) -> Iterator[PaperCheck
             for entry in run.entries:
                 paper = store.get_paper(entry.arxiv_id)
                 text = store.paper_text(entry.arxiv_id)
-                source = None if text is None else f"{paper.abstract if paper else ''}\n{text}"
+                known = f"{paper.title}\n{paper.abstract}" if paper else ""
+                source = None if text is None else f"{known}\n{text}"
                 sections = [(s.label, s.text) for s in entry.sections]
                 yield PaperCheck(
                     when, entry.arxiv_id, check_summary(sections, source=source, settings=settings)

@@ -11,7 +11,14 @@ from pathlib import Path
 
 from dailypapers.archive import find_digest_files, parse_digest
 from dailypapers.errors import ArchiveError
-from dailypapers.models import EXTRACTIVE_NOTE, Digest, DigestEntry, Paper, Summary
+from dailypapers.models import (
+    EXTRACTIVE_NOTE,
+    FLAGGED_NOTE_PREFIX,
+    Digest,
+    DigestEntry,
+    Paper,
+    Summary,
+)
 from dailypapers.render import unescape_title
 from dailypapers.store import Store
 from dailypapers.summarize import EXTRACTIVE_MODEL
@@ -94,4 +101,7 @@ def _paper_of(entry: DigestEntry) -> Paper:
 def _summary_of(entry: DigestEntry, when: str) -> Summary:
     if entry.note == EXTRACTIVE_NOTE:
         return Summary(entry.sections, "extractive", EXTRACTIVE_MODEL, f"imported-{when}")
-    return Summary(entry.sections, "imported", IMPORTED_MODEL, f"imported-{when}")
+    flags: tuple[str, ...] = ()
+    if entry.note and entry.note.startswith(FLAGGED_NOTE_PREFIX):
+        flags = (entry.note.removeprefix(FLAGGED_NOTE_PREFIX),)
+    return Summary(entry.sections, "imported", IMPORTED_MODEL, f"imported-{when}", flags=flags)

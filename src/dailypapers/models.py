@@ -16,6 +16,9 @@ EXTRACTIVE_NOTE = (
     "Extractive summary: sentences taken from the paper itself (no LLM was configured)."
 )
 
+#: Starts the line shown under the authors of an entry that did not pass every check.
+FLAGGED_NOTE_PREFIX = "Flagged by the checks: "
+
 SummaryKind = Literal["llm", "extractive", "imported"]
 TextSource = Literal["pdf", "abstract"]
 AuthorsStyle = Literal["comma", "python_list"]
@@ -67,6 +70,8 @@ class Summary:
     model: str
     prompt_version: str
     text_source: TextSource | None = None
+    #: What the checks found, as "check: detail", when the summary was kept anyway.
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ class PaperResult:
     output_tokens: int = 0
     llm_calls: int = 0
     failed_calls: int = 0
+    flags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -69,6 +70,11 @@ class RunReport:
     @property
     def output_tokens(self) -> int:
         return sum(r.output_tokens for r in self.results)
+
+    @property
+    def flagged(self) -> list[PaperResult]:
+        """Papers kept with a summary that did not pass every check."""
+        return [r for r in self.results if r.flags]
 
     @property
     def llm_calls(self) -> int:
@@ -97,6 +103,7 @@ class RunReport:
             "seconds": round(self.seconds, 2),
             "problems": self.problems,
             "failures": {r.arxiv_id: r.detail for r in self.results if r.outcome == "failed"},
+            "flagged": {r.arxiv_id: list(r.flags) for r in self.flagged},
         }
 
 
@@ -289,6 +296,7 @@ def _store_outcome(
         sum(c.output_tokens for c in outcome.calls),
         len(outcome.calls),
         sum(1 for c in outcome.calls if not c.ok),
+        outcome.summary.flags if outcome.summary else (),
     )
     return result
 

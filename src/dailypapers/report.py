@@ -76,6 +76,11 @@ def print_report(console: Console, report: RunReport) -> None:
         console.print(f"[yellow]{len(abstract_only)} summarized from the abstract only[/]:")
         for result in abstract_only:
             console.print(f"  {result.arxiv_id}: {result.detail}", markup=False, highlight=False)
+    if report.flagged:
+        console.print(f"[yellow]{len(report.flagged)} flagged by the checks[/] (kept, marked):")
+        for result in report.flagged:
+            flags = "; ".join(result.flags)
+            console.print(f"  {result.arxiv_id}: {flags}", markup=False, highlight=False)
     failures = [r for r in report.results if r.outcome == "failed"]
     if failures:
         console.print("[bold red]failed:[/]")

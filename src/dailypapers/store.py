@@ -14,6 +14,7 @@ from typing import Any
 from dailypapers.errors import StoreError
 from dailypapers.models import (
     EXTRACTIVE_NOTE,
+    FLAGGED_NOTE_PREFIX,
     Digest,
     DigestEntry,
     DigestRun,
@@ -234,11 +235,12 @@ class Store:
         row = self.db.execute(
             """
             INSERT INTO summaries (arxiv_id, model, prompt_version, kind, sections_json,
-                text_source, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+                text_source, created_at, flags_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (arxiv_id, model, prompt_version) DO UPDATE SET
                 kind = excluded.kind, sections_json = excluded.sections_json,
-                text_source = excluded.text_source, created_at = excluded.created_at
+                text_source = excluded.text_source, created_at = excluded.created_at,
+                flags_json = excluded.flags_json
             RETURNING id
             """,
             (
@@ -249,6 +251,7 @@ class Store:
                 sections,
                 summary.text_source,
                 now(),
+                _dumps(list(summary.flags)),
             ),
         ).fetchone()
         return int(row[0])
@@ -310,7 +313,7 @@ class Store:
     def load_digest(self, date: str) -> Digest | None:
         rows = self.db.execute(
             """
-            SELECT e.*, s.sections_json, s.kind FROM digest_entries e
+            SELECT e.*, s.sections_json, s.kind, s.flags_json FROM digest_entries e
             JOIN summaries s ON s.id = e.summary_id
             WHERE e.date = ? ORDER BY e.run, e.position
             """,
@@ -416,6 +419,7 @@ def _summary_from_row(row: sqlite3.Row) -> StoredSummary:
         model=row["model"],
         prompt_version=row["prompt_version"],
         text_source=row["text_source"],
+        flags=tuple(json.loads(row["flags_json"])),
     )
     return StoredSummary(id=row["id"], summary=summary)
 
@@ -437,6 +441,12 @@ def _entry_row(
     )
 
 
+def _note(kind: str, flags: list[str]) -> str | None:
+    if kind == "extractive":
+        return EXTRACTIVE_NOTE
+    return FLAGGED_NOTE_PREFIX + "; ".join(flags) if flags else None
+
+
 def _entry_from_row(row: sqlite3.Row) -> DigestEntry:
     return DigestEntry(
         arxiv_id=row["arxiv_id"],
@@ -446,5 +456,5 @@ def _entry_from_row(row: sqlite3.Row) -> DigestEntry:
         authors=tuple(json.loads(row["authors_json"])),
         sections=tuple(Section(label, text) for label, text in json.loads(row["sections_json"])),
         authors_style=row["authors_style"],
-        note=EXTRACTIVE_NOTE if row["kind"] == "extractive" else None,
+        note=_note(row["kind"], json.loads(row["flags_json"])),
     )

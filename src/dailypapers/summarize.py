@@ -21,6 +21,7 @@ import openai
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dailypapers.budget import count_tokens, fit_text
+from dailypapers.checks import Finding, check_summary
 from dailypapers.config import LLMConfig
 from dailypapers.extractive import summarize_extractive
 from dailypapers.http import parse_retry_after
@@ -110,6 +111,8 @@ class SummaryOutcome:
     error: str | None = None
     #: The text actually sent, when it had to be cut further (the model's context was smaller).
     text: PaperText | None = None
+    #: A summary that failed the checks, kept in case no better one comes.
+    fallback: Summary | None = None
 
 
 ReplyKind = Literal["answer", "rate_limited", "transient", "too_long", "fatal"]
@@ -241,13 +244,14 @@ class OpenAISummarizer:
             outcome.calls.append(reply.call)
             tries[reply.kind] += 1
             if reply.kind == "answer":
-                problem = self._accept(reply, text, outcome)
+                problem = self._accept(reply, paper, text, outcome, tries)
                 if problem is None:
                     return outcome
-                outcome.error = (
-                    f"LLM gave no usable summary after {_tries(tries['answer'])}: {problem}"
-                )
+                tried = _tries(tries["answer"])
+                outcome.error = f"LLM gave no usable summary after {tried}: {problem}"
                 if tries["answer"] >= self.config.attempts:
+                    outcome.summary = outcome.fallback  # a flagged summary beats none
+                    outcome.error = None if outcome.summary else outcome.error
                     return outcome
                 messages = [*messages[:2], *_feedback(reply.content, problem)]
             elif reply.kind == "too_long":
@@ -280,8 +284,19 @@ class OpenAISummarizer:
             log.info("%s: %s; retrying in %.1f s", reply.call.arxiv_id, reply.problem, backoff)
             time.sleep(backoff)
 
-    def _accept(self, reply: _Reply, text: PaperText, outcome: SummaryOutcome) -> str | None:
-        """Store the summary in ``outcome`` if the answer is usable; else say why not."""
+    def _accept(
+        self,
+        reply: _Reply,
+        paper: Paper,
+        text: PaperText,
+        outcome: SummaryOutcome,
+        tries: Counter[ReplyKind],
+    ) -> str | None:
+        """Put the summary in ``outcome`` if the answer is usable; else say why not.
+
+        An answer that fails the checks is asked again once with the findings named; the
+        second time it is kept, flagged with what the checks found.
+        """
         problem = reply.problem
         if problem is None:
             try:
@@ -289,13 +304,26 @@ class OpenAISummarizer:
             except ValueError as e:
                 problem = str(e)
             else:
-                outcome.summary = Summary(
-                    sections, "llm", self.model, self.prompt_version, text.source
+                findings = self.check(paper, text, sections)
+                summary = Summary(
+                    sections,
+                    "llm",
+                    self.model,
+                    self.prompt_version,
+                    text.source,
+                    flags=tuple(f"{f.check}: {f.detail}" for f in findings),
                 )
-                outcome.error = None
-                return None
+                if not findings or outcome.fallback is not None:
+                    outcome.summary, outcome.error = summary, None
+                    return None
+                outcome.fallback = summary
+                problem = "it failed the checks: " + "; ".join(summary.flags)
         outcome.calls[-1] = replace(reply.call, ok=False, error=problem)
         return problem
+
+    def check(self, paper: Paper, text: PaperText, sections: tuple[Section, ...]) -> list[Finding]:
+        pairs = [(section.label, section.text) for section in sections]
+        return check_summary(pairs, source=f"{paper.title}\n{paper.abstract}\n{text.text}")
 
     def _call(self, arxiv_id: str, messages: list[dict[str, str]], attempt: int) -> _Reply:
         """One chat request, paced by the rate limiter; what came back, or why nothing did."""
