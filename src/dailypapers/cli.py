@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from dailypapers import __version__
 from dailypapers.backfill import DayResult, dates_between, run_range
@@ -27,6 +28,7 @@ from dailypapers.http import make_client
 from dailypapers.importer import import_archive
 from dailypapers.logs import redact, secret_values, setup_logging
 from dailypapers.pipeline import Day, run_day, validate_date
+from dailypapers.providers import PROVIDERS
 from dailypapers.publish import publish_day
 from dailypapers.report import (
     print_checks,
@@ -139,6 +141,13 @@ def run(
             "extractive), llm, or extractive. Default: $DAILYPAPERS_SUMMARIZER or auto."
         ),
     ] = None,
+    provider: Annotated[
+        str | None,
+        typer.Option(
+            help="An LLM preset: its URL, key variable and default model (see `dailypapers "
+            "providers`). Default: $DAILYPAPERS_PROVIDER, else OPENAI_API_KEY/OPENAI_BASE_URL."
+        ),
+    ] = None,
     token_budget: Annotated[
         int | None,
         typer.Option(help="Most tokens of paper text sent per paper. Default: 16000."),
@@ -172,6 +181,7 @@ def run(
             token_budget=token_budget,
             concurrency=concurrency,
             force=force,
+            provider=provider,
         )
         with _open_day(config) as day, progress_bar(err_console) as progress:
             if since is None:
@@ -338,6 +348,30 @@ def check(
     print_checks(err_console if json_lines else out_console, results, detailed=not json_lines)
     if any(r.findings for r in results):
         raise typer.Exit(1)
+
+
+@app.command()
+def providers() -> None:
+    """List the LLM presets for --provider: URL, key variable, default model, and whether the
+    key is set in this environment (local servers need none)."""
+    table = Table(title="dailypapers providers", show_lines=False)
+    for column in ("name", "configured", "key variable", "default model", "base URL", "what"):
+        table.add_column(column, overflow="fold")
+    for preset in PROVIDERS.values():
+        configured = "[green]yes[/]" if preset.configured(os.environ) else "[red]no[/]"
+        table.add_row(
+            preset.name,
+            configured,
+            preset.key_variable or "(none: local)",
+            preset.default_model,
+            preset.base_url,
+            preset.about,
+        )
+    out_console.print(table)
+    out_console.print(
+        "choose one with --provider NAME or DAILYPAPERS_PROVIDER; DAILYPAPERS_BASE_URL "
+        "overrides its URL, --model its model"
+    )
 
 
 @app.command()

@@ -13,6 +13,7 @@ from typing import Literal
 
 from dailypapers.errors import ConfigError
 from dailypapers.logs import secret_values
+from dailypapers.providers import Provider, ResponseFormat, get_provider, require_key
 
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_ENDPOINT = "https://arxiv.org"
@@ -22,7 +23,6 @@ DEFAULT_CONCURRENCY = 4
 DB_FILENAME = "dailypapers.db"
 
 SummarizerChoice = Literal["auto", "llm", "extractive"]
-ResponseFormat = Literal["json_schema", "json_object"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class LLMConfig:
     model: str = DEFAULT_MODEL
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
+    provider: str | None = None
     timeout: float = 180.0
     #: The SDK's own retries are off: summarize.py retries, so each try is paced and recorded.
     sdk_retries: int = 0
@@ -78,6 +79,7 @@ def build_config(
     token_budget: int | None = None,
     concurrency: int | None = None,
     force: bool = False,
+    provider: str | None = None,
 ) -> Config:
     """Combine flags (which win) with the environment and the defaults."""
     out_dir = Path(out or env.get("DAILYPAPERS_OUT") or ".")
@@ -88,7 +90,7 @@ def build_config(
         cache_dir=_cache_dir(env),
         hf_endpoint=_endpoint(env, "HF_ENDPOINT", DEFAULT_HF_ENDPOINT),
         arxiv_endpoint=_endpoint(env, "ARXIV_ENDPOINT", DEFAULT_ARXIV_ENDPOINT),
-        llm=_llm_config(env, model, summarizer),
+        llm=_llm_config(env, model, summarizer, provider),
         token_budget=_positive_int(env, "DAILYPAPERS_TOKEN_BUDGET", token_budget, 16_000),
         concurrency=_positive_int(env, "DAILYPAPERS_CONCURRENCY", concurrency, 4),
         http_timeout=_positive_float(env, "DAILYPAPERS_HTTP_TIMEOUT", 60.0),
@@ -104,11 +106,17 @@ def build_config(
 
 
 def _llm_config(
-    env: Mapping[str, str], model: str | None, summarizer: SummarizerChoice | None
+    env: Mapping[str, str],
+    model: str | None,
+    summarizer: SummarizerChoice | None,
+    provider_name: str | None = None,
 ) -> LLMConfig | None:
     choice = summarizer or env.get("DAILYPAPERS_SUMMARIZER") or "auto"
     if choice not in ("auto", "llm", "extractive"):
         raise ConfigError(f"unknown summarizer {choice!r}: choose auto, llm or extractive")
+    provider_name = provider_name or env.get("DAILYPAPERS_PROVIDER") or None
+    if provider_name and choice != "extractive":
+        return _provider_config(env, get_provider(provider_name), model)
     api_key = env.get("OPENAI_API_KEY") or None
     base_url = (env.get("OPENAI_BASE_URL") or "").rstrip("/") or None
     if choice == "extractive" or (choice == "auto" and not (api_key or base_url)):
@@ -118,15 +126,47 @@ def _llm_config(
             "no LLM configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a server other "
             "than OpenAI), or use --summarizer extractive"
         )
-    response_format = env.get("DAILYPAPERS_RESPONSE_FORMAT") or "json_schema"
+    return _llm_settings(
+        env,
+        model=model or env.get("DAILYPAPERS_MODEL") or DEFAULT_MODEL,
+        base_url=base_url,
+        api_key=api_key,
+        response_format="json_schema",
+    )
+
+
+def _provider_config(env: Mapping[str, str], provider: Provider, model: str | None) -> LLMConfig:
+    """A preset's URL, key and model; DAILYPAPERS_BASE_URL and --model still override."""
+    base_url = (env.get("DAILYPAPERS_BASE_URL") or provider.base_url).rstrip("/")
+    return _llm_settings(
+        env,
+        model=model or env.get("DAILYPAPERS_MODEL") or provider.default_model,
+        base_url=base_url,
+        api_key=require_key(provider, env),
+        response_format=provider.response_format,
+        provider=provider.name,
+    )
+
+
+def _llm_settings(
+    env: Mapping[str, str],
+    *,
+    model: str,
+    base_url: str | None,
+    api_key: str | None,
+    response_format: str,
+    provider: str | None = None,
+) -> LLMConfig:
+    response_format = env.get("DAILYPAPERS_RESPONSE_FORMAT") or response_format
     if response_format not in ("json_schema", "json_object"):
         raise ConfigError(
             f"DAILYPAPERS_RESPONSE_FORMAT={response_format!r}: use json_schema or json_object"
         )
     return LLMConfig(
-        model=model or env.get("DAILYPAPERS_MODEL") or DEFAULT_MODEL,
+        model=model,
         base_url=base_url,
         api_key=api_key,
+        provider=provider,
         timeout=_positive_float(env, "DAILYPAPERS_LLM_TIMEOUT", 180.0),
         backoff=_positive_float(env, "DAILYPAPERS_HTTP_BACKOFF", 1.0),
         requests_per_minute=_optional_int(env, "DAILYPAPERS_LLM_RPM"),
