@@ -19,7 +19,16 @@ COMMANDS = sorted(
 
 
 def test_the_commands_are_the_ones_we_document() -> None:
-    assert COMMANDS == ["check", "doctor", "import-logs", "providers", "render", "run", "status"]
+    assert COMMANDS == [
+        "check",
+        "doctor",
+        "import-logs",
+        "providers",
+        "render",
+        "run",
+        "stats",
+        "status",
+    ]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

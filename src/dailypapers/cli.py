@@ -20,6 +20,7 @@ from dailypapers.backfill import DayResult, dates_between, run_range
 from dailypapers.checking import check_database, check_files
 from dailypapers.checks import CheckSettings
 from dailypapers.config import Config, SummarizerChoice, build_config
+from dailypapers.cost import spend_report
 from dailypapers.doctor import diagnose
 from dailypapers.download import arxiv_pacer
 from dailypapers.errors import DailyPapersError, DateError
@@ -35,6 +36,7 @@ from dailypapers.report import (
     print_findings,
     print_range,
     print_report,
+    print_stats,
     print_status,
     progress_bar,
 )
@@ -161,6 +163,13 @@ def run(
             "--force", help="Summarize again even if a summary is stored (and rerun complete days)."
         ),
     ] = False,
+    max_cost: Annotated[
+        float | None,
+        typer.Option(
+            help="Stop starting new papers once this run's spend (USD at list price) would pass "
+            "this; the rest are reported as skipped. Default: $DAILYPAPERS_MAX_COST or no cap."
+        ),
+    ] = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Fetch, read, summarize, store and render one day (or a range) of Daily Papers.
@@ -182,6 +191,7 @@ def run(
             concurrency=concurrency,
             force=force,
             provider=provider,
+            max_cost=max_cost,
         )
         with _open_day(config) as day, progress_bar(err_console) as progress:
             if since is None:
@@ -348,6 +358,27 @@ def check(
     print_checks(err_console if json_lines else out_console, results, detailed=not json_lines)
     if any(r.findings for r in results):
         raise typer.Exit(1)
+
+
+@app.command()
+def stats(
+    out: OutOption = None,
+    db: DbOption = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only papers first listed on or after this date.")
+    ] = None,
+) -> None:
+    """Tokens and cost (USD at list price) of every LLM call stored: per day, per model, and
+    the costliest papers. Prices: the built-in table, or DAILYPAPERS_PRICES."""
+    with user_errors():
+        config = build_config(os.environ, out=out, db=db, summarizer="extractive")
+        if not config.db_path.exists():
+            err_console.print(f"error: no database at {config.db_path}")
+            raise typer.Exit(1)
+        with Store.open(config.db_path) as store:
+            rows = store.call_tokens(validate_date(since) if since else None)
+    spend = spend_report([tuple(row) for row in rows], config.prices)
+    print_stats(out_console, spend)
 
 
 @app.command()

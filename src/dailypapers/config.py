@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from dailypapers.cost import DEFAULT_PRICES, Price, load_prices, price_of
 from dailypapers.errors import ConfigError
 from dailypapers.logs import secret_values
 from dailypapers.providers import Provider, ResponseFormat, get_provider, require_key
@@ -65,6 +66,9 @@ class Config:
     pdf_timeout: float = 60.0
     arxiv_interval: float = 3.0
     force: bool = False
+    prices: dict[str, Price] = field(default_factory=lambda: dict(DEFAULT_PRICES), repr=False)
+    #: Stop starting new papers once the run's spend would pass this many US dollars.
+    max_cost: float | None = None
     #: Values that must never appear in any message, log or file.
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
@@ -80,6 +84,7 @@ def build_config(
     concurrency: int | None = None,
     force: bool = False,
     provider: str | None = None,
+    max_cost: float | None = None,
 ) -> Config:
     """Combine flags (which win) with the environment and the defaults."""
     out_dir = Path(out or env.get("DAILYPAPERS_OUT") or ".")
@@ -98,8 +103,17 @@ def build_config(
         pdf_timeout=_positive_float(env, "DAILYPAPERS_PDF_TIMEOUT", 60.0),
         arxiv_interval=_positive_float(env, "DAILYPAPERS_ARXIV_INTERVAL", 3.0),
         force=force,
+        prices=load_prices(
+            Path(env["DAILYPAPERS_PRICES"]) if env.get("DAILYPAPERS_PRICES") else None
+        ),
+        max_cost=max_cost if max_cost is not None else _optional_float(env, "DAILYPAPERS_MAX_COST"),
         secrets=secret_values(env),
     )
+    if config.max_cost is not None and config.llm and not price_of(config.llm.model, config.prices):
+        raise ConfigError(
+            f"--max-cost needs a price for model {config.llm.model}: add it to a prices file "
+            "(DAILYPAPERS_PRICES)"
+        )
     if config.token_budget < 500:
         raise ConfigError(f"token budget {config.token_budget} is too small (minimum 500)")
     return config
@@ -202,6 +216,10 @@ def _positive_int(env: Mapping[str, str], name: str, flag: int | None, default: 
 
 def _optional_int(env: Mapping[str, str], name: str) -> int | None:
     return _positive_int(env, name, None, 1) if env.get(name) else None
+
+
+def _optional_float(env: Mapping[str, str], name: str) -> float | None:
+    return _positive_float(env, name, 0.0) if env.get(name) else None
 
 
 def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:

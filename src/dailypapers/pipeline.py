@@ -16,8 +16,9 @@ from typing import Any, Literal, Protocol
 
 import httpx2
 
-from dailypapers.budget import fit_text
+from dailypapers.budget import count_tokens, fit_text
 from dailypapers.config import Config
+from dailypapers.cost import SpendCap, price_of
 from dailypapers.download import download_pdf
 from dailypapers.errors import DailyPapersError, DateError
 from dailypapers.extract import Extractor, normalise_text
@@ -28,11 +29,18 @@ from dailypapers.publish import publish_day
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.render import escape_title
 from dailypapers.store import Store
-from dailypapers.summarize import Summarizer, SummaryOutcome
+from dailypapers.summarize import (
+    OUTPUT_RESERVE,
+    PROMPT_OVERHEAD,
+    SYSTEM_PROMPT,
+    Summarizer,
+    SummaryOutcome,
+)
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["summarized", "reused", "failed", "seen"]
+Outcome = Literal["summarized", "reused", "failed", "seen", "skipped"]
+OUTCOMES: tuple[Outcome, ...] = ("summarized", "reused", "failed", "seen", "skipped")
 
 
 @dataclass
@@ -47,6 +55,7 @@ class PaperResult:
     llm_calls: int = 0
     failed_calls: int = 0
     flags: tuple[str, ...] = ()
+    cost_usd: float = 0.0
 
 
 @dataclass
@@ -72,6 +81,10 @@ class RunReport:
         return sum(r.output_tokens for r in self.results)
 
     @property
+    def cost_usd(self) -> float:
+        return sum(r.cost_usd for r in self.results)
+
+    @property
     def flagged(self) -> list[PaperResult]:
         """Papers kept with a summary that did not pass every check."""
         return [r for r in self.results if r.flags]
@@ -94,7 +107,8 @@ class RunReport:
             "date": self.date,
             "summarizer": self.summarizer,
             "listed": self.listed,
-            **{name: self.count(name) for name in ("summarized", "reused", "failed", "seen")},
+            **{name: self.count(name) for name in OUTCOMES},
+            "cost_usd": round(self.cost_usd, 4),
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,
             "llm_calls": self.llm_calls,
@@ -147,6 +161,7 @@ class Day:
     summarizer: Summarizer
     extractor: Extractor
     arxiv_pacer: RateLimiter | None = None
+    spend_cap: SpendCap | None = None
 
 
 def run_day(day: Day, when: str, progress: Progress | None = None) -> RunReport:
@@ -168,6 +183,8 @@ def run_day(day: Day, when: str, progress: Progress | None = None) -> RunReport:
             day.store.upsert_paper(paper, when)
         day.store.record_listing(when, parsed.papers)
     run_id = day.store.start_run(when, report.summarizer)
+    if config.max_cost is not None:
+        day.spend_cap = SpendCap(config.max_cost)
     progress = progress or NoProgress()
     progress.begin(len(parsed.papers))
     todo = _plan(day, when, parsed.papers, report, progress)
@@ -220,7 +237,32 @@ def _summarize_all(day: Day, papers: list[Paper], report: RunReport, progress: P
 def process_paper(day: Day, paper: Paper) -> tuple[PaperText, SummaryOutcome]:
     """Runs in a worker thread: touches the network and the CPU, never the database."""
     text = read_paper_text(day, paper)
-    return text, day.summarizer.summarize(paper, text)
+    cap = day.spend_cap
+    if cap is None:
+        return text, day.summarizer.summarize(paper, text)
+    estimate = estimated_cost(day, text)
+    if not cap.reserve(estimate):
+        reason = f"not summarized: the run's cost cap (${cap.cap:g}) would be passed"
+        return text, SummaryOutcome(summary=None, skipped=reason)
+    outcome = day.summarizer.summarize(paper, text)
+    cap.settle(estimate, calls_cost(day.config, outcome.calls))
+    return text, outcome
+
+
+def estimated_cost(day: Day, text: PaperText) -> float:
+    """What one paper should cost: its text, the instructions, and an answer of usual length."""
+    price = price_of(day.summarizer.model, day.config.prices)
+    tokens_in = text.tokens + count_tokens(SYSTEM_PROMPT) + PROMPT_OVERHEAD
+    return price.of(tokens_in, OUTPUT_RESERVE) if price else 0.0
+
+
+def calls_cost(config: Config, calls: list[LLMCall]) -> float:
+    """US dollars at list price; 0 for a model not in the price table (local, extractive)."""
+    total = 0.0
+    for call in calls:
+        price = price_of(call.model, config.prices)
+        total += price.of(call.input_tokens, call.output_tokens) if price else 0.0
+    return total
 
 
 def read_paper_text(day: Day, paper: Paper) -> PaperText:
@@ -277,6 +319,9 @@ def _store_outcome(
         )
     secrets = day.config.secrets
     text = outcome.text or text
+    if outcome.skipped:
+        day.store.set_status(paper.arxiv_id, "skipped", outcome.skipped)
+        return PaperResult(paper.arxiv_id, paper.title, "skipped", outcome.skipped)
     with day.store.transaction():
         day.store.save_text(text)
         for call in outcome.calls:
@@ -297,6 +342,7 @@ def _store_outcome(
         len(outcome.calls),
         sum(1 for c in outcome.calls if not c.ok),
         outcome.summary.flags if outcome.summary else (),
+        calls_cost(day.config, outcome.calls),
     )
     return result
 

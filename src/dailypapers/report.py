@@ -15,10 +15,17 @@ from rich.text import Text
 
 from dailypapers.backfill import DayResult
 from dailypapers.checking import PaperCheck
+from dailypapers.cost import Spend, SpendReport
 from dailypapers.doctor import Finding
 from dailypapers.pipeline import PaperResult, RunReport
 
-OUTCOME_STYLE = {"summarized": "green", "reused": "cyan", "seen": "dim", "failed": "bold red"}
+OUTCOME_STYLE = {
+    "summarized": "green",
+    "reused": "cyan",
+    "seen": "dim",
+    "failed": "bold red",
+    "skipped": "yellow",
+}
 
 
 class PaperBar:
@@ -51,16 +58,19 @@ def progress_bar(console: Console) -> Iterator[PaperBar]:
 
 def print_report(console: Console, report: RunReport) -> None:
     """The one-screen summary of a run."""
+    skipped = f" · [yellow]{report.count('skipped')} skipped[/]" if report.count("skipped") else ""
     console.print(
         f"[bold]{report.date}[/]: {report.listed} listed · "
         f"[green]{report.count('summarized')} summarized[/] · "
         f"[cyan]{report.count('reused')} reused[/] · "
         f"{report.count('seen')} already published · "
         f"[{'bold red' if report.count('failed') else 'green'}]{report.count('failed')} failed[/]"
+        + skipped
     )
     console.print(
         f"summarizer {report.summarizer} · tokens in {report.input_tokens:,} / "
-        f"out {report.output_tokens:,} · {report.seconds:.1f} s"
+        f"out {report.output_tokens:,} · ${report.cost_usd:.4f} at list price · "
+        f"{report.seconds:.1f} s"
     )
     if report.llm_calls:
         retried = f" ({report.failed_calls} failed and retried or given up)"
@@ -81,6 +91,11 @@ def print_report(console: Console, report: RunReport) -> None:
         for result in report.flagged:
             flags = "; ".join(result.flags)
             console.print(f"  {result.arxiv_id}: {flags}", markup=False, highlight=False)
+    not_sent = [r for r in report.results if r.outcome == "skipped"]
+    if not_sent:
+        console.print(f"[yellow]{len(not_sent)} skipped[/] (not failed; the next run tries them):")
+        for result in not_sent:
+            console.print(f"  {result.arxiv_id}: {result.detail}", markup=False, highlight=False)
     failures = [r for r in report.results if r.outcome == "failed"]
     if failures:
         console.print("[bold red]failed:[/]")
@@ -142,6 +157,35 @@ def print_checks(console: Console, results: list[PaperCheck], *, detailed: bool)
     console.print(
         f"checked {len(results)} papers from {days} days: {flagged} with findings ({counts})"
     )
+
+
+def print_stats(console: Console, spend: SpendReport, *, top: int = 10) -> None:
+    """Tokens and money per day, per model, and the costliest papers."""
+    for title, groups in (("per day", spend.by_day), ("per model", spend.by_model)):
+        table = Table(title=f"LLM spend {title}")
+        for column in (title.removeprefix("per "), "calls", "tokens in", "tokens out", "USD"):
+            table.add_column(column, justify="left" if column in ("day", "model") else "right")
+        for key, group in groups.items():
+            table.add_row(key, *_spend_cells(group))
+        console.print(table)
+    costly = sorted(spend.by_paper.items(), key=lambda item: -item[1].usd)[:top]
+    table = Table(title=f"the {len(costly)} costliest papers")
+    for column in ("paper", "calls", "tokens in", "tokens out", "USD"):
+        table.add_column(column, justify="left" if column == "paper" else "right")
+    for key, group in costly:
+        table.add_row(key, *_spend_cells(group))
+    console.print(table)
+    total = spend.total
+    console.print(
+        f"total: {total.calls} calls, {total.input:,} tokens in, {total.output:,} out, "
+        f"${total.usd:.4f} at list price"
+        + (" (some models have no price: add them to DAILYPAPERS_PRICES)" if total.unpriced else "")
+    )
+
+
+def _spend_cells(group: Spend) -> tuple[str, str, str, str]:
+    usd = f"{group.usd:.4f}" + ("*" if group.unpriced else "")
+    return str(group.calls), f"{group.input:,}", f"{group.output:,}", usd
 
 
 def print_findings(console: Console, findings: list[Finding], days: int) -> None:

@@ -330,6 +330,19 @@ class Store:
         rows = self.db.execute("SELECT DISTINCT date FROM digest_entries ORDER BY date")
         return [row[0] for row in rows]
 
+    def call_tokens(self, since: str | None = None) -> list[sqlite3.Row]:
+        """LLM calls summed per (day the paper was first listed, model, paper)."""
+        return self.db.execute(
+            """
+            SELECT coalesce(p.first_listed, '?') AS day, c.model, c.arxiv_id,
+                count(*) AS calls, sum(c.input_tokens) AS input, sum(c.output_tokens) AS output
+            FROM llm_calls c LEFT JOIN papers p ON p.arxiv_id = c.arxiv_id
+            WHERE ?1 IS NULL OR p.first_listed >= ?1
+            GROUP BY day, c.model, c.arxiv_id ORDER BY day, c.model, c.arxiv_id
+            """,
+            (since,),
+        ).fetchall()
+
     def known_dates(self) -> list[str]:
         """Every date with a listing, a digest or a run."""
         rows = self.db.execute(

@@ -45,6 +45,8 @@ EXTRACTIVE_VERSION = "extractive-v1"
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 #: Tokens reserved for the answer when asking the rate limiter (three short Korean sections).
 OUTPUT_RESERVE = 1_000
+#: Tokens of the user message around the paper text (intro line, tags, title).
+PROMPT_OVERHEAD = 60
 MAX_BACKOFF = 30.0
 LIMIT_HEADROOM = 0.95
 MAX_SHRINKS = 3
@@ -113,6 +115,8 @@ class SummaryOutcome:
     text: PaperText | None = None
     #: A summary that failed the checks, kept in case no better one comes.
     fallback: Summary | None = None
+    #: Why the paper was not sent at all (the run's cost cap), if it was not.
+    skipped: str | None = None
 
 
 ReplyKind = Literal["answer", "rate_limited", "transient", "too_long", "fatal"]
