@@ -333,7 +333,11 @@ class FakeOpenAI(FakeServer):
         user = next((m["content"] for m in sent["messages"] if m["role"] == "user"), "")
         match = TITLE_LINE.search(user)
         title = match.group(1) if match else "이 논문"
+        system = sent["messages"][0]["content"] if sent["messages"] else ""
         answer = korean_summary(title)
+        for lang, reader in (("en", "English"), ("ja", "Japanese"), ("zh", "Chinese")):
+            if f"for {reader}-speaking" in system:
+                answer = summary_in(lang, title)
         if self.mode == "incomplete":
             del answer["Performance Highlights"]
         return json.dumps(answer, ensure_ascii=False), None, "stop"
@@ -376,6 +380,34 @@ def korean_summary(title: str) -> dict[str, str]:
         "대규모 데이터셋(dataset)으로 학습합니다.",
         "Performance Highlights": "벤치마크(benchmark)에서 기존 방법보다 높은 정확도(accuracy)를 "
         "보입니다. 추론 속도(inference speed)도 빨라졌습니다.",
+    }
+
+
+OTHER_LANGUAGES = {
+    "en": (
+        "{} proposes a new method that addresses the limits of earlier approaches.",
+        "The model uses a Transformer architecture trained on a large dataset.",
+        "It reaches higher accuracy than earlier methods on the benchmark.",
+    ),
+    "ja": (
+        "{}は既存手法の限界を解決する新しい手法(new method)を提案します。",
+        "提案モデルはトランスフォーマー(Transformer)構造を用い、大規模データで学習します。",
+        "ベンチマークで既存手法より高い精度(accuracy)を示します。",
+    ),
+    "zh": (
+        "{}提出了一种新方法(new method),解决了现有方法的局限。",
+        "该模型采用变换器(Transformer)结构,并在大规模数据上训练。",
+        "在基准测试中取得了比现有方法更高的准确率(accuracy)。",
+    ),
+}
+
+
+def summary_in(lang: str, title: str) -> dict[str, str]:
+    new, details, results = OTHER_LANGUAGES[lang]
+    return {
+        "What's New": new.format(title),
+        "Technical Details": details,
+        "Performance Highlights": results,
     }
 
 

@@ -35,6 +35,13 @@ class CheckSettings:
     min_script_share: float = 0.25
 
 
+def settings_for(lang: str) -> CheckSettings:
+    """Defaults for a language: Japanese and Chinese say as much in about half the characters."""
+    if lang in ("ja", "zh"):
+        return CheckSettings(lang=lang, min_chars=20, max_chars=400)
+    return CheckSettings(lang=lang)
+
+
 SCRIPTS = {
     "ko": re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]"),
     "ja": re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]"),

@@ -18,7 +18,7 @@ from rich.table import Table
 from dailypapers import __version__
 from dailypapers.backfill import DayResult, dates_between, run_range
 from dailypapers.checking import check_database, check_files
-from dailypapers.checks import CheckSettings
+from dailypapers.checks import settings_for
 from dailypapers.config import Config, SummarizerChoice, build_config
 from dailypapers.cost import spend_report
 from dailypapers.doctor import diagnose
@@ -27,6 +27,7 @@ from dailypapers.errors import DailyPapersError, DateError
 from dailypapers.extract import Extractor
 from dailypapers.http import make_client
 from dailypapers.importer import import_archive
+from dailypapers.languages import LANGUAGES
 from dailypapers.logs import redact, secret_values, setup_logging
 from dailypapers.pipeline import Day, run_day, validate_date
 from dailypapers.providers import PROVIDERS
@@ -163,6 +164,13 @@ def run(
             "--force", help="Summarize again even if a summary is stored (and rerun complete days)."
         ),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            help="Language of the summaries: ko, en, ja or zh (section names stay in English). "
+            "Default: $DAILYPAPERS_LANG or ko."
+        ),
+    ] = None,
     max_cost: Annotated[
         float | None,
         typer.Option(
@@ -192,6 +200,7 @@ def run(
             force=force,
             provider=provider,
             max_cost=max_cost,
+            lang=lang,
         )
         with _open_day(config) as day, progress_bar(err_console) as progress:
             if since is None:
@@ -343,7 +352,10 @@ def check(
     if not paths and db is None:
         err_console.print("error: give digest files or folders, or --db FILE")
         raise typer.Exit(1)
-    settings = CheckSettings(lang=lang)
+    if lang not in LANGUAGES:
+        err_console.print(f"error: unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
+        raise typer.Exit(1)
+    settings = settings_for(lang)
     with user_errors():
         results = list(check_files(paths or [], settings))
         if db is not None:

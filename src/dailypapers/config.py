@@ -13,6 +13,8 @@ from typing import Literal
 
 from dailypapers.cost import DEFAULT_PRICES, Price, load_prices, price_of
 from dailypapers.errors import ConfigError
+from dailypapers.glossary import load_glossary
+from dailypapers.languages import LANGUAGES
 from dailypapers.logs import secret_values
 from dailypapers.providers import Provider, ResponseFormat, get_provider, require_key
 
@@ -34,6 +36,8 @@ class LLMConfig:
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
     provider: str | None = None
+    lang: str = "ko"
+    glossary: dict[str, str] = field(default_factory=dict, repr=False)
     timeout: float = 180.0
     #: The SDK's own retries are off: summarize.py retries, so each try is paced and recorded.
     sdk_retries: int = 0
@@ -85,8 +89,11 @@ def build_config(
     force: bool = False,
     provider: str | None = None,
     max_cost: float | None = None,
+    lang: str | None = None,
 ) -> Config:
     """Combine flags (which win) with the environment and the defaults."""
+    if lang:
+        env = {**env, "DAILYPAPERS_LANG": lang}
     out_dir = Path(out or env.get("DAILYPAPERS_OUT") or ".")
     db_path = Path(db or env.get("DAILYPAPERS_DB") or out_dir / DB_FILENAME)
     config = Config(
@@ -176,17 +183,30 @@ def _llm_settings(
         raise ConfigError(
             f"DAILYPAPERS_RESPONSE_FORMAT={response_format!r}: use json_schema or json_object"
         )
+    lang = env.get("DAILYPAPERS_LANG") or "ko"
+    if lang not in LANGUAGES:
+        raise ConfigError(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
     return LLMConfig(
         model=model,
         base_url=base_url,
         api_key=api_key,
         provider=provider,
+        lang=lang,
+        glossary=_glossary(env, lang),
         timeout=_positive_float(env, "DAILYPAPERS_LLM_TIMEOUT", 180.0),
         backoff=_positive_float(env, "DAILYPAPERS_HTTP_BACKOFF", 1.0),
         requests_per_minute=_optional_int(env, "DAILYPAPERS_LLM_RPM"),
         tokens_per_minute=_optional_int(env, "DAILYPAPERS_LLM_TPM"),
         response_format=response_format,  # type: ignore[arg-type]
     )
+
+
+def _glossary(env: Mapping[str, str], lang: str) -> dict[str, str]:
+    """DAILYPAPERS_GLOSSARY names a file, or "none"; else the starter glossary for ``lang``."""
+    name = env.get("DAILYPAPERS_GLOSSARY") or ""
+    if name.lower() == "none":
+        return {}
+    return load_glossary(Path(name) if name else None, lang)
 
 
 def _cache_dir(env: Mapping[str, str]) -> Path:
