@@ -168,6 +168,22 @@ def run_day(day: Day, when: str, progress: Progress | None = None) -> RunReport:
     """Fetch, read, summarize, store and render one day. Never stops for one bad paper."""
     started = time.monotonic()
     report = RunReport(date=when, summarizer=f"{day.summarizer.model}")
+    papers = list_day(day, when, report)
+    run_id = day.store.start_run(when, report.summarizer)
+    if day.config.max_cost is not None:
+        day.spend_cap = SpendCap(day.config.max_cost)
+    progress = progress or NoProgress()
+    progress.begin(len(papers))
+    todo = plan_day(day, when, papers, report, progress)
+    _summarize_all(day, todo, report, progress)
+    limiter = day.summarizer.limiter
+    report.rate_limit_wait_s = limiter.pacing.waited_s if limiter else 0.0
+    finish_day(day, when, report, run_id, started)
+    return report
+
+
+def list_day(day: Day, when: str, report: RunReport) -> list[Paper]:
+    """Fetch the day's list and store its papers and their order."""
     config = day.config
     entries = fetch_day(
         day.http,
@@ -182,23 +198,18 @@ def run_day(day: Day, when: str, progress: Progress | None = None) -> RunReport:
         for paper in parsed.papers:
             day.store.upsert_paper(paper, when)
         day.store.record_listing(when, parsed.papers)
-    run_id = day.store.start_run(when, report.summarizer)
-    if config.max_cost is not None:
-        day.spend_cap = SpendCap(config.max_cost)
-    progress = progress or NoProgress()
-    progress.begin(len(parsed.papers))
-    todo = _plan(day, when, parsed.papers, report, progress)
-    _summarize_all(day, todo, report, progress)
+    return parsed.papers
+
+
+def finish_day(day: Day, when: str, report: RunReport, run_id: int, started: float) -> None:
+    """Rebuild the day's digest, write its files, and close its run with the report."""
     assemble_day(day.store, when, day.summarizer)
-    report.written = publish_day(day.store, config.out_dir, when)
+    report.written = publish_day(day.store, day.config.out_dir, when)
     report.seconds = time.monotonic() - started
-    limiter = day.summarizer.limiter
-    report.rate_limit_wait_s = limiter.pacing.waited_s if limiter else 0.0
     day.store.finish_run(run_id, report.as_dict())
-    return report
 
 
-def _plan(
+def plan_day(
     day: Day, when: str, papers: list[Paper], report: RunReport, progress: Progress
 ) -> list[Paper]:
     """Split the day's papers into those to summarize now and those settled already."""
