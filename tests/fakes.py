@@ -13,8 +13,10 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date as Date
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
@@ -89,6 +91,9 @@ class FakeServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def requests_to(self, path: str) -> int:
+        return sum(1 for r in self.requests if r.path == path)
 
     def chance(self, *key: object) -> float:
         """A number in [0, 1) fixed by ``key`` and by how often that key came before: seeded
@@ -262,6 +267,9 @@ class FakeOpenAI(FakeServer):
         self.error_rate = 0.0
         self.malformed_rate = 0.0
         self.rejected: dict[int, int] = {}
+        self.files: dict[str, bytes] = {}
+        self.batches: dict[str, dict[str, Any]] = {}
+        self.batch_polls = 0
         self._contents: deque[tuple[str | None, str | None, str]] = deque()
 
     def set_mode(self, mode: str) -> None:
@@ -275,6 +283,8 @@ class FakeOpenAI(FakeServer):
             self._contents.append((content, refusal, finish_reason))
 
     def respond(self, request: Request) -> Reply:
+        if request.path.startswith(("/v1/files", "/v1/batches")):
+            return self._batch_api(request)
         if request.path not in ("/v1/chat/completions", "/chat/completions"):
             return super().respond(request)
         sent = json.loads(request.body)
@@ -291,6 +301,81 @@ class FakeOpenAI(FakeServer):
         reply = json_reply(self._completion(sent, prompt, content, refusal, finish))
         reply.delay = self.latency + (self.stall_seconds if self.mode == "stall" else 0.0)
         return reply
+
+    # the Files and Batches endpoints -----------------------------------------------------
+
+    def _batch_api(self, request: Request) -> Reply:
+        parts = request.path.strip("/").split("/")  # v1, files|batches, [id], [content]
+        with self._lock:
+            if parts[1] == "files" and request.method == "POST":
+                return json_reply(self._store_file(request))
+            if parts[1] == "files" and len(parts) == 4 and parts[3] == "content":
+                return Reply(200, self.files[parts[2]], {"content-type": "application/jsonl"})
+            if parts[1] == "batches" and request.method == "POST":
+                return json_reply(self._new_batch(json.loads(request.body)))
+            if parts[1] == "batches" and len(parts) == 3 and parts[2] in self.batches:
+                return json_reply(self._poll_batch(parts[2]))
+        return json_reply({"error": {"message": f"no such thing: {request.path}"}}, 404)
+
+    def _store_file(self, request: Request) -> dict[str, Any]:
+        """A multipart upload; the file part is kept under a new id."""
+        head = f"content-type: {request.headers['content-type']}\r\n\r\n".encode()
+        message = BytesParser().parsebytes(head + request.body)
+        part = next(p for p in message.walk() if p.get_filename())
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = part.get_payload(decode=True)
+        return {
+            "id": file_id,
+            "object": "file",
+            "bytes": len(self.files[file_id]),
+            "created_at": int(time.time()),
+            "filename": part.get_filename(),
+            "purpose": "batch",
+            "status": "processed",
+        }
+
+    def _new_batch(self, sent: dict[str, Any]) -> dict[str, Any]:
+        batch_id = f"batch_{len(self.batches) + 1}"
+        self.batches[batch_id] = {
+            "id": batch_id,
+            "object": "batch",
+            "endpoint": sent["endpoint"],
+            "input_file_id": sent["input_file_id"],
+            "completion_window": sent["completion_window"],
+            "created_at": int(time.time()),
+            "status": "validating",
+            "polls": 0,
+        }
+        return self._public(batch_id)
+
+    def _poll_batch(self, batch_id: str) -> dict[str, Any]:
+        """Each look moves a batch on; after ``batch_polls`` looks it is done."""
+        batch = self.batches[batch_id]
+        batch["polls"] += 1
+        if batch["status"] != "completed" and batch["polls"] > self.batch_polls:
+            self._finish_batch(batch)
+        elif batch["status"] == "validating":
+            batch["status"] = "in_progress"
+        return self._public(batch_id)
+
+    def _finish_batch(self, batch: dict[str, Any]) -> None:
+        lines = []
+        for number, line in enumerate(self.files[batch["input_file_id"]].splitlines(), 1):
+            job = json.loads(line)
+            sent = job["body"]
+            prompt = sum(count_tokens(m.get("content") or "") for m in sent["messages"])
+            scripted = self._contents.popleft() if self._contents else None
+            content, refusal, finish = scripted or self._content(sent)
+            body = self._completion(sent, prompt, content, refusal, finish, locked=True)
+            response = {"status_code": 200, "request_id": f"req_{number}", "body": body}
+            lines.append({"id": f"batch_req_{number}", "custom_id": job["custom_id"],
+                          "response": response, "error": None})  # fmt: skip
+        output_id = f"file-{len(self.files) + 1}"
+        self.files[output_id] = "".join(json.dumps(x) + "\n" for x in lines).encode()
+        batch.update(status="completed", output_file_id=output_id)
+
+    def _public(self, batch_id: str) -> dict[str, Any]:
+        return {k: v for k, v in self.batches[batch_id].items() if k != "polls"}
 
     def _refuse(self, prompt: int, body: bytes) -> Reply | None:
         """The error replies: forced 500s, random 500s, too long, over the token limit."""
@@ -349,9 +434,11 @@ class FakeOpenAI(FakeServer):
         content: str | None,
         refusal: str | None,
         finish: str,
+        *,
+        locked: bool = False,
     ) -> dict[str, Any]:
         completion = max(1, count_tokens(content or refusal or ""))
-        with self._lock:
+        with nullcontext() if locked else self._lock:
             self.calls += 1
             self.prompt_tokens += prompt
             self.completion_tokens += completion

@@ -17,13 +17,14 @@ from rich.table import Table
 
 from dailypapers import __version__
 from dailypapers.backfill import DayResult, dates_between, run_range
+from dailypapers.batch import run_batch
 from dailypapers.checking import check_database, check_files
 from dailypapers.checks import settings_for
 from dailypapers.config import Config, SummarizerChoice, build_config
 from dailypapers.cost import spend_report
 from dailypapers.doctor import diagnose
 from dailypapers.download import arxiv_pacer
-from dailypapers.errors import DailyPapersError, DateError
+from dailypapers.errors import ConfigError, DailyPapersError, DateError
 from dailypapers.extract import Extractor
 from dailypapers.http import make_client
 from dailypapers.importer import import_archive
@@ -171,6 +172,14 @@ def run(
             "Default: $DAILYPAPERS_LANG or ko."
         ),
     ] = None,
+    batch: Annotated[
+        bool,
+        typer.Option(
+            "--batch",
+            help="Summarize through the OpenAI Batch API at half price: collects finished "
+            "batches, submits what is left, and exits; run the same command again to collect.",
+        ),
+    ] = False,
     max_cost: Annotated[
         float | None,
         typer.Option(
@@ -202,6 +211,10 @@ def run(
             max_cost=max_cost,
             lang=lang,
         )
+        if batch:
+            if not _run_batch(config, dates):
+                raise typer.Exit(1)
+            return
         with _open_day(config) as day, progress_bar(err_console) as progress:
             if since is None:
                 report = run_day(day, dates[0], progress)
@@ -215,6 +228,28 @@ def run(
         print_range(out_console, results)
     if not ok:
         raise typer.Exit(1)
+
+
+def _run_batch(config: Config, dates: list[str]) -> bool:
+    """Collect, submit, report; False when a collected day has a failed paper."""
+    if config.llm is None:
+        raise ConfigError("--batch needs an LLM: set OPENAI_API_KEY or choose a --provider")
+    with _open_day(config) as day:
+        report = run_batch(day, dates)
+    for day_report in report.days:
+        print_report(out_console, day_report)
+    for batch_id, status in report.waiting.items():
+        out_console.print(f"batch {batch_id}: {status}; run the same command later to collect it")
+    for batch_id, status in report.ended.items():
+        out_console.print(f"batch {batch_id} ended {status} without results; its papers go again")
+    for batch_id, count in report.submitted.items():
+        out_console.print(
+            f"submitted batch {batch_id} with {count} papers; run the same command again to "
+            "collect it (OpenAI finishes batches within 24 hours)"
+        )
+    if not (report.days or report.waiting or report.submitted):
+        out_console.print("nothing to do: every day of the range is complete")
+    return all(day_report.ok for day_report in report.days)
 
 
 def _dates(date: str | None, since: str | None, until: str | None) -> list[str]:

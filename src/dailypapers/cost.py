@@ -38,6 +38,7 @@ DEFAULT_PRICES: dict[str, Price] = {
 }
 #: What the OpenAI Batch API charges, as a share of the list price.
 BATCH_DISCOUNT = 0.5
+BATCH_SUFFIX = " (batch)"
 
 
 def load_prices(path: Path | None) -> dict[str, Price]:
@@ -60,7 +61,11 @@ def load_prices(path: Path | None) -> dict[str, Price]:
 
 
 def price_of(model: str, prices: dict[str, Price]) -> Price | None:
-    """The price of ``model``, also for dated versions (gpt-4o-2024-08-06 costs as gpt-4o)."""
+    """The price of ``model``, also for dated versions (gpt-4o-2024-08-06 costs as gpt-4o);
+    ``MODEL (batch)`` costs the Batch API's share of the model's price."""
+    if model.endswith(BATCH_SUFFIX):
+        price = price_of(model.removesuffix(BATCH_SUFFIX), prices)
+        return Price(price.input * BATCH_DISCOUNT, price.output * BATCH_DISCOUNT) if price else None
     if model in prices:
         return prices[model]
     matches = [name for name in prices if model.startswith(name + "-")]

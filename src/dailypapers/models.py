@@ -116,6 +116,8 @@ class LLMCall:
     ok: bool
     error: str | None
     raw_response: str | None
+    #: Set when the call was answered through the Batch API (billed at the batch price).
+    batch_id: str | None = None
 
 
 @dataclass(frozen=True)

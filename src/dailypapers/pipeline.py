@@ -18,7 +18,7 @@ import httpx2
 
 from dailypapers.budget import count_tokens, fit_text
 from dailypapers.config import Config
-from dailypapers.cost import SpendCap, price_of
+from dailypapers.cost import BATCH_SUFFIX, SpendCap, price_of
 from dailypapers.download import download_pdf
 from dailypapers.errors import DailyPapersError, DateError
 from dailypapers.extract import Extractor, normalise_text
@@ -271,7 +271,8 @@ def calls_cost(config: Config, calls: list[LLMCall]) -> float:
     """US dollars at list price; 0 for a model not in the price table (local, extractive)."""
     total = 0.0
     for call in calls:
-        price = price_of(call.model, config.prices)
+        model = call.model + (BATCH_SUFFIX if call.batch_id else "")
+        price = price_of(model, config.prices)
         total += price.of(call.input_tokens, call.output_tokens) if price else 0.0
     return total
 
@@ -328,6 +329,11 @@ def _store_outcome(
         return PaperResult(
             paper.arxiv_id, paper.title, "failed", redact(reason, day.config.secrets)
         )
+    return store_result(day, paper, text, outcome)
+
+
+def store_result(day: Day, paper: Paper, text: PaperText, outcome: SummaryOutcome) -> PaperResult:
+    """Save a paper's text, its LLM calls and its summary (or why it failed), in one go."""
     secrets = day.config.secrets
     text = outcome.text or text
     if outcome.skipped:

@@ -194,6 +194,26 @@ class Store:
             ),
         )
 
+    def get_text(self, arxiv_id: str) -> PaperText | None:
+        """The stored text of a paper: the PDF's text, or the abstract when that was all."""
+        row = self.db.execute(
+            "SELECT t.*, p.abstract FROM paper_texts t JOIN papers p ON p.arxiv_id = t.arxiv_id "
+            "WHERE t.arxiv_id = ?",
+            (arxiv_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return PaperText(
+            arxiv_id=arxiv_id,
+            text=row["full_text"] if row["source"] == "pdf" else row["abstract"],
+            source=row["source"],
+            tokens=row["fitted_tokens"],
+            pages=row["pages"],
+            full_text=row["full_text"],
+            missing_reason=row["missing_reason"],
+            dropped_sections=tuple(json.loads(row["dropped_json"])),
+        )
+
     def paper_text(self, arxiv_id: str) -> str | None:
         """The full text extracted from the paper's PDF, if it was read."""
         row = self.db.execute(
@@ -260,8 +280,8 @@ class Store:
         self.db.execute(
             """
             INSERT INTO llm_calls (arxiv_id, model, prompt_version, attempt, started_at,
-                duration_s, input_tokens, output_tokens, ok, error, raw_response)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                duration_s, input_tokens, output_tokens, ok, error, raw_response, batch_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
                 call.arxiv_id,
@@ -275,7 +295,35 @@ class Store:
                 int(call.ok),
                 call.error,
                 call.raw_response,
+                call.batch_id,
             ),
+        )
+
+    # batches ----------------------------------------------------------------------------
+
+    def add_batch(
+        self,
+        batch_id: str,
+        model: str,
+        prompt_version: str,
+        input_file: str,
+        papers: dict[str, str],
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO batches (id, model, prompt_version, input_file_id, papers_json, status, "
+            "created_at) VALUES (?, ?, ?, ?, ?, 'submitted', ?)",
+            (batch_id, model, prompt_version, input_file, _dumps(papers), now()),
+        )
+
+    def open_batches(self) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT * FROM batches WHERE finished_at IS NULL ORDER BY created_at"
+        ).fetchall()
+
+    def close_batch(self, batch_id: str, status: str) -> None:
+        self.db.execute(
+            "UPDATE batches SET status = ?, finished_at = ? WHERE id = ?",
+            (status, now(), batch_id),
         )
 
     # digests ----------------------------------------------------------------------------
@@ -334,11 +382,13 @@ class Store:
         """LLM calls summed per (day the paper was first listed, model, paper)."""
         return self.db.execute(
             """
-            SELECT coalesce(p.first_listed, '?') AS day, c.model, c.arxiv_id,
-                count(*) AS calls, sum(c.input_tokens) AS input, sum(c.output_tokens) AS output
+            SELECT coalesce(p.first_listed, '?') AS day,
+                c.model || CASE WHEN c.batch_id IS NULL THEN '' ELSE ' (batch)' END AS model,
+                c.arxiv_id, count(*) AS calls,
+                sum(c.input_tokens) AS input, sum(c.output_tokens) AS output
             FROM llm_calls c LEFT JOIN papers p ON p.arxiv_id = c.arxiv_id
             WHERE ?1 IS NULL OR p.first_listed >= ?1
-            GROUP BY day, c.model, c.arxiv_id ORDER BY day, c.model, c.arxiv_id
+            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
             """,
             (since,),
         ).fetchall()

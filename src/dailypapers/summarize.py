@@ -259,7 +259,7 @@ class OpenAISummarizer:
         again with a smaller text budget. Every call is returned, failed ones too.
         """
         outcome = SummaryOutcome(summary=None)
-        messages = self._messages(paper, text)
+        messages = self.messages(paper, text)
         tries: Counter[ReplyKind] = Counter()
         while True:
             reply = self._call(paper.arxiv_id, messages, len(outcome.calls) + 1)
@@ -283,7 +283,7 @@ class OpenAISummarizer:
                 if smaller is None or tries["too_long"] > MAX_SHRINKS:
                     return outcome
                 text = outcome.text = smaller
-                messages = self._messages(paper, text)
+                messages = self.messages(paper, text)
             elif reply.kind == "fatal":
                 outcome.error = reply.problem
                 return outcome
@@ -293,7 +293,7 @@ class OpenAISummarizer:
             else:
                 self._wait_before_retry(reply, tries[reply.kind])
 
-    def _messages(self, paper: Paper, text: PaperText) -> list[dict[str, str]]:
+    def messages(self, paper: Paper, text: PaperText) -> list[dict[str, str]]:
         return build_messages(paper, text, lang=self.config.lang, glossary=self.config.glossary)
 
     def _limit(self, kind: ReplyKind) -> int:
@@ -371,7 +371,7 @@ class OpenAISummarizer:
             raw = self.client.chat.completions.with_raw_response.create(  # type: ignore[call-overload]
                 model=self.model,
                 messages=messages,
-                response_format=self._response_format(),
+                response_format=self.response_format(),
                 **self._options(),
             )
             completion = raw.parse()
@@ -411,7 +411,7 @@ class OpenAISummarizer:
         temperature = self.config.temperature
         return {} if temperature is None else {"temperature": temperature}
 
-    def _response_format(self) -> dict[str, Any]:
+    def response_format(self) -> dict[str, Any]:
         if self.config.response_format == "json_object":
             return {"type": "json_object"}
         return {
