@@ -24,7 +24,7 @@ from dailypapers.config import Config, SummarizerChoice, build_config
 from dailypapers.cost import spend_report
 from dailypapers.doctor import diagnose
 from dailypapers.download import arxiv_pacer
-from dailypapers.errors import ConfigError, DailyPapersError, DateError
+from dailypapers.errors import ConfigError, DailyPapersError, DateError, StoreError
 from dailypapers.extract import Extractor
 from dailypapers.http import make_client
 from dailypapers.importer import import_archive
@@ -270,6 +270,14 @@ def _print_day(result: DayResult) -> None:
         out_console.print(f"{result.date}: [bold red]failed[/]: {detail}", highlight=False)
 
 
+def _offline_config(out: Path | None, db: Path | None) -> Config:
+    """The configuration of a command that reads an existing database and needs no LLM."""
+    config = build_config(os.environ, out=out, db=db, summarizer="extractive")
+    if not config.db_path.exists():
+        raise StoreError(f"no database at {config.db_path}")
+    return config
+
+
 def _summarizer_choice(value: str | None) -> SummarizerChoice | None:
     if value is None:
         return None
@@ -349,10 +357,7 @@ def status(date: DateOption = None, out: OutOption = None, db: DbOption = None) 
     """Show the stored state of a day: each paper's status, text source, tokens and errors."""
     with user_errors():
         when = validate_date(date or _today())
-        config = build_config(os.environ, out=out, db=db, summarizer="extractive")
-        if not config.db_path.exists():
-            err_console.print(f"error: no database at {config.db_path}")
-            raise typer.Exit(1)
+        config = _offline_config(out, db)
         with Store.open(config.db_path) as store:
             rows = store.day_rows(when)
             last_run = store.last_run(when)
@@ -418,10 +423,7 @@ def stats(
     """Tokens and cost (USD at list price) of every LLM call stored: per day, per model, and
     the costliest papers. Prices: the built-in table, or DAILYPAPERS_PRICES."""
     with user_errors():
-        config = build_config(os.environ, out=out, db=db, summarizer="extractive")
-        if not config.db_path.exists():
-            err_console.print(f"error: no database at {config.db_path}")
-            raise typer.Exit(1)
+        config = _offline_config(out, db)
         with Store.open(config.db_path) as store:
             rows = store.call_tokens(validate_date(since) if since else None)
     spend = spend_report([tuple(row) for row in rows], config.prices)
@@ -464,10 +466,7 @@ def doctor(
     fix each: weekdays never run, interrupted runs, failed papers, digest files missing or
     different from the database, a stale README, leftover temporary files. Exits 1 if any."""
     with user_errors():
-        config = build_config(os.environ, out=out, db=db, summarizer="extractive")
-        if not config.db_path.exists():
-            err_console.print(f"error: no database at {config.db_path}")
-            raise typer.Exit(1)
+        config = _offline_config(out, db)
         with Store.open(config.db_path) as store:
             findings = diagnose(
                 store, config.out_dir, since=validate_date(since) if since else None
