@@ -81,8 +81,7 @@ def _digest_file(store: Store, out_dir: Path, when: str) -> list[Finding]:
 
 
 def _readme(store: Store, out_dir: Path) -> list[Finding]:
-    days = store.digest_days()
-    latest = store.load_digest(days[-1]) if days else None
+    latest = store.latest_digest()
     if latest is None:
         return []
     path = out_dir / "README.md"

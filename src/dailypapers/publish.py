@@ -26,8 +26,7 @@ def publish_day(store: Store, out_dir: Path, when: str) -> list[Path]:
 
 
 def publish_readme(store: Store, out_dir: Path) -> list[Path]:
-    days = store.digest_days()
-    latest = store.load_digest(days[-1]) if days else None
+    latest = store.latest_digest()
     if latest is None:
         return []
     path = out_dir / "README.md"

@@ -374,6 +374,11 @@ class Store:
             runs.setdefault(row["run"], []).append(_entry_from_row(row))
         return Digest(date=date, runs=tuple(DigestRun(tuple(e)) for _, e in sorted(runs.items())))
 
+    def latest_digest(self) -> Digest | None:
+        """The digest of the latest day that has one: what README.md shows."""
+        days = self.digest_days()
+        return self.load_digest(days[-1]) if days else None
+
     def digest_days(self) -> list[str]:
         rows = self.db.execute("SELECT DISTINCT date FROM digest_entries ORDER BY date")
         return [row[0] for row in rows]
