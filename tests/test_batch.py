@@ -98,3 +98,16 @@ def test_batch_needs_an_llm(world: World) -> None:
 
     assert result.exit_code == 1
     assert "--batch needs an LLM" in result.output
+
+
+def test_a_day_with_nothing_to_send_is_finished_at_once(world: World) -> None:
+    world.add_day(DAYS[1], 2, day=6)
+    world.run("--date", DAYS[1])  # summarized the usual way
+    with closing(sqlite3.connect(world.out / "dailypapers.db")) as db, db:
+        db.execute("UPDATE runs SET finished_at = NULL")  # as if that run had been killed
+
+    result = world.run("--date", DAYS[1], "--batch")
+
+    assert result.exit_code == 0, result.output
+    assert f"{DAYS[1]}: 2 listed · 0 summarized · 2 reused" in result.output
+    assert world.openai.batches == {}

@@ -55,7 +55,7 @@ def run_batch(day: Day, dates: list[str]) -> BatchReport:
     for when in dates:
         if not day.config.force and incomplete_reason(day.store, when) is None:
             continue
-        for paper, text in _texts_to_send(day, when, waiting):
+        for paper, text in _texts_to_send(day, when, waiting, report):
             requests.append(_request(summarizer, paper, text))
             papers_by_id[paper.arxiv_id] = when
     if requests:
@@ -67,13 +67,23 @@ def run_batch(day: Day, dates: list[str]) -> BatchReport:
     return report
 
 
-def _texts_to_send(day: Day, when: str, waiting: set[str]) -> list[tuple[Paper, PaperText]]:
-    """The day's papers that need a summary and are not in a batch yet, with their text."""
+def _texts_to_send(
+    day: Day, when: str, waiting: set[str], report: BatchReport
+) -> list[tuple[Paper, PaperText]]:
+    """The day's papers that need a summary and are not in a batch yet, with their text.
+
+    A day with nothing to send and nothing waiting is finished here and now.
+    """
+    started = time.monotonic()
     listing = RunReport(date=when, summarizer=day.summarizer.model)
     papers = list_day(day, when, listing)
     todo = [
         p for p in plan_day(day, when, papers, listing, NoProgress()) if p.arxiv_id not in waiting
     ]
+    if not todo and not any(p.arxiv_id in waiting for p in papers):
+        finish_day(day, when, listing, day.store.start_run(when, listing.summarizer), started)
+        report.days.append(listing)
+        return []
     with ThreadPoolExecutor(max_workers=day.config.concurrency) as pool:
         texts = list(pool.map(lambda paper: read_paper_text(day, paper), todo))
     with day.store.transaction():
