@@ -263,3 +263,15 @@ def test_real_summaries_raise_no_language_or_structure_false_alarms() -> None:
         ("2503.01842", "format"),  # **bold** inside the sections
     }
     assert {(arxiv_id, check) for arxiv_id, check, _ in flagged} == expected, flagged
+
+
+def test_the_papers_title_may_be_quoted_in_english() -> None:
+    title = "Scaling Laws for Reward Model Overoptimization in Direct Alignment Algorithms at Scale"
+    sections = [(key, text) for key, text in CLEAN[0].items()]
+    sections[0] = (
+        sections[0][0],
+        f"이 논문 {title}은 보상 모델(reward model)의 과최적화(overoptimization)를 다룹니다.",
+    )
+
+    assert check_summary(sections, title=title) == []
+    assert check_summary(sections)[0].check == "language"  # without the title it is a copy

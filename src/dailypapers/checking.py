@@ -9,6 +9,7 @@ from pathlib import Path
 from dailypapers.archive import find_digest_files, parse_digest
 from dailypapers.checks import CheckSettings, Finding, check_summary
 from dailypapers.errors import ArchiveError
+from dailypapers.render import unescape_title
 from dailypapers.store import Store
 
 
@@ -34,7 +35,8 @@ def check_files(paths: list[Path], settings: CheckSettings) -> Iterator[PaperChe
         for run in digest.runs:
             for entry in run.entries:
                 sections = [(s.label, s.text) for s in entry.sections]
-                findings = check_summary(sections, settings=settings)
+                title = unescape_title(entry.title_md)
+                findings = check_summary(sections, settings=settings, title=title)
                 yield PaperCheck(digest.date, entry.arxiv_id, findings)
 
 
@@ -63,6 +65,6 @@ def check_database(store: Store, settings: CheckSettings) -> Iterator[PaperCheck
                 known = f"{paper.title}\n{paper.abstract}" if paper else ""
                 source = None if text is None else f"{known}\n{text}"
                 sections = [(s.label, s.text) for s in entry.sections]
-                yield PaperCheck(
-                    when, entry.arxiv_id, check_summary(sections, source=source, settings=settings)
-                )
+                title = paper.title if paper else ""
+                findings = check_summary(sections, source=source, settings=settings, title=title)
+                yield PaperCheck(when, entry.arxiv_id, findings)

@@ -81,16 +81,18 @@ def check_summary(
     *,
     source: str | None = None,
     settings: CheckSettings | None = None,
+    title: str = "",
 ) -> list[Finding]:
     """Every finding on a summary given as (section name, text) pairs; [] when clean.
 
     ``source`` is the text the summary was made from (paper text and abstract); without it the
-    number check is skipped.
+    number check is skipped. The paper's ``title`` may be quoted in English at any length.
     """
     settings = settings or CheckSettings()
     findings = check_structure(sections, settings)
     for name, text in sections:
-        findings += [Finding(f.check, f"{name}: {f.detail}") for f in check_text(text, settings)]
+        found = check_text(text, settings, title=title)
+        findings += [Finding(f.check, f"{name}: {f.detail}") for f in found]
     if source is not None:
         text = " ".join(text for _, text in sections)
         findings += check_numbers(text, source) + check_links(text, source)
@@ -157,10 +159,11 @@ def _repeated_sentence(text: str) -> str | None:
     return None
 
 
-def check_text(text: str, settings: CheckSettings) -> list[Finding]:
+def check_text(text: str, settings: CheckSettings, *, title: str = "") -> list[Finding]:
     """Language, chatter, leftovers and planted instructions in one section's text."""
     findings = []
-    share = script_share(text, settings.lang)
+    own_words = re.sub(re.escape(title), " ", text, flags=re.IGNORECASE) if title else text
+    share = script_share(own_words, settings.lang)
     if share is not None and share < settings.min_script_share:
         findings.append(
             Finding(
@@ -169,8 +172,8 @@ def check_text(text: str, settings: CheckSettings) -> list[Finding]:
                 f"(at least {settings.min_script_share:.0%} expected)",
             )
         )
-    if settings.lang != "en" and (run := ENGLISH_RUN.search(text)):
-        findings.append(Finding("language", f"a run of English words: {_quote(run.group())}"))
+    if settings.lang != "en" and (run := _english_run(text, title)):
+        findings.append(Finding("language", f"a run of English words: {_quote(run)}"))
     for pattern, what in LEFTOVERS:
         if match := pattern.search(text):
             findings.append(Finding("format", f"{what}: {_quote(match.group())}"))
@@ -188,6 +191,19 @@ def check_links(summary: str, source: str) -> list[Finding]:
         for match in URL.finditer(summary)
         if match.group().lower() not in source.lower()
     ]
+
+
+def _english_run(text: str, title: str) -> str | None:
+    """The first long run of English words that is not part of the paper's title."""
+    quoted = _plain(title)
+    for match in ENGLISH_RUN.finditer(text):
+        if not quoted or _plain(match.group()) not in quoted:
+            return match.group()
+    return None
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())
 
 
 def script_share(text: str, lang: str) -> float | None:

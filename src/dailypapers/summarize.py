@@ -350,7 +350,7 @@ class OpenAISummarizer:
     def check(self, paper: Paper, text: PaperText, sections: tuple[Section, ...]) -> list[Finding]:
         pairs = [(section.label, section.text) for section in sections]
         source = f"{paper.title}\n{paper.abstract}\n{text.text}"
-        return check_summary(pairs, source=source, settings=self.check_settings)
+        return check_summary(pairs, source=source, settings=self.check_settings, title=paper.title)
 
     def _call(self, arxiv_id: str, messages: list[dict[str, str]], attempt: int) -> _Reply:
         """One chat request, paced by the rate limiter; what came back, or why nothing did."""
