@@ -123,3 +123,15 @@ def test_the_run_report_shows_the_cost(world: World) -> None:
 
     assert "at list price" in result.output
     assert build_config({}, out=world.out).max_cost is None
+
+
+def test_a_cost_cap_covers_a_whole_range_not_each_day(world: World) -> None:
+    world.add_day("2024-12-05", 3, day=5)
+    world.add_day(DATE, 3, day=6)
+
+    result = world.run(
+        "--since", "2024-12-05", "--until", DATE, "--max-cost", "0.016", "--concurrency", "1"
+    )
+
+    assert result.exit_code == 0, result.output
+    assert world.openai.calls == 2  # the same two papers the cap allows for one day

@@ -21,7 +21,7 @@ from dailypapers.batch import run_batch
 from dailypapers.checking import check_database, check_files
 from dailypapers.checks import settings_for
 from dailypapers.config import Config, SummarizerChoice, build_config
-from dailypapers.cost import spend_report
+from dailypapers.cost import SpendCap, spend_report
 from dailypapers.doctor import diagnose
 from dailypapers.download import arxiv_pacer
 from dailypapers.errors import ConfigError, DailyPapersError, DateError, StoreError
@@ -297,7 +297,8 @@ def _open_day(config: Config) -> Iterator[Day]:
             Extractor(config.pdf_timeout) as extractor,
         ):
             pacer = arxiv_pacer(config.arxiv_interval)
-            yield Day(config, store, http, summarizer, extractor, pacer)
+            cap = SpendCap(config.max_cost) if config.max_cost is not None else None
+            yield Day(config, store, http, summarizer, extractor, pacer, cap)
     finally:
         summarizer.close()
 

@@ -161,6 +161,7 @@ class Day:
     summarizer: Summarizer
     extractor: Extractor
     arxiv_pacer: RateLimiter | None = None
+    #: One cap for the whole invocation: a range of days shares it.
     spend_cap: SpendCap | None = None
 
 
@@ -170,16 +171,20 @@ def run_day(day: Day, when: str, progress: Progress | None = None) -> RunReport:
     report = RunReport(date=when, summarizer=f"{day.summarizer.model}")
     papers = list_day(day, when, report)
     run_id = day.store.start_run(when, report.summarizer)
-    if day.config.max_cost is not None:
-        day.spend_cap = SpendCap(day.config.max_cost)
     progress = progress or NoProgress()
     progress.begin(len(papers))
     todo = plan_day(day, when, papers, report, progress)
+    waited_before = _rate_limit_wait(day)
     _summarize_all(day, todo, report, progress)
-    limiter = day.summarizer.limiter
-    report.rate_limit_wait_s = limiter.pacing.waited_s if limiter else 0.0
+    report.rate_limit_wait_s = _rate_limit_wait(day) - waited_before
     finish_day(day, when, report, run_id, started)
     return report
+
+
+def _rate_limit_wait(day: Day) -> float:
+    """Seconds the summarizer's workers have waited for the rate limit so far (all days)."""
+    limiter = day.summarizer.limiter
+    return limiter.pacing.waited_s if limiter else 0.0
 
 
 def list_day(day: Day, when: str, report: RunReport) -> list[Paper]:
