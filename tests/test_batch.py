@@ -40,7 +40,9 @@ def test_a_backfill_is_submitted_then_collected_by_the_next_run(world: World) ->
     request = json.loads(uploaded[0])
     assert request["url"] == "/v1/chat/completions"
     assert request["body"]["messages"][0]["role"] == "system"
-    assert rows(world, "SELECT id, status FROM batches") == [("batch_1", "submitted")]
+    assert rows(world, "SELECT id, input_file_id, status FROM batches") == [
+        ("batch_1", "file-1", "submitted")
+    ]
     assert rows(world, "SELECT count(*) FROM summaries") == [(0,)]
 
     second = batch_run(world)

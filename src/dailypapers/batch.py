@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from dailypapers.backfill import incomplete_reason
-from dailypapers.models import LLMCall, Paper, PaperText, Summary
+from dailypapers.models import LLMCall, Paper, PaperText
 from dailypapers.pipeline import (
     Day,
     NoProgress,
@@ -59,9 +59,9 @@ def run_batch(day: Day, dates: list[str]) -> BatchReport:
             requests.append(_request(summarizer, paper, text))
             papers_by_id[paper.arxiv_id] = when
     if requests:
-        batch_id = submit(summarizer, requests)
+        batch_id, input_file = submit(summarizer, requests)
         day.store.add_batch(
-            batch_id, summarizer.model, summarizer.prompt_version, batch_id, papers_by_id
+            batch_id, summarizer.model, summarizer.prompt_version, input_file, papers_by_id
         )
         report.submitted[batch_id] = len(requests)
     return report
@@ -101,8 +101,8 @@ def _request(summarizer: OpenAISummarizer, paper: Paper, text: PaperText) -> dic
     return {"custom_id": paper.arxiv_id, "method": "POST", "url": ENDPOINT, "body": body}
 
 
-def submit(summarizer: OpenAISummarizer, requests: list[dict[str, Any]]) -> str:
-    """Upload the requests as JSONL and start a batch; its id."""
+def submit(summarizer: OpenAISummarizer, requests: list[dict[str, Any]]) -> tuple[str, str]:
+    """Upload the requests as JSONL and start a batch; the batch's id and the file's."""
     lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in requests)
     upload = summarizer.client.files.create(
         file=("dailypapers-batch.jsonl", io.BytesIO(lines.encode("utf-8"))), purpose="batch"
@@ -113,7 +113,7 @@ def submit(summarizer: OpenAISummarizer, requests: list[dict[str, Any]]) -> str:
         completion_window="24h",
         metadata={"made_by": "dailypapers"},
     )
-    return batch.id
+    return batch.id, upload.id
 
 
 def collect(day: Day, summarizer: OpenAISummarizer, report: BatchReport) -> set[str]:
@@ -195,12 +195,7 @@ def _outcome(
         except ValueError as e:
             problem = str(e)
         else:
-            findings = summarizer.check(paper, text, sections)
-            flags = tuple(f"{f.check}: {f.detail}" for f in findings)
-            summary = Summary(
-                sections, "llm", summarizer.model, summarizer.prompt_version, text.source, flags
-            )
-            return SummaryOutcome(summary, [call])
+            return SummaryOutcome(summarizer.checked_summary(paper, text, sections), [call])
     failed = replace(call, ok=False, error=problem)
     return SummaryOutcome(None, [failed], error=f"batch answer unusable: {problem}")
 

@@ -21,7 +21,7 @@ import openai
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dailypapers.budget import count_tokens, fit_text
-from dailypapers.checks import Finding, check_summary, settings_for
+from dailypapers.checks import check_summary, settings_for
 from dailypapers.config import LLMConfig
 from dailypapers.extractive import summarize_extractive
 from dailypapers.glossary import glossary_for
@@ -266,7 +266,7 @@ class OpenAISummarizer:
             outcome.calls.append(reply.call)
             tries[reply.kind] += 1
             if reply.kind == "answer":
-                problem = self._accept(reply, paper, text, outcome, tries)
+                problem = self._accept(reply, paper, text, outcome)
                 if problem is None:
                     return outcome
                 tried = _tries(tries["answer"])
@@ -311,12 +311,7 @@ class OpenAISummarizer:
             time.sleep(backoff)
 
     def _accept(
-        self,
-        reply: _Reply,
-        paper: Paper,
-        text: PaperText,
-        outcome: SummaryOutcome,
-        tries: Counter[ReplyKind],
+        self, reply: _Reply, paper: Paper, text: PaperText, outcome: SummaryOutcome
     ) -> str | None:
         """Put the summary in ``outcome`` if the answer is usable; else say why not.
 
@@ -330,16 +325,8 @@ class OpenAISummarizer:
             except ValueError as e:
                 problem = str(e)
             else:
-                findings = self.check(paper, text, sections)
-                summary = Summary(
-                    sections,
-                    "llm",
-                    self.model,
-                    self.prompt_version,
-                    text.source,
-                    flags=tuple(f"{f.check}: {f.detail}" for f in findings),
-                )
-                if not findings or outcome.fallback is not None:
+                summary = self.checked_summary(paper, text, sections)
+                if not summary.flags or outcome.fallback is not None:
                     outcome.summary, outcome.error = summary, None
                     return None
                 outcome.fallback = summary
@@ -347,10 +334,17 @@ class OpenAISummarizer:
         outcome.calls[-1] = replace(reply.call, ok=False, error=problem)
         return problem
 
-    def check(self, paper: Paper, text: PaperText, sections: tuple[Section, ...]) -> list[Finding]:
+    def checked_summary(
+        self, paper: Paper, text: PaperText, sections: tuple[Section, ...]
+    ) -> Summary:
+        """The summary, flagged with what the checks find against the text that was sent."""
         pairs = [(section.label, section.text) for section in sections]
         source = f"{paper.title}\n{paper.abstract}\n{text.text}"
-        return check_summary(pairs, source=source, settings=self.check_settings, title=paper.title)
+        findings = check_summary(
+            pairs, source=source, settings=self.check_settings, title=paper.title
+        )
+        flags = tuple(f"{f.check}: {f.detail}" for f in findings)
+        return Summary(sections, "llm", self.model, self.prompt_version, text.source, flags)
 
     def _call(self, arxiv_id: str, messages: list[dict[str, str]], attempt: int) -> _Reply:
         """One chat request, paced by the rate limiter; what came back, or why nothing did."""
