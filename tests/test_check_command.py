@@ -111,3 +111,28 @@ def test_a_flagged_digest_imports_and_renders_back_byte_for_byte(world: World) -
     (note,) = [line for line in original.splitlines() if line.startswith("> Flagged")]
     assert "numbers: not in the paper: 97.31%" in note
     assert digest_path(copy, DATE).read_text(encoding="utf-8") == original
+
+
+def test_extractive_summaries_are_checked_as_english(world: World) -> None:
+    world.add_day(DATE, 2)
+    world.run("--date", DATE, env=world.env(llm=False))
+
+    result = invoke("check", "--db", str(world.out / "dailypapers.db"), "--json")
+
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 2
+    assert all(f["check"] != "language" for line in lines for f in line["findings"])
+
+
+def test_numbers_are_checked_against_the_abstract_when_the_pdf_was_missing(world: World) -> None:
+    entry = make_entry("2412.00001", "No PDF here", summary="Accuracy rises by 3.2% on MMLU.")
+    world.hf.set_day(DATE, [entry])
+    invented = korean_summary("x")
+    invented["Performance Highlights"] = "정확도(accuracy)가 9.9% 향상되었습니다. 좋습니다."
+    for _ in range(2):
+        world.openai.enqueue_content(json.dumps(invented, ensure_ascii=False))
+    world.run("--date", DATE)
+
+    result = invoke("check", "--db", str(world.out / "dailypapers.db"))
+
+    assert "numbers: not in the paper: 9.9%" in result.output

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dailypapers.archive import find_digest_files, parse_digest
-from dailypapers.checks import CheckSettings, Finding, check_summary
+from dailypapers.checks import CheckSettings, Finding, check_summary, settings_for
 from dailypapers.errors import ArchiveError
+from dailypapers.models import EXTRACTIVE_NOTE
 from dailypapers.render import unescape_title
 from dailypapers.store import Store
 
@@ -53,7 +54,10 @@ def digest_files(paths: list[Path]) -> list[Path]:
 
 
 def check_database(store: Store, settings: CheckSettings) -> Iterator[PaperCheck]:
-    """Each published paper's summary against the text it was made from (and its abstract)."""
+    """Each published paper's summary against the text it was made from and its abstract
+    (PDF text, or the abstract alone); imported summaries have no stored text, so their
+    numbers are not checked. Extractive summaries are the paper's own English sentences and
+    are checked as English."""
     for when in store.digest_days():
         digest = store.load_digest(when)
         if digest is None:
@@ -61,10 +65,11 @@ def check_database(store: Store, settings: CheckSettings) -> Iterator[PaperCheck
         for run in digest.runs:
             for entry in run.entries:
                 paper = store.get_paper(entry.arxiv_id)
-                text = store.paper_text(entry.arxiv_id)
-                known = f"{paper.title}\n{paper.abstract}" if paper else ""
-                source = None if text is None else f"{known}\n{text}"
-                sections = [(s.label, s.text) for s in entry.sections]
+                text = store.get_text(entry.arxiv_id)
                 title = paper.title if paper else ""
-                findings = check_summary(sections, source=source, settings=settings, title=title)
+                abstract = paper.abstract if paper else ""
+                source = None if text is None else f"{title}\n{abstract}\n{text.text}"
+                sections = [(s.label, s.text) for s in entry.sections]
+                rules = settings_for("en") if entry.note == EXTRACTIVE_NOTE else settings
+                findings = check_summary(sections, source=source, settings=rules, title=title)
                 yield PaperCheck(when, entry.arxiv_id, findings)

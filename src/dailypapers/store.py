@@ -214,13 +214,6 @@ class Store:
             dropped_sections=tuple(json.loads(row["dropped_json"])),
         )
 
-    def paper_text(self, arxiv_id: str) -> str | None:
-        """The full text extracted from the paper's PDF, if it was read."""
-        row = self.db.execute(
-            "SELECT full_text FROM paper_texts WHERE arxiv_id = ? AND source = 'pdf'", (arxiv_id,)
-        ).fetchone()
-        return str(row[0]) if row and row[0] else None
-
     def digest_dates(self, arxiv_id: str) -> list[str]:
         """The days whose digest already shows this paper."""
         rows = self.db.execute(
