@@ -135,3 +135,16 @@ def test_a_cost_cap_covers_a_whole_range_not_each_day(world: World) -> None:
 
     assert result.exit_code == 0, result.output
     assert world.openai.calls == 2  # the same two papers the cap allows for one day
+
+
+def test_stats_since_leaves_out_earlier_days(world: World) -> None:
+    world.add_day("2024-12-05", 1, day=5)
+    world.add_day(DATE, 2, day=6)
+    world.run("--date", "2024-12-05")
+    world.run("--date", DATE)
+
+    result = invoke("stats", "--out", str(world.out), "--since", DATE, env={"COLUMNS": "200"})
+
+    assert result.exit_code == 0, result.output
+    assert "total: 2 calls" in result.output
+    assert "2024-12-05" not in result.output

@@ -90,3 +90,17 @@ def test_doctor_without_a_database_says_so(world: World) -> None:
 
     assert code == 1
     assert "no database at" in output
+
+
+def test_since_limits_the_days_looked_at(world: World) -> None:
+    world.add_day(MONDAY, 1, day=2)
+    world.add_day(FRIDAY, 1, day=6)
+    world.run("--date", MONDAY)
+    world.run("--date", FRIDAY)
+
+    everything = doctor(world)[1]
+    code, recent = doctor(world, "--since", "2024-12-05")
+
+    assert "2024-12-03: weekday with no run" in everything
+    assert code == 0, recent
+    assert "2024-12-03" not in recent
