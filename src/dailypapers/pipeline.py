@@ -327,7 +327,7 @@ def _store_outcome(
 ) -> PaperResult:
     try:
         text, outcome = future.result()
-    except Exception as e:
+    except Exception as e:  # a bug in one paper must not stop the day: record it, go on
         log.warning("%s: internal error", paper.arxiv_id, exc_info=True)
         reason = f"internal error: {type(e).__name__}: {e}"
         day.store.set_status(paper.arxiv_id, "failed", redact(reason, day.config.secrets))
