@@ -6,30 +6,39 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from dailypapers import __version__
 from dailypapers.backfill import DayResult, dates_between, run_range
 from dailypapers.batch import run_batch
 from dailypapers.checking import check_database, check_files
 from dailypapers.checks import settings_for
+from dailypapers.cli_common import (
+    DateOption,
+    DbOption,
+    OutOption,
+    VerboseOption,
+    app,
+    err_console,
+    offline_config,
+    out_console,
+    today,
+    user_errors,
+)
 from dailypapers.config import Config, SummarizerChoice, build_config
 from dailypapers.cost import SpendCap, spend_report
 from dailypapers.doctor import diagnose
 from dailypapers.download import arxiv_pacer
-from dailypapers.errors import ConfigError, DailyPapersError, DateError, StoreError
+from dailypapers.errors import ConfigError, DateError
 from dailypapers.extract import Extractor
 from dailypapers.http import make_client
 from dailypapers.importer import import_archive
 from dailypapers.languages import LANGUAGES
-from dailypapers.logs import redact, secret_values, setup_logging
+from dailypapers.logs import secret_values, setup_logging
 from dailypapers.pipeline import Day, run_day, validate_date
 from dailypapers.providers import PROVIDERS
 from dailypapers.publish import publish_day
@@ -44,79 +53,6 @@ from dailypapers.report import (
 )
 from dailypapers.store import Store
 from dailypapers.summarize import make_summarizer
-
-app = typer.Typer(
-    help=(
-        "Turn the Hugging Face Daily Papers into a Korean digest: fetch a day's papers, read "
-        "their PDFs, summarize them (with an OpenAI-compatible LLM, or extractively when none "
-        "is configured), store everything in SQLite and write paper_logs/YYYY/MM/DD.md and "
-        "README.md."
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-)
-out_console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-
-DateOption = Annotated[
-    str | None,
-    typer.Option("--date", "-d", help="The day, YYYY-MM-DD (UTC). Default: today in UTC."),
-]
-OutOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--out",
-        "-o",
-        help="Output folder for paper_logs/, README.md and the database. "
-        "Default: $DAILYPAPERS_OUT or the current folder.",
-    ),
-]
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db", help="SQLite database file. Default: $DAILYPAPERS_DB or OUT/dailypapers.db."
-    ),
-]
-
-
-VerboseOption = Annotated[
-    bool,
-    typer.Option(
-        "--verbose", "-v", help="Log every step, retry and HTTP request on stderr (keys redacted)."
-    ),
-]
-
-
-def _version(value: bool) -> None:
-    if value:
-        out_console.print(f"dailypapers {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    version: Annotated[
-        bool | None,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
-    ] = None,
-) -> None:
-    """dailypapers: the Hugging Face Daily Papers, summarized in Korean."""
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn our own errors into one line on stderr and exit status 1; keys redacted."""
-    try:
-        yield
-    except DailyPapersError as e:
-        message = redact(str(e), secret_values(os.environ))
-        err_console.print(f"error: {message}", markup=False)
-        raise typer.Exit(1) from None
-
-
-def _today() -> str:
-    return datetime.now(UTC).date().isoformat()
 
 
 @app.command()
@@ -256,10 +192,10 @@ def _dates(date: str | None, since: str | None, until: str | None) -> list[str]:
     if since is None:
         if until is not None:
             raise DateError("--until needs --since")
-        return [validate_date(date or _today())]
+        return [validate_date(date or today())]
     if date is not None:
         raise DateError("give either --date or --since/--until, not both")
-    return dates_between(validate_date(since), validate_date(until or _today()))
+    return dates_between(validate_date(since), validate_date(until or today()))
 
 
 def _print_day(result: DayResult) -> None:
@@ -268,14 +204,6 @@ def _print_day(result: DayResult) -> None:
     elif result.outcome == "failed":
         detail = escape(result.detail)
         out_console.print(f"{result.date}: [bold red]failed[/]: {detail}", highlight=False)
-
-
-def _offline_config(out: Path | None, db: Path | None) -> Config:
-    """The configuration of a command that reads an existing database and needs no LLM."""
-    config = build_config(os.environ, out=out, db=db, summarizer="extractive")
-    if not config.db_path.exists():
-        raise StoreError(f"no database at {config.db_path}")
-    return config
 
 
 def _summarizer_choice(value: str | None) -> SummarizerChoice | None:
@@ -314,7 +242,7 @@ def render(
     with user_errors():
         config = build_config(os.environ, out=out, db=db, summarizer="extractive")
         with Store.open(config.db_path) as store:
-            days = store.digest_days() if all_days else [validate_date(date or _today())]
+            days = store.digest_days() if all_days else [validate_date(date or today())]
             if not all_days and days[0] not in store.digest_days():
                 err_console.print(f"error: no digest stored for {days[0]}")
                 raise typer.Exit(1)
@@ -357,8 +285,8 @@ def import_logs(
 def status(date: DateOption = None, out: OutOption = None, db: DbOption = None) -> None:
     """Show the stored state of a day: each paper's status, text source, tokens and errors."""
     with user_errors():
-        when = validate_date(date or _today())
-        config = _offline_config(out, db)
+        when = validate_date(date or today())
+        config = offline_config(out, db)
         with Store.open(config.db_path) as store:
             rows = store.day_rows(when)
             last_run = store.last_run(when)
@@ -424,7 +352,7 @@ def stats(
     """Tokens and cost (USD at list price) of every LLM call stored: per day, per model, and
     the costliest papers. Prices: the built-in table, or DAILYPAPERS_PRICES."""
     with user_errors():
-        config = _offline_config(out, db)
+        config = offline_config(out, db)
         with Store.open(config.db_path) as store:
             rows = store.call_tokens(validate_date(since) if since else None)
     spend = spend_report([tuple(row) for row in rows], config.prices)
@@ -467,7 +395,7 @@ def doctor(
     fix each: weekdays never run, interrupted runs, failed papers, digest files missing or
     different from the database, a stale README, leftover temporary files. Exits 1 if any."""
     with user_errors():
-        config = _offline_config(out, db)
+        config = offline_config(out, db)
         with Store.open(config.db_path) as store:
             findings = diagnose(
                 store, config.out_dir, since=validate_date(since) if since else None
@@ -480,3 +408,6 @@ def doctor(
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())
+
+# Commands defined in their own modules register themselves on ``app`` when imported.
+from dailypapers import cli_publish  # noqa: E402, F401

@@ -1,0 +1,34 @@
+"""Where digests are delivered. Each module offers ``from_env(env, *, timeout) -> Channel``.
+
+Modules are imported only when their channel is used, so a run that posts nowhere never
+loads a messaging SDK.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+
+from dailypapers.deliver import Channel
+from dailypapers.errors import ConfigError
+
+CHANNEL_NAMES = ("slack", "discord", "telegram", "email")
+
+ChannelOpener = Callable[..., Channel]
+
+
+def open_channel(name: str, env: Mapping[str, str], *, timeout: float = 30.0) -> Channel:
+    """The channel called ``name``, configured from ``env``; ConfigError names what is missing."""
+    if name not in CHANNEL_NAMES:
+        raise ConfigError(f"unknown channel {name!r}: choose from {', '.join(CHANNEL_NAMES)}")
+    module = importlib.import_module(f"dailypapers.channels.{name}")
+    opener: ChannelOpener = module.from_env
+    return opener(env, timeout=timeout)
+
+
+def require(env: Mapping[str, str], channel: str, *names: str) -> list[str]:
+    """The values of ``names`` in ``env``; ConfigError listing every one that is not set."""
+    missing = [name for name in names if not env.get(name, "").strip()]
+    if missing:
+        raise ConfigError(f"{channel}: set {', '.join(missing)} to publish there")
+    return [env[name].strip() for name in names]

@@ -1,0 +1,228 @@
+"""Deliver a day's messages to a channel exactly once, across crashes and reruns.
+
+Each message has a key (``header``, an arXiv id, ``digest``) and is recorded in the
+``deliveries`` table: ``sending`` before it goes out, ``sent`` with the channel's id for it
+after. A rerun skips what is sent. A message left ``sending`` (the process died, or the answer
+was lost) may have arrived: channels that can look (Slack, Discord) are asked first, and the
+message is sent again only when it is not there. Channels that cannot look send it again,
+and the report says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from dailypapers.errors import DailyPapersError
+from dailypapers.logs import redact
+from dailypapers.store import Store, now
+from dailypapers.views import DayView
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ATTEMPTS = 4
+
+
+class DeliveryError(DailyPapersError):
+    """A message was not delivered.
+
+    ``unclear``: the request may have reached the channel (timeout, 5xx, dropped connection).
+    ``fatal``: no later message can succeed either (bad token, unknown channel).
+    ``retry_after``: the channel asked to wait this many seconds before trying again.
+    """
+
+    stage = "publish"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        unclear: bool = False,
+        fatal: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.unclear = unclear
+        self.fatal = fatal
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to deliver. ``parent`` is the key of the message it replies to, if any."""
+
+    key: str
+    body: Any
+    parent: str | None = None
+
+
+class Channel(Protocol):
+    """A place messages go. Implementations hold their own client and credentials."""
+
+    #: Short name stored with each delivery: ``slack``, ``discord``, ``telegram``, ``email``.
+    name: str
+    #: Where, without secrets: a channel id, a chat id, the recipients. Part of the key.
+    target: str
+    #: Whether ``find`` can tell if an earlier, unrecorded send did arrive.
+    can_find: bool
+
+    def messages(self, view: DayView) -> list[Message]:
+        """The period's messages, formatted for this channel, parents before replies."""
+        ...
+
+    def send(self, message: Message, parent_id: str | None) -> str:
+        """Send one message; return the channel's id for it. Raises DeliveryError."""
+        ...
+
+    def find(self, message: Message, parent_id: str | None) -> str | None:
+        """The id of ``message`` if an earlier send of it arrived, else None."""
+        ...
+
+
+@dataclass
+class DeliveryReport:
+    channel: str
+    target: str
+    period: str
+    sent: list[str] = field(default_factory=list)
+    already_sent: list[str] = field(default_factory=list)
+    #: Found at the channel after an unclear earlier try: recorded, not sent again.
+    recovered: list[str] = field(default_factory=list)
+    #: Sent again after an unclear earlier try, on a channel that cannot look.
+    resent_unclear: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    #: Not tried because the message they reply to was not delivered.
+    waiting: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.waiting
+
+
+class Ledger:
+    """The ``deliveries`` rows of one channel, target and period."""
+
+    def __init__(self, store: Store, channel: str, target: str, period: str) -> None:
+        self.db = store.db
+        self.key = (channel, target, period)
+
+    def row(self, item: str) -> Any:
+        return self.db.execute(
+            "SELECT * FROM deliveries WHERE channel = ? AND target = ? AND period = ? AND item = ?",
+            (*self.key, item),
+        ).fetchone()
+
+    def remote_id(self, item: str) -> str | None:
+        row = self.row(item)
+        return str(row["remote_id"]) if row is not None and row["status"] == "sent" else None
+
+    def sending(self, item: str) -> None:
+        self.db.execute(
+            """
+            INSERT INTO deliveries (channel, target, period, item, status, attempts, updated_at)
+            VALUES (?, ?, ?, ?, 'sending', 1, ?)
+            ON CONFLICT DO UPDATE SET status = 'sending', attempts = attempts + 1,
+                updated_at = excluded.updated_at
+            """,
+            (*self.key, item, now()),
+        )
+
+    def sent(self, item: str, remote_id: str) -> None:
+        self.db.execute(
+            """
+            UPDATE deliveries SET status = 'sent', remote_id = ?, error = NULL, updated_at = ?
+            WHERE channel = ? AND target = ? AND period = ? AND item = ?
+            """,
+            (remote_id, now(), *self.key, item),
+        )
+
+    def failed(self, item: str, error: str, *, unclear: bool) -> None:
+        """Record the error. An unclear one stays ``sending``: the next run looks first."""
+        self.db.execute(
+            """
+            UPDATE deliveries SET status = ?, error = ?, updated_at = ?
+            WHERE channel = ? AND target = ? AND period = ? AND item = ?
+            """,
+            ("sending" if unclear else "failed", error, now(), *self.key, item),
+        )
+
+
+def deliver(
+    store: Store,
+    channel: Channel,
+    view: DayView,
+    *,
+    attempts: int = DEFAULT_ATTEMPTS,
+    secrets: Sequence[str] = (),
+    sleep: Callable[[float], None] = time.sleep,
+    on_message: Callable[[str], None] | None = None,
+) -> DeliveryReport:
+    """Send every message of ``view`` that the channel has not yet received."""
+    ledger = Ledger(store, channel.name, channel.target, view.period)
+    report = DeliveryReport(channel.name, channel.target, view.period)
+    for message in channel.messages(view):
+        try:
+            _deliver_one(ledger, channel, message, report, attempts, secrets, sleep)
+        except DeliveryError as e:
+            if not e.fatal:
+                raise
+            report.failed[message.key] = e.reason
+            break
+        finally:
+            if on_message is not None:
+                on_message(message.key)
+    return report
+
+
+def _deliver_one(
+    ledger: Ledger,
+    channel: Channel,
+    message: Message,
+    report: DeliveryReport,
+    attempts: int,
+    secrets: Sequence[str],
+    sleep: Callable[[float], None],
+) -> None:
+    row = ledger.row(message.key)
+    if row is not None and row["status"] == "sent":
+        report.already_sent.append(message.key)
+        return
+    parent_id = None
+    if message.parent is not None:
+        parent_id = ledger.remote_id(message.parent)
+        if parent_id is None:
+            report.waiting.append(message.key)
+            return
+    unclear = row is not None and row["status"] == "sending"
+    for attempt in range(1, attempts + 1):
+        if unclear:
+            if channel.can_find:
+                found = channel.find(message, parent_id)
+                if found is not None:
+                    ledger.sent(message.key, found)
+                    report.recovered.append(message.key)
+                    return
+            elif message.key not in report.resent_unclear:
+                report.resent_unclear.append(message.key)
+        ledger.sending(message.key)
+        try:
+            remote_id = channel.send(message, parent_id)
+        except DeliveryError as e:
+            reason = redact(e.reason, secrets)
+            ledger.failed(message.key, reason, unclear=e.unclear)
+            log.info("%s %s: try %d failed: %s", channel.name, message.key, attempt, reason)
+            if e.fatal:
+                raise DeliveryError(reason, fatal=True) from e
+            last_try = attempt == attempts or not (e.unclear or e.retry_after is not None)
+            if last_try:
+                report.failed[message.key] = reason
+                return
+            unclear = e.unclear
+            sleep(e.retry_after if e.retry_after is not None else min(2.0**attempt, 30.0))
+            continue
+        ledger.sent(message.key, remote_id)
+        report.sent.append(message.key)
+        return

@@ -1,0 +1,78 @@
+"""What readers see of a day: its published papers with their links, for the site and messages.
+
+Everything here is plain text (titles unescaped, no Markdown). Each output escapes it in its
+own way: HTML for the site, mrkdwn for Slack, and so on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dailypapers.models import DigestEntry, Section
+from dailypapers.render import unescape_title
+from dailypapers.store import Store
+
+HF_PAPER_URL = "https://huggingface.co/papers/{}"
+ARXIV_ABS_URL = "https://arxiv.org/abs/{}"
+
+
+@dataclass(frozen=True)
+class PaperView:
+    arxiv_id: str
+    title: str
+    votes: int
+    authors: tuple[str, ...]
+    thumbnail: str | None
+    sections: tuple[Section, ...]
+    #: The extractive or flagged note the digest shows under the authors, if any.
+    note: str | None = None
+    github_repo: str | None = None
+    project_page: str | None = None
+
+    @property
+    def arxiv_url(self) -> str:
+        return ARXIV_ABS_URL.format(self.arxiv_id)
+
+    @property
+    def hf_url(self) -> str:
+        return HF_PAPER_URL.format(self.arxiv_id)
+
+
+@dataclass(frozen=True)
+class DayView:
+    """A day's digest as one list, highest votes first. ``period`` is a date or an ISO week."""
+
+    period: str
+    papers: tuple[PaperView, ...]
+
+
+def day_view(store: Store, date: str) -> DayView | None:
+    """The papers of the day's digest, or None when the day has none.
+
+    A day whose file holds two runs shows each paper once, as its latest run has it.
+    """
+    digest = store.load_digest(date)
+    if digest is None:
+        return None
+    latest: dict[str, DigestEntry] = {}
+    for run in digest.runs:
+        for entry in run.entries:
+            latest[entry.arxiv_id] = entry
+    papers = [paper_view(store, entry) for entry in latest.values()]
+    papers.sort(key=lambda paper: (-paper.votes, paper.arxiv_id))
+    return DayView(period=date, papers=tuple(papers))
+
+
+def paper_view(store: Store, entry: DigestEntry) -> PaperView:
+    paper = store.get_paper(entry.arxiv_id)
+    return PaperView(
+        arxiv_id=entry.arxiv_id,
+        title=unescape_title(entry.title_md),
+        votes=entry.votes,
+        authors=entry.authors,
+        thumbnail=entry.thumbnail,
+        sections=entry.sections,
+        note=entry.note,
+        github_repo=paper.github_repo if paper else None,
+        project_page=paper.project_page if paper else None,
+    )
