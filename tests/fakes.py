@@ -164,15 +164,20 @@ def json_reply(value: Any, status: int = 200) -> Reply:
 
 
 class FakeHF(FakeServer):
-    """``GET /api/daily_papers?date=&p=&limit=`` with paging like the real API."""
+    """``GET /api/daily_papers?date=&p=&limit=`` (or ``week=YYYY-Www``) with paging like the
+    real API."""
 
     def __init__(self) -> None:
         super().__init__()
         self.days: dict[str, list[dict[str, Any]]] = {}
+        self.weeks: dict[str, list[dict[str, Any]]] = {}
         self.raw: dict[str, bytes] = {}
 
     def set_day(self, date: str, entries: list[dict[str, Any]]) -> None:
         self.days[date] = list(entries)
+
+    def set_week(self, week: str, entries: list[dict[str, Any]]) -> None:
+        self.weeks[week] = list(entries)
 
     def set_raw(self, date: str, body: bytes) -> None:
         self.raw[date] = body
@@ -180,6 +185,8 @@ class FakeHF(FakeServer):
     def respond(self, request: Request) -> Reply:
         if request.path != "/api/daily_papers":
             return super().respond(request)
+        if "week" in request.query:
+            return self._week(request)
         date = request.query.get("date", "")
         try:
             Date.fromisoformat(date)
@@ -190,6 +197,22 @@ class FakeHF(FakeServer):
         page, limit = int(request.query.get("p", 0)), int(request.query.get("limit", 50))
         entries = self.days.get(date, [])
         return json_reply(entries[page * limit : (page + 1) * limit])
+
+    def _week(self, request: Request) -> Reply:
+        week = request.query["week"]
+        if not is_iso_week(week):
+            return json_reply({"error": f"Invalid week: {week}"}, 400)
+        page, limit = int(request.query.get("p", 0)), int(request.query.get("limit", 50))
+        entries = self.weeks.get(week, [])
+        return json_reply(entries[page * limit : (page + 1) * limit])
+
+
+def is_iso_week(value: str) -> bool:
+    match = re.fullmatch(r"(\d{4})-W(\d{2})", value)
+    try:
+        return match is not None and bool(Date.fromisocalendar(int(match[1]), int(match[2]), 1))
+    except ValueError:
+        return False
 
 
 class FakeArxiv(FakeServer):

@@ -53,6 +53,7 @@ from dailypapers.report import (
 )
 from dailypapers.store import Store
 from dailypapers.summarize import make_summarizer
+from dailypapers.weekly import DEFAULT_TOP, run_week, validate_week
 
 
 @app.command()
@@ -67,6 +68,17 @@ def run(
     until: Annotated[
         str | None,
         typer.Option(help="Backfill: last day of the range (default: today in UTC)."),
+    ] = None,
+    week: Annotated[
+        str | None,
+        typer.Option(
+            help="Weekly digest of an ISO week, YYYY-Www (e.g. 2024-W49): its top papers by "
+            "votes, reusing every stored summary, in paper_logs/weekly/YYYY-Www.md."
+        ),
+    ] = None,
+    top: Annotated[
+        int | None,
+        typer.Option(min=1, help=f"With --week: how many papers. Default: {DEFAULT_TOP}."),
     ] = None,
     out: OutOption = None,
     db: DbOption = None,
@@ -129,11 +141,15 @@ def run(
 
     Papers summarized before are reused (zero tokens) unless --force; papers already in an
     earlier day's digest are not published again. With --since (and --until) every day of the
-    range that is not complete yet is run, oldest first. Exits 1 if any paper or day failed.
+    range that is not complete yet is run, oldest first. With --week, the week's top papers
+    by votes make a weekly digest. Exits 1 if any paper or day failed.
     """
     setup_logging(err_console, verbose=verbose, secrets=secret_values(os.environ))
     with user_errors():
-        dates = _dates(date, since, until)
+        if week is not None or top is not None:
+            week = _week(week, top, date=date, since=since, until=until, batch=batch)
+        else:
+            dates = _dates(date, since, until)
         config = build_config(
             os.environ,
             out=out,
@@ -147,6 +163,10 @@ def run(
             max_cost=max_cost,
             lang=lang,
         )
+        if week is not None:
+            if not _run_week(config, week, top or DEFAULT_TOP):
+                raise typer.Exit(1)
+            return
         if batch:
             if not _run_batch(config, dates):
                 raise typer.Exit(1)
@@ -186,6 +206,35 @@ def _run_batch(config: Config, dates: list[str]) -> bool:
     if not (report.days or report.waiting or report.submitted):
         out_console.print("nothing to do: every day of the range is complete")
     return all(day_report.ok for day_report in report.days)
+
+
+def _run_week(config: Config, week: str, top: int) -> bool:
+    """Build the week's digest and print its report; False when a paper or entry failed."""
+    with _open_day(config) as day, progress_bar(err_console) as progress:
+        report = run_week(day, week, top, progress)
+    shown = min(top, report.listed)
+    out_console.print(f"weekly digest {week}: the top {shown} of {report.listed} papers by votes")
+    print_report(out_console, report)
+    return report.ok
+
+
+def _week(
+    week: str | None,
+    top: int | None,
+    *,
+    date: str | None,
+    since: str | None,
+    until: str | None,
+    batch: bool,
+) -> str:
+    """The validated --week, refusing options that do not go with it."""
+    if week is None:
+        raise DateError("--top needs --week")
+    if date is not None or since is not None or until is not None:
+        raise DateError("give either --week or --date/--since/--until, not both")
+    if batch:
+        raise ConfigError("--batch works with days (--date, --since/--until), not with --week")
+    return validate_week(week)
 
 
 def _dates(date: str | None, since: str | None, until: str | None) -> list[str]:

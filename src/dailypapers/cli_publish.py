@@ -22,11 +22,12 @@ from dailypapers.cli_common import (
     user_errors,
 )
 from dailypapers.deliver import DeliveryReport, deliver
-from dailypapers.errors import ConfigError
+from dailypapers.errors import ConfigError, DateError
 from dailypapers.logs import secret_values, setup_logging
 from dailypapers.pipeline import validate_date
 from dailypapers.store import Store
 from dailypapers.views import day_view
+from dailypapers.weekly import validate_week, week_view
 
 
 def _flag(name: str, where: str) -> object:
@@ -36,6 +37,10 @@ def _flag(name: str, where: str) -> object:
 @app.command()
 def publish(
     date: DateOption = None,
+    week: Annotated[
+        str | None,
+        typer.Option(help="Publish the weekly digest of this ISO week (YYYY-Www), not a day."),
+    ] = None,
     slack: Annotated[bool, _flag("slack", "Slack: $SLACK_BOT_TOKEN, $SLACK_CHANNEL")] = False,
     discord: Annotated[
         bool, _flag("discord", "Discord: $DISCORD_BOT_TOKEN, $DISCORD_CHANNEL_ID")
@@ -54,7 +59,8 @@ def publish(
     db: DbOption = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """Post a stored day's digest: a header, then one reply per paper (one email per day).
+    """Post a stored day's (or, with --week, week's) digest: a header, then one reply per paper
+    (one email per day).
 
     Every message is recorded, so running it again sends only what did not arrive: after a
     crash nothing is posted twice and nothing is missing. A day without a digest (a weekend,
@@ -68,14 +74,15 @@ def publish(
     with user_errors():
         if not chosen:
             raise ConfigError("choose where to publish: --slack, --discord, --telegram, --email")
-        when = validate_date(date or today())
+        when = _period(date, week)
         config = offline_config(out, db)
         setup_logging(err_console, verbose=verbose, secrets=config.secrets)
         channels = [open_channel(name, os.environ) for name in chosen]
         with Store.open(config.db_path) as store:
-            view = day_view(store, when)
+            view = week_view(store, when) if week else day_view(store, when)
             if view is None:
-                out_console.print(f"nothing to publish for {when}: no digest stored for that day")
+                what = "week" if week else "day"
+                out_console.print(f"nothing to publish for {when}: no digest stored for the {what}")
                 return
             if dry_run:
                 for channel in channels:
@@ -90,6 +97,15 @@ def publish(
         _print_delivery(report)
     if not all(report.ok for report in reports):
         raise typer.Exit(1)
+
+
+def _period(date: str | None, week: str | None) -> str:
+    """The validated day (default: today in UTC) or week to publish."""
+    if week is None:
+        return validate_date(date or today())
+    if date is not None:
+        raise DateError("give either --date or --week, not both")
+    return validate_week(week)
 
 
 def _print_delivery(report: DeliveryReport) -> None:

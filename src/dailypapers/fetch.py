@@ -1,8 +1,8 @@
-"""Fetch stage: one day's Daily Papers list from the Hugging Face API.
+"""Fetch stage: one day's (or one ISO week's) Daily Papers list from the Hugging Face API.
 
-``fetch_day`` does the I/O and returns the raw JSON entries; ``parse_entries`` is pure and
-turns them into ``Paper`` objects, leniently: the API's fields arrived and changed over the
-years, and one broken entry never stops the day.
+``fetch_day`` and ``fetch_week`` do the I/O and return the raw JSON entries; ``parse_entries``
+is pure and turns them into ``Paper`` objects, leniently: the API's fields arrived and changed
+over the years, and one broken entry never stops the day.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 import httpx2
@@ -40,10 +40,57 @@ def fetch_day(
     backoff: float = 1.0,
 ) -> list[Any]:
     """All entries of a day: pages ``p=0,1,...`` until a page is short (or repeats itself)."""
+    return fetch_list(
+        client,
+        endpoint,
+        "date",
+        date,
+        page_size=page_size,
+        max_pages=max_pages,
+        attempts=attempts,
+        backoff=backoff,
+    )
+
+
+def fetch_week(
+    client: httpx2.Client,
+    endpoint: str,
+    week: str,
+    *,
+    page_size: int = 50,
+    max_pages: int = 40,
+    attempts: int = 4,
+    backoff: float = 1.0,
+) -> list[Any]:
+    """All entries of an ISO week (``week=2024-W49``), paged like a day."""
+    return fetch_list(
+        client,
+        endpoint,
+        "week",
+        week,
+        page_size=page_size,
+        max_pages=max_pages,
+        attempts=attempts,
+        backoff=backoff,
+    )
+
+
+def fetch_list(
+    client: httpx2.Client,
+    endpoint: str,
+    key: Literal["date", "week"],
+    value: str,
+    *,
+    page_size: int,
+    max_pages: int,
+    attempts: int,
+    backoff: float,
+) -> list[Any]:
+    """The entries listed for ``key=value``, every page of them."""
     entries: list[Any] = []
     seen: set[str] = set()
     for page in range(max_pages):
-        params: dict[str, str | int] = {"date": date, "p": page, "limit": page_size}
+        params: dict[str, str | int] = {key: value, "p": page, "limit": page_size}
         try:
             response = get_with_retry(
                 client,
@@ -53,9 +100,9 @@ def fetch_day(
                 backoff=backoff,
             )
         except HTTPFailure as e:
-            hint = " (the API refuses the date)" if e.status == 400 else ""
-            raise FetchError(f"daily papers for {date}: {e.reason}{hint}") from e
-        batch = parse_page_body(response.content, date=date)
+            hint = f" (the API refuses the {key})" if e.status == 400 else ""
+            raise FetchError(f"daily papers for {value}: {e.reason}{hint}") from e
+        batch = parse_page_body(response.content, date=value)
         ids = {_entry_id(entry) for entry in batch} - {None}
         if batch and ids and ids <= seen:
             return entries  # the server ignores `p` and sent the first page again
@@ -63,7 +110,7 @@ def fetch_day(
         entries.extend(batch)
         if len(batch) < page_size:
             return entries
-    raise FetchError(f"daily papers for {date}: more than {max_pages} pages of {page_size}")
+    raise FetchError(f"daily papers for {value}: more than {max_pages} pages of {page_size}")
 
 
 def parse_page_body(body: bytes, *, date: str) -> list[Any]:

@@ -174,11 +174,19 @@ def run_day(day: Day, when: str, progress: Progress | None = None) -> RunReport:
     progress = progress or NoProgress()
     progress.begin(len(papers))
     todo = plan_day(day, when, papers, report, progress)
-    waited_before = _rate_limit_wait(day)
-    _summarize_all(day, todo, report, progress)
-    report.rate_limit_wait_s = _rate_limit_wait(day) - waited_before
+    summarize_papers(day, todo, report, progress)
     finish_day(day, when, report, run_id, started)
     return report
+
+
+def summarize_papers(day: Day, papers: list[Paper], report: RunReport, progress: Progress) -> None:
+    """The per-paper path: download, extract, summarize and store each paper, concurrently.
+
+    Adds one result per paper to ``report``, and the time spent waiting for the rate limit.
+    """
+    waited_before = _rate_limit_wait(day)
+    _summarize_all(day, papers, report, progress)
+    report.rate_limit_wait_s += _rate_limit_wait(day) - waited_before
 
 
 def _rate_limit_wait(day: Day) -> float:

@@ -364,7 +364,7 @@ class Store:
             return None
         runs: dict[int, list[DigestEntry]] = {}
         for row in rows:
-            runs.setdefault(row["run"], []).append(_entry_from_row(row))
+            runs.setdefault(row["run"], []).append(entry_from_row(row))
         return Digest(date=date, runs=tuple(DigestRun(tuple(e)) for _, e in sorted(runs.items())))
 
     def latest_digest(self) -> Digest | None:
@@ -508,7 +508,9 @@ def _note(kind: str, flags: list[str]) -> str | None:
     return FLAGGED_NOTE_PREFIX + "; ".join(flags) if flags else None
 
 
-def _entry_from_row(row: sqlite3.Row) -> DigestEntry:
+def entry_from_row(row: sqlite3.Row) -> DigestEntry:
+    """A digest entry from a ``digest_entries``-shaped row joined with its summary's
+    ``sections_json``, ``kind`` and ``flags_json``."""
     return DigestEntry(
         arxiv_id=row["arxiv_id"],
         title_md=row["title_md"],
