@@ -283,3 +283,18 @@ def test_publish_week_dry_run_shows_the_week(world: World) -> None:
     assert "nothing to publish for 2024-W40: no digest stored for the week" in empty.output
     assert query(world, "SELECT count(*) FROM deliveries") == [(0,)]
 
+
+def test_the_site_has_a_page_and_a_feed_entry_per_week(world: World) -> None:
+    world.hf.set_week(WEEK, new_entries(world, [3, 50, 20]))
+    assert world.run("--week", WEEK).exit_code == 0
+    site = world.out / "site"
+
+    result = invoke("site", "build", str(site), "--out", str(world.out))
+
+    assert result.exit_code == 0, result.output
+    assert "0 days, 1 week, 0 papers" in result.output
+    page = (site / "weeks" / f"{WEEK}.html").read_text(encoding="utf-8")
+    assert page.index("Weekly paper 901") < page.index("Weekly paper 902")
+    assert page.index("Weekly paper 902") < page.index("Weekly paper 900")
+    assert f'href="weeks/{WEEK}.html"' in (site / "archive.html").read_text(encoding="utf-8")
+    assert f"weeks/{WEEK}.html" in (site / "feed.xml").read_text(encoding="utf-8")

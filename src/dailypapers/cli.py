@@ -459,4 +459,4 @@ if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())
 
 # Commands defined in their own modules register themselves on ``app`` when imported.
-from dailypapers import cli_publish  # noqa: E402, F401
+from dailypapers import cli_publish, cli_site  # noqa: E402, F401

@@ -1,0 +1,66 @@
+"""``dailypapers site build``: the static web site, from the database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dailypapers.cli_common import (
+    DbOption,
+    OutOption,
+    app,
+    offline_config,
+    out_console,
+    user_errors,
+)
+from dailypapers.site import build_site
+from dailypapers.store import Store
+
+site_app = typer.Typer(
+    help="The static web site: every stored day, an archive, search, an Atom feed, JSON data.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(site_app, name="site")
+
+
+@site_app.command("build")
+def build(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder to write the site into, e.g. docs/ for GitHub Pages.")
+    ],
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="The site's public address, e.g. https://you.github.io/papers/ "
+            "(makes the feed's links absolute). Default: $DAILYPAPERS_SITE_URL."
+        ),
+    ] = None,
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """Build the web site into FOLDER from the stored digests, without the network.
+
+    The pages link to each other relatively, so FOLDER works opened from disk and served
+    from any path. Unchanged files are not rewritten.
+    """
+    with user_errors():
+        config = offline_config(out, db)
+        with Store.open(config.db_path) as store:
+            url = base_url or os.environ.get("DAILYPAPERS_SITE_URL")
+            report = build_site(store, folder, base_url=url)
+    index_kb = report.size_of("assets/search-index.js") / 1024
+    out_console.print(
+        f"site: {count(report.days, 'day')}, {count(report.weeks, 'week')}, "
+        f"{count(report.papers, 'paper')} → {folder} "
+        f"({len(report.written)} files written, {report.unchanged} unchanged; "
+        f"search index {index_kb:,.0f} KB; {report.seconds:.1f} s)"
+    )
+
+
+def count(number: int, noun: str) -> str:
+    """``1 day``, ``2 days``."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"

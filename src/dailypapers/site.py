@@ -1,0 +1,215 @@
+"""Site stage: a static web site of every stored digest, built from the database.
+
+Pages link to each other with relative URLs, so the same folder works opened from disk
+(``file://``) and served from GitHub Pages under any path. Search runs in the browser over
+``assets/search-index.js``, loaded as a script because ``file://`` pages cannot fetch JSON.
+Every value from the data is escaped by the templates (Jinja autoescape); links from the data
+are kept only when they are http(s). Output is deterministic: a rebuild of unchanged data
+rewrites no file.
+"""
+
+from __future__ import annotations
+
+import calendar
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date as Date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from dailypapers import __version__
+from dailypapers.feeds import atom_feed, day_json, index_json
+from dailypapers.files import write_atomic_bytes
+from dailypapers.render import is_video
+from dailypapers.search_index import search_index_js
+from dailypapers.store import Store
+from dailypapers.views import DayView, PaperView, day_view
+from dailypapers.weekly import stored_weeks, week_view
+
+SITE_TITLE = "Daily Papers 한국어 요약"
+ASSETS = ("style.css", "site.js")
+#: How many days and weeks the Atom feed carries.
+FEED_PERIODS = 30
+PUBLIC = 0o644
+
+
+@dataclass
+class SiteReport:
+    out: Path
+    days: int = 0
+    weeks: int = 0
+    papers: int = 0
+    written: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    seconds: float = 0.0
+
+    def size_of(self, name: str) -> int:
+        path = self.out / name
+        return path.stat().st_size if path.exists() else 0
+
+
+@dataclass(frozen=True)
+class Period:
+    """A day or a week, with where its page is and its neighbours."""
+
+    view: DayView
+    kind: str  # "day" or "week"
+    path: str  # relative to the site root, e.g. "days/2024-12-06.html"
+    previous: str | None = None
+    next: str | None = None
+
+
+def build_site(store: Store, out: Path, *, base_url: str | None = None) -> SiteReport:
+    """Write the whole site under ``out``; returns what was written and how long it took."""
+    started = time.perf_counter()
+    report = SiteReport(out=out)
+    days = _periods([v for d in store.digest_days() if (v := day_view(store, d))], "day")
+    weeks = _periods([v for w in stored_weeks(store) if (v := week_view(store, w))], "week")
+    report.days, report.weeks = len(days), len(weeks)
+    report.papers = len({paper.arxiv_id for period in days for paper in period.view.papers})
+    site = _Writer(out, report, base_url)
+    for period in days + weeks:
+        site.page(period.path, "period.html", period=period)
+        if period.kind == "day":
+            site.file(f"data/{period.view.period}.json", day_json(period.view, base_url))
+    if days:
+        site.page("index.html", "period.html", period=days[-1], front=True)
+    else:
+        site.page("index.html", "empty.html")
+    site.page("archive.html", "archive.html", months=_months(days), weeks=weeks)
+    site.page("search.html", "search.html")
+    site.file("assets/search-index.js", search_index_js([p.view for p in days]))
+    site.file("data/index.json", index_json([p.view for p in days], [w.view for w in weeks]))
+    latest = sorted(days + weeks, key=lambda p: _sort_key(p.view.period))[-FEED_PERIODS:]
+    site.file("feed.xml", atom_feed([(p.view, p.path) for p in latest], SITE_TITLE, base_url))
+    assets = resources.files("dailypapers").joinpath("site")
+    for name in ASSETS:
+        site.file(f"assets/{name}", assets.joinpath(name).read_bytes())
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+class _Writer:
+    def __init__(self, out: Path, report: SiteReport, base_url: str | None) -> None:
+        self.out = out
+        self.report = report
+        self.env = Environment(
+            loader=PackageLoader("dailypapers", "templates"),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(
+            site_title=SITE_TITLE,
+            version=__version__,
+            base_url=base_url,
+            section_name=section_name,
+            safe_url=safe_url,
+            thumbnail_url=thumbnail_url,
+            authors_text=authors_text,
+        )
+
+    def page(self, path: str, template: str, **context: Any) -> None:
+        root = "../" * path.count("/")
+        html = self.env.get_template(template).render(root=root, path=path, **context)
+        self.file(path, html)
+
+    def file(self, path: str, content: str | bytes) -> None:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        target = self.out / path
+        if target.exists() and target.read_bytes() == data:
+            self.report.unchanged += 1
+            return
+        write_atomic_bytes(target, data)
+        target.chmod(PUBLIC)  # a temporary file is private; a web page is not
+        self.report.written.append(target)
+
+
+def _periods(views: Sequence[DayView], kind: str) -> list[Period]:
+    folder = "days" if kind == "day" else "weeks"
+    paths = [f"{folder}/{view.period}.html" for view in views]
+    return [
+        Period(
+            view=view,
+            kind=kind,
+            path=paths[i],
+            previous=paths[i - 1] if i > 0 else None,
+            next=paths[i + 1] if i + 1 < len(paths) else None,
+        )
+        for i, view in enumerate(views)
+    ]
+
+
+def _sort_key(period: str) -> str:
+    """Weeks sort after the days they end with: 2024-W49 as the Sunday of that week."""
+    if "-W" in period:
+        year, week = period.split("-W")
+        return Date.fromisocalendar(int(year), int(week), 7).isoformat() + "~"
+    return period
+
+
+@dataclass(frozen=True)
+class Month:
+    title: str
+    #: Calendar rows, Monday first; each cell is None or (day number, page path or None, count).
+    rows: list[list[tuple[int, str | None, int] | None]]
+    days: int
+    papers: int
+
+
+def _months(days: Iterable[Period]) -> list[Month]:
+    """Newest month first, each as a calendar whose days with a digest are links."""
+    by_month: dict[tuple[int, int], dict[int, Period]] = {}
+    for period in days:
+        day = Date.fromisoformat(period.view.period)
+        by_month.setdefault((day.year, day.month), {})[day.day] = period
+    months = []
+    for (year, month), known in sorted(by_month.items(), reverse=True):
+        rows = []
+        for week in calendar.Calendar().monthdayscalendar(year, month):
+            row: list[tuple[int, str | None, int] | None] = []
+            for number in week:
+                if number == 0:
+                    row.append(None)
+                elif number in known:
+                    row.append((number, known[number].path, len(known[number].view.papers)))
+                else:
+                    row.append((number, None, 0))
+            rows.append(row)
+        papers = sum(len(p.view.papers) for p in known.values())
+        months.append(Month(f"{year}년 {month}월", rows, len(known), papers))
+    return months
+
+
+def section_name(label: str) -> str:
+    """``***What's New***`` as the reader sees it: ``What's New``."""
+    return label.strip().strip("*").strip()
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is http(s), else None: a ``javascript:`` link never reaches a page."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in ("http", "https") else None
+
+
+def thumbnail_url(paper: PaperView) -> str | None:
+    url = safe_url(paper.thumbnail)
+    return None if url is None or is_video(url) else url
+
+
+def authors_text(paper: PaperView, limit: int = 12) -> str:
+    names = list(paper.authors)
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f" 외 {len(names) - limit}명"

@@ -1,0 +1,150 @@
+// dailypapers site: theme switch, vote filter and search. No data goes through innerHTML.
+"use strict";
+
+(function () {
+  var THEME_KEY = "dailypapers-theme";
+
+  function stored(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  function store(key, value) {
+    try { window.localStorage.setItem(key, value); } catch (e) { /* storage off: session only */ }
+  }
+
+  // Set before the body is drawn, so a dark page does not flash white.
+  var theme = stored(THEME_KEY);
+  if (theme === "dark" || theme === "light") {
+    document.documentElement.setAttribute("data-theme", theme);
+  }
+
+  function toggleTheme() {
+    var current = document.documentElement.getAttribute("data-theme");
+    if (!current) {
+      current = window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+    }
+    var next = current === "dark" ? "light" : "dark";
+    document.documentElement.setAttribute("data-theme", next);
+    store(THEME_KEY, next);
+  }
+
+  function minVotes() {
+    var input = document.getElementById("min-votes");
+    var value = input ? parseInt(input.value, 10) : 0;
+    return isNaN(value) || value < 0 ? 0 : value;
+  }
+
+  function filterPapers() {
+    var papers = document.querySelectorAll("article.paper");
+    var least = minVotes();
+    var shown = 0;
+    papers.forEach(function (paper) {
+      var visible = parseInt(paper.getAttribute("data-votes"), 10) >= least;
+      paper.hidden = !visible;
+      if (visible) { shown += 1; }
+    });
+    var status = document.getElementById("shown");
+    if (status) {
+      status.textContent = least > 0 ? shown + " / " + papers.length + "편" : papers.length + "편";
+    }
+  }
+
+  // Search -------------------------------------------------------------------------------
+
+  function normalize(text) {
+    return text.normalize("NFC").toLowerCase();
+  }
+
+  function terms(query) {
+    return normalize(query).split(/\s+/).filter(function (t) { return t.length > 0; });
+  }
+
+  function score(row, words) {
+    // row: [id, title, authors, date, votes, words]; every term must occur somewhere.
+    var title = normalize(row[1]);
+    var authors = normalize(row[2]);
+    var total = 0;
+    for (var i = 0; i < words.length; i++) {
+      var term = words[i];
+      if (title.indexOf(term) >= 0) { total += 3; }
+      else if (authors.indexOf(term) >= 0) { total += 2; }
+      else if (row[5].indexOf(term) >= 0 || row[0].indexOf(term) >= 0) { total += 1; }
+      else { return 0; }
+    }
+    return total;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function resultItem(row, root) {
+    var item = element("li", "result");
+    var heading = element("h2");
+    var link = element("a", null, row[1]);
+    link.href = root + "days/" + row[3] + ".html#" + row[0];
+    heading.appendChild(link);
+    item.appendChild(heading);
+    var meta = element("p", "meta", "▲ " + row[4] + " · " + row[3] + " · arXiv " + row[0]);
+    item.appendChild(meta);
+    item.appendChild(element("p", "authors", row[2]));
+    return item;
+  }
+
+  var LIMIT = 100;
+
+  function runSearch() {
+    var index = window.DAILYPAPERS_INDEX;
+    var status = document.getElementById("search-status");
+    var list = document.getElementById("results");
+    var query = document.getElementById("query").value;
+    var root = document.body.getAttribute("data-root") || "";
+    list.replaceChildren();
+    if (!index) { status.textContent = "검색 색인을 불러오지 못했습니다."; return; }
+    var typed = terms(query);
+    // Stop words are not in the index; a query of nothing else matches nothing.
+    var words = typed.filter(function (t) { return index.stop.indexOf(t) < 0; });
+    if (typed.length === 0) { status.textContent = "검색어를 입력하세요."; return; }
+    if (words.length === 0) { status.textContent = "너무 흔한 말입니다. 다른 낱말로 찾아 보세요."; return; }
+    var least = minVotes();
+    var hits = [];
+    index.papers.forEach(function (row) {
+      if (row[4] < least) { return; }
+      var value = score(row, words);
+      if (value > 0) { hits.push([value, row]); }
+    });
+    hits.sort(function (a, b) { return b[0] - a[0] || b[1][4] - a[1][4]; });
+    status.textContent = hits.length === 0 ? "찾은 논문이 없습니다."
+      : hits.length + "편" + (hits.length > LIMIT ? " (추천 수 순으로 " + LIMIT + "편 표시)" : "");
+    hits.slice(0, LIMIT).forEach(function (hit) { list.appendChild(resultItem(hit[1], root)); });
+    var url = new URL(window.location.href);
+    url.searchParams.set("q", query);
+    try { window.history.replaceState(null, "", url.toString()); } catch (e) { /* file:// in some browsers */ }
+  }
+
+  function setUpSearch() {
+    var input = document.getElementById("query");
+    if (!input) { return; }
+    var params = new URLSearchParams(window.location.search);
+    input.value = params.get("q") || "";
+    var header = document.querySelector("form.search input");
+    if (header) { header.value = input.value; }
+    input.addEventListener("input", runSearch);
+    document.getElementById("min-votes").addEventListener("input", runSearch);
+    window.addEventListener("load", runSearch);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var button = document.getElementById("theme-toggle");
+    if (button) { button.addEventListener("click", toggleTheme); }
+    var votes = document.getElementById("min-votes");
+    if (votes && !document.getElementById("query")) {
+      votes.addEventListener("input", filterPapers);
+      filterPapers();
+    }
+    setUpSearch();
+  });
+})();

@@ -1,0 +1,266 @@
+"""The static site, read as files: pages, escaping, feed, JSON exports and the search index."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import feedparser
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from dailypapers.cli import app
+from dailypapers.search_index import WORD, compact_words, normalize, worth_indexing
+from dailypapers.site import FEED_PERIODS, build_site, safe_url
+from dailypapers.store import Store
+from dailypapers.views import day_view
+from tests.shared_data import shared_path
+from tests.site_corpus import XSS_DATE, XSS_ID, XSS_TITLE, build_corpus, generated_digest
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A generated corpus (the reference one is tested separately) and its site."""
+    root = tmp_path_factory.mktemp("site")
+    db = root / "dailypapers.db"
+    with Store.open(db) as store:
+        from dailypapers.importer import import_digest
+
+        for day in range(1, 13):
+            import_digest(store, generated_digest(f"2024-12-{day:02d}", day))
+    build_corpus_extra(db)
+    with Store.open(db) as store:
+        build_site(store, root / "site")
+    return db, root / "site"
+
+
+def build_corpus_extra(db: Path) -> None:
+    """Add the hostile day to an existing database, as build_corpus does."""
+    from dailypapers.importer import import_digest
+    from tests.site_corpus import hostile_digest, hostile_paper
+
+    with Store.open(db) as store:
+        import_digest(store, hostile_digest())
+        store.upsert_paper(hostile_paper(), XSS_DATE)
+
+
+def read(site: Path, name: str) -> str:
+    return (site / name).read_text(encoding="utf-8")
+
+
+def test_every_page_and_file_is_written(built: tuple[Path, Path]) -> None:
+    _, site = built
+    days = sorted(p.stem for p in (site / "days").glob("*.html"))
+    assert days == [XSS_DATE] + [f"2024-12-{d:02d}" for d in range(1, 13)]
+    for name in ("index.html", "archive.html", "search.html", "feed.xml", "data/index.json"):
+        assert (site / name).is_file(), name
+    assert sorted(p.name for p in (site / "assets").iterdir()) == [
+        "search-index.js",
+        "site.js",
+        "style.css",
+    ]
+    assert len(list((site / "data").glob("2024-*.json"))) == 13
+    assert oct((site / "index.html").stat().st_mode & 0o777) == "0o644"
+
+
+def test_front_page_shows_the_latest_day_with_relative_links(built: tuple[Path, Path]) -> None:
+    _, site = built
+    front = read(site, "index.html")
+    assert "2024-12-12" in front
+    assert 'href="assets/style.css"' in front
+    assert 'rel="prev" href="days/2024-12-11.html"' in front
+    day = read(site, "days/2024-12-05.html")
+    assert 'href="../assets/style.css"' in day
+    assert 'rel="next" href="../days/2024-12-06.html"' in day
+    assert 'href="../data/2024-12-05.json"' in day
+
+
+def test_a_paper_block_links_arxiv_hf_and_its_own_anchor(built: tuple[Path, Path]) -> None:
+    db, site = built
+    with Store.open(db) as store:
+        view = day_view(store, "2024-12-03")
+    assert view is not None
+    page = read(site, "days/2024-12-03.html")
+    articles = re.findall(r'<article class="paper" id="([^"]+)" data-votes="(\d+)">', page)
+    assert articles == [(p.arxiv_id, str(p.votes)) for p in view.papers]
+    first = view.papers[0]
+    assert f'href="https://arxiv.org/abs/{first.arxiv_id}"' in page
+    assert f'href="https://huggingface.co/papers/{first.arxiv_id}"' in page
+    assert f'href="#{first.arxiv_id}"' in page
+    assert "<dt>What&#39;s New</dt>" in page
+    assert first.sections[0].text in page
+
+
+def test_hostile_data_is_text_and_bad_links_are_dropped(built: tuple[Path, Path]) -> None:
+    _, site = built
+    page = read(site, f"days/{XSS_DATE}.html")
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<svg" not in page
+    assert "<b onmouseover" not in page
+    assert page.count("<script") == 1  # site.js, nothing from the data
+    assert "javascript:" not in page.replace("[x](javascript:1)", "")
+    assert 'href="https://github.com/example/repo?a=1&amp;b=&lt;2&gt;"' in page
+    assert "프로젝트</a>" not in page  # the javascript: project page is not linked
+    assert 'src="https://example.org/a.png&#34; onerror=&#34;alert(3)"' in page
+    assert XSS_TITLE.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in (
+        page.replace("&#34;", '"')
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://github.com/a/b", True),
+        ("http://x.org", True),
+        (" javascript:alert(1)", False),
+        ("JAVASCRIPT:alert(1)", False),
+        ("data:text/html,<script>", False),
+        ("//evil.example/x", False),
+        ("http://[::1", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_safe_url_keeps_only_http_links(url: str | None, kept: bool) -> None:
+    assert (safe_url(url) is not None) is kept
+
+
+def test_rebuilding_unchanged_data_rewrites_nothing(built: tuple[Path, Path]) -> None:
+    db, site = built
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    with Store.open(db) as store:
+        report = build_site(store, site)
+    assert report.written == []
+    assert report.unchanged == len(before)
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
+def test_the_atom_feed_is_valid_and_lists_the_latest_days(built: tuple[Path, Path]) -> None:
+    _, site = built
+    feed = feedparser.parse(read(site, "feed.xml"))
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    titles = [entry.title for entry in feed.entries]
+    assert titles[0] == "Daily Papers (2024-12-12): 8편"
+    assert len(titles) == min(13, FEED_PERIODS)
+    assert feed.entries[0].link == "days/2024-12-12.html"
+    hostile = next(e for e in feed.entries if XSS_DATE in e.title)
+    assert "<img src=x" not in hostile.content[0].value  # escaped inside the HTML content
+    ET.fromstring(read(site, "feed.xml"))  # well-formed XML
+    assert 'type="application/atom+xml"' in read(site, "index.html")
+
+
+def test_feed_links_are_absolute_with_a_base_url(tmp_path: Path, built: tuple[Path, Path]) -> None:
+    db, _ = built
+    with Store.open(db) as store:
+        build_site(store, tmp_path / "s", base_url="https://me.github.io/papers/")
+    feed = feedparser.parse((tmp_path / "s" / "feed.xml").read_text(encoding="utf-8"))
+    assert feed.entries[0].link == "https://me.github.io/papers/days/2024-12-12.html"
+    assert feed.feed.links[0].href == "https://me.github.io/papers/feed.xml"
+
+
+def test_json_export_of_a_day_holds_what_the_page_shows(built: tuple[Path, Path]) -> None:
+    db, site = built
+    data = json.loads(read(site, "data/2024-12-04.json"))
+    with Store.open(db) as store:
+        view = day_view(store, "2024-12-04")
+    assert view is not None
+    assert data["period"] == "2024-12-04"
+    assert data["count"] == len(view.papers) == len(data["papers"])
+    first = data["papers"][0]
+    assert first["arxiv_id"] == view.papers[0].arxiv_id
+    assert first["title"] == view.papers[0].title
+    assert list(first["sections"]) == ["What's New", "Technical Details", "Performance Highlights"]
+    index = json.loads(read(site, "data/index.json"))
+    assert [d["date"] for d in index["days"]][-1] == "2024-12-12"
+
+
+def load_index(site: Path) -> dict[str, object]:
+    script = read(site, "assets/search-index.js")
+    prefix = "window.DAILYPAPERS_INDEX="
+    assert script.startswith(prefix)
+    assert script.endswith(";\n")
+    data: dict[str, object] = json.loads(script[len(prefix) : -2])
+    return data
+
+
+def test_search_index_has_every_paper_once(built: tuple[Path, Path]) -> None:
+    _, site = built
+    index = load_index(site)
+    assert index["fields"] == ["id", "title", "authors", "date", "votes", "words"]
+    papers = index["papers"]
+    assert isinstance(papers, list)
+    ids = [row[0] for row in papers]
+    assert len(ids) == len(set(ids)) == 12 * 8 + 1
+    assert papers[0][:2] == [XSS_ID, XSS_TITLE]
+
+
+def test_search_index_keeps_every_word_findable(built: tuple[Path, Path]) -> None:
+    db, site = built
+    rows = {row[0]: row for row in load_index(site)["papers"]}  # type: ignore[attr-defined]
+    with Store.open(db) as store:
+        view = day_view(store, "2024-12-07")
+    assert view is not None
+    for paper in view.papers:
+        row = rows[paper.arxiv_id]
+        haystack = normalize(f"{row[1]} {row[2]}") + "\n" + row[5]
+        for section in paper.sections:
+            for word in map(normalize, WORD.findall(section.text)):
+                if worth_indexing(word):
+                    assert word in haystack, word
+
+
+@given(st.lists(st.text(min_size=1, max_size=40), max_size=6), st.text(max_size=30))
+def test_compacting_words_loses_no_searchable_word(texts: list[str], shown: str) -> None:
+    compacted = compact_words(texts, normalize(shown))
+    for text in texts:
+        for word in WORD.findall(text):
+            word = normalize(word)
+            if worth_indexing(word):
+                assert word in compacted or word in normalize(shown)
+
+
+def test_an_empty_database_builds_a_front_page(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db.sqlite") as store:
+        report = build_site(store, tmp_path / "site")
+    assert report.days == 0
+    assert "dailypapers run" in read(tmp_path / "site", "index.html")
+    assert feedparser.parse(read(tmp_path / "site", "feed.xml")).bozo == 0
+
+
+def test_archive_links_every_day_in_a_calendar(built: tuple[Path, Path]) -> None:
+    _, site = built
+    archive = read(site, "archive.html")
+    assert "2024년 12월" in archive
+    assert "2024년 10월" in archive
+    for day in range(1, 13):
+        assert f'href="days/2024-12-{day:02d}.html"' in archive
+    assert archive.index("2024년 12월") < archive.index("2024년 10월")
+
+
+def test_site_build_command(built: tuple[Path, Path], tmp_path: Path) -> None:
+    db, _ = built
+    result = runner.invoke(app, ["site", "build", str(tmp_path / "docs"), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "13 days, 0 weeks, 97 papers" in result.output
+    assert (tmp_path / "docs" / "index.html").is_file()
+    missing = runner.invoke(app, ["site", "build", "x", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 1
+    assert "no database" in missing.output
+
+
+def test_reference_corpus_index_stays_under_two_megabytes(tmp_path: Path) -> None:
+    shared_path("reference", "logs")
+    corpus = build_corpus(tmp_path / "db.sqlite")
+    with Store.open(corpus.db) as store:
+        report = build_site(store, tmp_path / "site")
+    assert report.days == 77
+    assert report.papers == 1440
+    assert report.size_of("assets/search-index.js") < 2 * 1024 * 1024
