@@ -455,8 +455,9 @@ def doctor(
         raise typer.Exit(1)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
-
 # Commands defined in their own modules register themselves on ``app`` when imported.
 from dailypapers import cli_publish, cli_site  # noqa: E402, F401
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())
