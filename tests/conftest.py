@@ -11,6 +11,23 @@ from tests.e2e import World
 from tests.fakes import FakeArxiv, FakeHF, FakeOpenAI
 
 CLEARED = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_CHANNEL",
+    "SLACK_API_URL",
+    "DISCORD_BOT_TOKEN",
+    "DISCORD_CHANNEL_ID",
+    "DISCORD_API_URL",
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_CHAT_ID",
+    "TELEGRAM_API_URL",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "SMTP_SECURITY",
+    "SMTP_USER",
+    "SMTP_PASSWORD",
+    "EMAIL_FROM",
+    "EMAIL_TO",
+    "DAILYPAPERS_SITE_URL",
     "HF_ENDPOINT",
     "ARXIV_ENDPOINT",
     "OPENAI_API_KEY",

@@ -117,6 +117,11 @@ class FakeServer:
         for _ in range(times):
             self.enqueue(status, body or json.dumps({"error": f"fake {status}"}).encode(), headers)
 
+    def heal(self) -> None:
+        """Forget the scripted replies not served yet: the outage is over."""
+        with self._lock:
+            self._script.clear()
+
     def delay_next(self, seconds: float, times: int = 1) -> None:
         with self._lock:
             self._delays.extend([seconds] * times)

@@ -200,7 +200,16 @@ def _deliver_one(
     for attempt in range(1, attempts + 1):
         if unclear:
             if channel.can_find:
-                found = channel.find(message, parent_id)
+                try:
+                    found = channel.find(message, parent_id)
+                except DeliveryError as e:
+                    if e.fatal:
+                        raise
+                    # Not knowing whether it arrived, sending it again could make a copy.
+                    reason = redact(f"could not look for it: {e.reason}", secrets)
+                    ledger.failed(message.key, reason, unclear=True)
+                    report.failed[message.key] = reason
+                    return
                 if found is not None:
                     ledger.sent(message.key, found)
                     report.recovered.append(message.key)
@@ -216,7 +225,14 @@ def _deliver_one(
             log.info("%s %s: try %d failed: %s", channel.name, message.key, attempt, reason)
             if e.fatal:
                 raise DeliveryError(reason, fatal=True) from e
-            last_try = attempt == attempts or not (e.unclear or e.retry_after is not None)
+            # A channel that cannot look gets one blind resend per run, not one per attempt:
+            # a slow server that keeps what it is sent would otherwise show it four times.
+            blind_again = (
+                e.unclear and not channel.can_find and message.key in report.resent_unclear
+            )
+            last_try = (
+                attempt == attempts or blind_again or not (e.unclear or e.retry_after is not None)
+            )
             if last_try:
                 report.failed[message.key] = reason
                 return
