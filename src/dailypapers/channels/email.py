@@ -1,0 +1,477 @@
+"""Email: one HTML message per period, with a plain-text part, sent over SMTP with smtplib.
+
+The message carries a Message-ID derived from the period and the recipients, so every send of
+the same digest to the same people has the same one.
+
+**A crash can duplicate the email.** SMTP gives no way to ask whether a message arrived, so
+this channel cannot look for an earlier send (``can_find = False``). If the process dies (or
+the connection breaks) after the server took the message's data and before the ledger recorded
+it as sent, the next run sends it again, with the same Message-ID: some mail services (Gmail,
+for one) keep a single copy of messages with the same Message-ID, others show both. The report
+says "sent again after an unclear try" whenever an earlier try was cut short, also when that
+try had sent nothing.
+
+Errors: a refused login, sender or recipients (every one of them) stop the delivery with the
+variable to fix; a refused connection, a timeout or a 4xx before the data fails the run
+without sending anything, and the next run tries again; a broken connection after the data is
+unclear. The password never appears in any message. ``SMTP_SECURITY=none`` with a login is
+refused unless the server is on this machine: it would send the password in the clear.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import smtplib
+import ssl
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import format_datetime, getaddresses, parseaddr
+from typing import Literal
+from urllib.parse import urlsplit
+
+from dailypapers.channels import require
+from dailypapers.deliver import DeliveryError, Message
+from dailypapers.errors import ConfigError
+from dailypapers.render import is_video
+from dailypapers.views import DayView, PaperView
+
+log = logging.getLogger(__name__)
+
+Security = Literal["starttls", "ssl", "none"]
+SECURITIES: tuple[Security, ...] = ("starttls", "ssl", "none")
+DEFAULT_PORTS: dict[Security, int] = {"starttls": 587, "ssl": 465, "none": 25}
+MAX_AUTHORS = 20
+
+FONT = (
+    "-apple-system,BlinkMacSystemFont,'Segoe UI','Apple SD Gothic Neo','Malgun Gothic',"
+    "'Noto Sans KR',sans-serif"
+)
+STYLE = {
+    "body": "margin:0;padding:0;background:#f4f5f7;",
+    "page": f"max-width:640px;margin:0 auto;padding:16px 12px;font-family:{FONT};"
+    "font-size:16px;line-height:1.65;color:#1f2328;word-break:keep-all;overflow-wrap:anywhere;",
+    "h1": "font-size:22px;line-height:1.3;margin:0 0 4px;",
+    "lead": "margin:0 0 16px;font-size:14px;color:#57606a;",
+    "card": "background:#ffffff;border:1px solid #d0d7de;border-radius:8px;padding:16px;"
+    "margin:0 0 16px;",
+    "h2": "font-size:18px;line-height:1.35;margin:0 0 6px;",
+    "title": "color:#0969da;text-decoration:none;",
+    "meta": "margin:0 0 6px;font-size:13px;color:#57606a;",
+    "link": "color:#0969da;",
+    "note": "margin:8px 0;padding:6px 10px;font-size:13px;background:#fff8c5;border-radius:4px;",
+    "img": "display:block;width:100%;max-width:100%;height:auto;margin:10px 0;border-radius:4px;",
+    "h3": "font-size:15px;line-height:1.4;margin:14px 0 4px;color:#24292f;",
+    "text": "margin:0;",
+    "foot": "margin:16px 0 0;font-size:12px;color:#6e7781;",
+}
+FOOTER = "Summaries are machine-made from each paper; check the paper before you rely on one."
+
+
+# configuration ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: Security
+    sender: str  # as written: "Daily Papers <papers@example.com>" or an address
+    recipients: tuple[str, ...]  # one address each, with its display name if it had one
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    @property
+    def sender_address(self) -> str:
+        return parseaddr(self.sender)[1]
+
+    @property
+    def recipient_addresses(self) -> tuple[str, ...]:
+        return tuple(sorted({address for _, address in getaddresses(list(self.recipients))}))
+
+
+def parse_security(value: str) -> Security:
+    for security in SECURITIES:
+        if value.strip().lower() == security:
+            return security
+    raise ConfigError(f"email: SMTP_SECURITY is {value!r}; choose starttls, ssl or none")
+
+
+def parse_port(value: str) -> int:
+    if not value.strip().isdigit() or not 0 < int(value) < 65536:
+        raise ConfigError(f"email: SMTP_PORT is {value!r}; give a port number such as 587")
+    return int(value)
+
+
+def check_addresses(name: str, written: str) -> list[str]:
+    found = [address for _, address in getaddresses([written]) if address]
+    bad = [a for a in found if "@" not in a or not a.isascii() or a.startswith("@")]
+    if not found or bad:
+        shown = ", ".join(bad) or written
+        raise ConfigError(f"email: {name} holds no usable address ({shown}): write name@domain")
+    return found
+
+
+def settings_from_env(env: Mapping[str, str]) -> SmtpSettings:
+    host, sender, to = require(env, "email", "SMTP_HOST", "EMAIL_FROM", "EMAIL_TO")
+    security = parse_security(env.get("SMTP_SECURITY", "") or "starttls")
+    port_text = env.get("SMTP_PORT", "").strip()
+    port = parse_port(port_text) if port_text else DEFAULT_PORTS[security]
+    user = env.get("SMTP_USER", "").strip() or None
+    password = env.get("SMTP_PASSWORD", "") or None
+    if (user is None) != (password is None):
+        missing = "SMTP_PASSWORD" if password is None else "SMTP_USER"
+        raise ConfigError(f"email: set {missing} too, or neither to send without a login")
+    if security == "none" and user is not None and not is_loopback(host):
+        raise ConfigError(
+            f"email: SMTP_SECURITY=none would send SMTP_PASSWORD unencrypted to {host}: "
+            "use starttls or ssl (none is for a relay on this machine)"
+        )
+    check_addresses("EMAIL_FROM", sender)
+    check_addresses("EMAIL_TO", to)
+    pairs = [(name, address) for name, address in getaddresses([to]) if address]
+    recipients = tuple(str(Address(name, addr_spec=address)) for name, address in pairs)
+    return SmtpSettings(host, port, security, sender, recipients, user, password)
+
+
+def is_loopback(host: str) -> bool:
+    return host.lower() in ("localhost", "::1") or host.startswith("127.")
+
+
+# the message -----------------------------------------------------------------------------
+
+
+def subject(view: DayView) -> str:
+    count = len(view.papers)
+    return f"Daily Papers {view.period} — {count} paper{'s' if count != 1 else ''}"
+
+
+def message_id(period: str, recipients: Sequence[str], sender: str) -> str:
+    """The same for every send of a period's digest to the same people."""
+    key = "\n".join([period, *sorted(address.lower() for address in recipients)])
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+    domain = sender.rpartition("@")[2] or "dailypapers.invalid"
+    return f"<dailypapers.{period}.{digest}@{domain}>"
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address, else None (no ``javascript:`` links)."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def page_url(site_url: str, period: str) -> str:
+    """The site's page of a day (``days/2024-12-06.html``) or week (``weeks/2024-W49.html``)."""
+    folder = "weeks" if "-W" in period else "days"
+    return f"{site_url}/{folder}/{period}.html"
+
+
+def section_name(label: str) -> str:
+    """``***What's New***`` as the digest writes it → ``What's New``."""
+    return label.strip().strip("*").strip()
+
+
+def authors_text(authors: Sequence[str]) -> str:
+    shown = ", ".join(authors[:MAX_AUTHORS])
+    more = len(authors) - MAX_AUTHORS
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def paper_links(paper: PaperView) -> list[tuple[str, str]]:
+    links = [("arXiv", paper.arxiv_url), ("Hugging Face", paper.hf_url)]
+    for name, url in (("GitHub", paper.github_repo), ("Project page", paper.project_page)):
+        if (link := web_url(url)) is not None:
+            links.append((name, link))
+    return links
+
+
+def plain_text(view: DayView, site_url: str | None) -> str:
+    lines = [subject(view), ""]
+    if site_url:
+        lines += [f"On the web: {page_url(site_url, view.period)}", ""]
+    for number, paper in enumerate(view.papers, 1):
+        lines.append(f"{number}. {paper.title}")
+        lines.append(
+            f"   Vote: {paper.votes} · " + " · ".join(url for _, url in paper_links(paper))
+        )
+        if paper.authors:
+            lines.append(f"   Authors: {authors_text(paper.authors)}")
+        if paper.note:
+            lines.append(f"   Note: {paper.note}")
+        for section in paper.sections:
+            name = section_name(section.label)
+            lines.append(f"   {name}: {section.text}" if name else f"   {section.text}")
+        lines.append("")
+    lines.append(FOOTER)
+    return "\n".join(lines) + "\n"
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _a(text: str, url: str, style: str = STYLE["link"]) -> str:
+    return f'<a href="{_e(url)}" style="{style}">{_e(text)}</a>'
+
+
+def paper_html(paper: PaperView) -> str:
+    links = " · ".join(_a(name, url) for name, url in paper_links(paper))
+    parts = [
+        f'<div style="{STYLE["card"]}">',
+        f'<h2 style="{STYLE["h2"]}">{_a(paper.title, paper.arxiv_url, STYLE["title"])}</h2>',
+        f'<p style="{STYLE["meta"]}">Vote: {paper.votes} · {links}</p>',
+    ]
+    if paper.authors:
+        parts.append(f'<p style="{STYLE["meta"]}">{_e(authors_text(paper.authors))}</p>')
+    if paper.note:
+        parts.append(f'<p style="{STYLE["note"]}">{_e(paper.note)}</p>')
+    thumbnail = web_url(paper.thumbnail)
+    if thumbnail is not None and not is_video(thumbnail):
+        parts.append(f'<img src="{_e(thumbnail)}" alt="" width="600" style="{STYLE["img"]}">')
+    for section in paper.sections:
+        if name := section_name(section.label):
+            parts.append(f'<h3 style="{STYLE["h3"]}">{_e(name)}</h3>')
+        parts.append(f'<p style="{STYLE["text"]}">{_e(section.text)}</p>')
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def html_text(view: DayView, site_url: str | None) -> str:
+    lead = f"{len(view.papers)} papers, most upvoted first."
+    if site_url:
+        lead = f"{_e(lead)} {_a('Read on the web', page_url(site_url, view.period))}"
+    else:
+        lead = _e(lead)
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="ko"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_e(subject(view))}</title></head>",
+            f'<body style="{STYLE["body"]}"><div style="{STYLE["page"]}">',
+            f'<h1 style="{STYLE["h1"]}">Daily Papers {_e(view.period)}</h1>',
+            f'<p style="{STYLE["lead"]}">{lead}</p>',
+            *(paper_html(paper) for paper in view.papers),
+            f'<p style="{STYLE["foot"]}">{_e(FOOTER)}</p>',
+            "</div></body></html>",
+        ]
+    )
+
+
+def build_email(
+    view: DayView, settings: SmtpSettings, *, site_url: str | None = None
+) -> EmailMessage:
+    mail = EmailMessage()
+    mail["Subject"] = subject(view)
+    mail["From"] = settings.sender
+    mail["To"] = ", ".join(settings.recipients)
+    mail["Date"] = format_datetime(datetime.now(UTC))
+    mail["Message-ID"] = message_id(
+        view.period, settings.recipient_addresses, settings.sender_address
+    )
+    mail.set_content(plain_text(view, site_url), cte="base64")
+    mail.add_alternative(html_text(view, site_url), subtype="html", cte="base64")
+    return mail
+
+
+# sending ---------------------------------------------------------------------------------
+
+
+class EmailChannel:
+    name = "email"
+    can_find = False
+
+    def __init__(
+        self, settings: SmtpSettings, *, timeout: float = 30.0, site_url: str | None = None
+    ) -> None:
+        self.settings = settings
+        self.target = ",".join(settings.recipient_addresses)
+        self.timeout = timeout
+        self.site_url = site_url.rstrip("/") if site_url else None
+        self._where = f"{settings.host}:{settings.port}"
+
+    def messages(self, view: DayView) -> list[Message]:
+        return [Message("digest", build_email(view, self.settings, site_url=self.site_url))]
+
+    def find(self, message: Message, parent_id: str | None) -> str | None:
+        return None  # SMTP cannot tell whether an earlier send arrived
+
+    def send(self, message: Message, parent_id: str | None) -> str:
+        mail: EmailMessage = message.body
+        with self._session() as smtp:
+            self._login(smtp)
+            self._envelope(smtp)
+            self._data(smtp, mail)
+        return str(mail["Message-ID"])
+
+    @contextmanager
+    def _session(self) -> Iterator[smtplib.SMTP]:
+        """A connected (and, unless told otherwise, encrypted) SMTP session; QUIT at the end."""
+        settings = self.settings
+        context = ssl.create_default_context()
+        smtp = (
+            smtplib.SMTP_SSL(timeout=self.timeout, context=context)
+            if settings.security == "ssl"
+            else smtplib.SMTP(timeout=self.timeout)
+        )
+        try:
+            try:
+                smtp.connect(settings.host, settings.port)
+                if settings.security == "starttls":
+                    smtp.ehlo()
+                    smtp.starttls(context=context)
+                    smtp.ehlo()
+            except (OSError, smtplib.SMTPException) as e:
+                raise self._before_data(e, "connecting") from None
+            yield smtp
+        finally:
+            _hang_up(smtp)
+
+    def _login(self, smtp: smtplib.SMTP) -> None:
+        settings = self.settings
+        if settings.user is None or settings.password is None:
+            return
+        try:
+            smtp.login(settings.user, settings.password)
+        except smtplib.SMTPAuthenticationError as e:
+            raise DeliveryError(
+                f"{self._where} refused the login as {settings.user} ({self._said(e)}): "
+                "check SMTP_USER and SMTP_PASSWORD",
+                fatal=True,
+            ) from None
+        except smtplib.SMTPNotSupportedError:
+            raise DeliveryError(
+                f"{self._where} offers no login (AUTH): unset SMTP_USER and SMTP_PASSWORD, "
+                "or use SMTP_SECURITY=starttls or ssl if it offers AUTH only over TLS",
+                fatal=True,
+            ) from None
+        except (OSError, smtplib.SMTPException) as e:
+            raise self._before_data(e, "logging in") from None
+
+    def _envelope(self, smtp: smtplib.SMTP) -> None:
+        """MAIL FROM and RCPT TO; the digest goes to those accepted if any is refused."""
+        sender = self.settings.sender_address
+        try:
+            code, said = smtp.mail(sender)
+            if code != 250:
+                raise self._refused(f"the sender {sender}", "EMAIL_FROM", code, said)
+            refused = {}
+            for address in self.settings.recipient_addresses:
+                code, said = smtp.rcpt(address)
+                if code not in (250, 251):
+                    refused[address] = (code, said)
+        except (OSError, smtplib.SMTPException) as e:
+            raise self._before_data(e, "giving the sender and recipients") from None
+        if len(refused) == len(self.settings.recipient_addresses):
+            codes = [code for code, _ in refused.values()]
+            shown = "; ".join(f"{a}: {c} {self._text(s)}" for a, (c, s) in refused.items())
+            raise DeliveryError(
+                f"{self._where} refused every recipient ({shown}): check EMAIL_TO",
+                fatal=all(code >= 500 for code in codes),
+            )
+        for address, (code, said) in refused.items():
+            log.warning(
+                "%s refused the recipient %s (%s %s); sending to the others",
+                self._where,
+                address,
+                code,
+                self._text(said),
+            )
+
+    def _data(self, smtp: smtplib.SMTP, mail: EmailMessage) -> None:
+        try:
+            code, said = smtp.data(mail.as_bytes(policy=SMTP_POLICY))
+        except smtplib.SMTPDataError as e:
+            raise DeliveryError(
+                f"{self._where} refused the message ({self._said(e)})",
+                retry_after=None,
+            ) from None
+        except (OSError, smtplib.SMTPException) as e:
+            raise DeliveryError(
+                f"the connection to {self._where} broke after the message was sent "
+                f"({_kind(e)}); it may have been delivered",
+                unclear=True,
+            ) from None
+        if code != 250:
+            raise DeliveryError(f"{self._where} refused the message ({code} {self._text(said)})")
+
+    # errors ------------------------------------------------------------------------------
+
+    def _before_data(self, error: Exception, doing: str) -> DeliveryError:
+        """Nothing was sent yet: a TLS problem needs a fix, anything else can be tried again."""
+        where, security = self._where, self.settings.security
+        if isinstance(error, ssl.SSLCertVerificationError):
+            return DeliveryError(
+                f"the TLS certificate of {where} does not verify ({error.verify_message}): "
+                "check SMTP_HOST",
+                fatal=True,
+            )
+        if isinstance(error, ssl.SSLError):
+            return DeliveryError(
+                f"TLS with {where} failed ({error.reason or _kind(error)}): "
+                f"check SMTP_SECURITY ({security}) and SMTP_PORT",
+                fatal=True,
+            )
+        if isinstance(error, smtplib.SMTPNotSupportedError):
+            return DeliveryError(
+                f"{where} does not offer STARTTLS: set SMTP_SECURITY=ssl (usually port 465), "
+                "or none on a trusted network",
+                fatal=True,
+            )
+        if isinstance(error, smtplib.SMTPResponseException):
+            return DeliveryError(f"{where} answered {self._said(error)} while {doing}")
+        return DeliveryError(f"could not reach {where} while {doing} ({_kind(error)})")
+
+    def _refused(self, what: str, variable: str, code: int, said: bytes) -> DeliveryError:
+        return DeliveryError(
+            f"{self._where} refused {what} ({code} {self._text(said)}): check {variable}",
+            fatal=code >= 500,
+        )
+
+    def _said(self, error: smtplib.SMTPResponseException) -> str:
+        return f"{error.smtp_code} {self._text(error.smtp_error)}"
+
+    def _text(self, said: bytes | str) -> str:
+        text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
+        text = " ".join(text.split())
+        password = self.settings.password
+        return text.replace(password, "[redacted]") if password else text
+
+
+def _kind(error: BaseException) -> str:
+    """A short, secret-free name for a low-level failure."""
+    if isinstance(error, TimeoutError):
+        return "timed out"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return "the server closed the connection"
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return type(error).__name__
+
+
+def _hang_up(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
+
+
+def from_env(env: Mapping[str, str], *, timeout: float = 30.0) -> EmailChannel:
+    settings = settings_from_env(env)
+    site_url = env.get("DAILYPAPERS_SITE_URL", "").strip() or None
+    if site_url is not None and web_url(site_url) is None:
+        raise ConfigError(f"DAILYPAPERS_SITE_URL {site_url!r} is not an http(s) address")
+    return EmailChannel(settings, timeout=timeout, site_url=site_url)

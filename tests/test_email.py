@@ -1,0 +1,298 @@
+"""Email: the digest as one HTML email with a plain-text part, sent by the real CLI to a fake
+SMTP server, and what a crash in the middle of sending leaves behind."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import closing
+from dataclasses import replace
+from email.message import EmailMessage
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from dailypapers.channels.email import from_env
+from dailypapers.cli import app
+from dailypapers.importer import import_digest
+from dailypapers.models import Digest, DigestRun
+from dailypapers.render import escape_title
+from dailypapers.store import Store
+from dailypapers.views import day_view
+from tests.fake_smtp import PASSWORD, USER, FakeSMTP
+from tests.site_corpus import generated_digest
+
+DAY = "2024-12-06"
+IMG_TITLE = "<img src=x onerror=alert(1)>"
+AMP_TITLE = "a & b <c>"
+PAPERS = 3
+RECIPIENTS = ["kim@example.net", "reader@example.com"]
+MESSAGE_ID = re.compile(rf"<dailypapers\.{DAY}\.[0-9a-f]{{24}}@example\.org>")
+KILLED = -9
+
+
+def store_day(db: Path) -> list[str]:
+    """Store DAY's digest with hostile titles; returns the titles, most voted first."""
+    entries = list(generated_digest(DAY, 6, PAPERS).runs[0].entries)
+    titles = [IMG_TITLE, AMP_TITLE, "효율적인 추론 (Efficient Reasoning)"]
+    entries = [
+        replace(entry, title_md=escape_title(title), votes=50 - i)
+        for i, (entry, title) in enumerate(zip(entries, titles, strict=True))
+    ]
+    with Store.open(db) as store:
+        import_digest(store, Digest(DAY, (DigestRun(tuple(entries)),)))
+    return titles
+
+
+@pytest.fixture
+def smtp() -> Iterator[FakeSMTP]:
+    with FakeSMTP() as fake:
+        yield fake
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "papers.db"
+
+
+@pytest.fixture
+def titles(db: Path) -> list[str]:
+    return store_day(db)
+
+
+def publish(db: Path, env: Mapping[str, str]) -> Result:
+    args = ["publish", "--date", DAY, "--db", str(db), "--email"]
+    env = {"DAILYPAPERS_SITE_URL": "", **env}
+    return CliRunner().invoke(app, args, env=dict(env), catch_exceptions=False)
+
+
+def dump(db: Path) -> str:
+    with closing(sqlite3.connect(db)) as connection:
+        return "\n".join(connection.iterdump())
+
+
+def ledger(db: Path) -> list[tuple[str, str, str | None]]:
+    with closing(sqlite3.connect(db)) as connection:
+        return connection.execute("SELECT item, status, remote_id FROM deliveries").fetchall()
+
+
+def parts(mail: EmailMessage) -> tuple[str, str]:
+    plain, html = mail.get_body(("plain",)), mail.get_body(("html",))
+    assert isinstance(plain, EmailMessage)
+    assert isinstance(html, EmailMessage)
+    return plain.get_content(), html.get_content()
+
+
+class Markup(HTMLParser):
+    """The tags and the text of an HTML document, as a mail client would read them."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.text: list[str] = []
+        self.feed(source)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+# formatting ----------------------------------------------------------------------------------
+
+
+def test_titles_made_of_markup_stay_literal_text(smtp: FakeSMTP, db: Path) -> None:
+    titles = store_day(db)
+    channel = from_env(smtp.env(DAILYPAPERS_SITE_URL="https://papers.example.org"))
+    with Store.open(db) as store:
+        view = day_view(store, DAY)
+    assert view is not None
+
+    [message] = channel.messages(view)
+    plain, html = parts(message.body)
+    markup = Markup(html)
+
+    assert markup.tags == {"html", "head", "meta", "title", "body", "div", "h1", "h2", "h3"} | {
+        "p",
+        "a",
+        "img",
+    }
+    assert [text for text in markup.text if text in titles] == titles
+    assert html.count("<img ") == PAPERS  # the thumbnails, and no more
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "a &amp; b &lt;c&gt;" in html
+    assert f'href="https://papers.example.org/days/{DAY}.html"' in html
+    assert f"1. {IMG_TITLE}\n" in plain
+    assert f"2. {AMP_TITLE}\n" in plain
+
+
+# the CLI against the fake --------------------------------------------------------------------
+
+
+def test_publish_sends_one_email_with_html_and_plain_parts(
+    smtp: FakeSMTP, db: Path, titles: list[str]
+) -> None:
+    result = publish(db, smtp.env())
+
+    assert result.exit_code == 0, result.output
+    assert f"email → {','.join(RECIPIENTS)} ({DAY}): 1 sent" in result.output
+    [received] = smtp.received
+    assert smtp.logins == [USER]
+    assert received.mail_from == "papers@example.org"
+    assert sorted(received.rcpt_tos) == RECIPIENTS
+    mail = received.message
+    assert mail["Subject"] == f"Daily Papers {DAY} — {PAPERS} papers"
+    assert mail["From"] == "Daily Papers <papers@example.org>"
+    assert mail["To"] == "reader@example.com, Kim <kim@example.net>"
+    assert MESSAGE_ID.fullmatch(mail["Message-ID"])
+    assert mail.get_content_type() == "multipart/alternative"
+    plain, html = parts(mail)
+    assert all(title in plain for title in titles)
+    assert "a &amp; b &lt;c&gt;" in html
+    assert ledger(db) == [("digest", "sent", mail["Message-ID"])]
+
+
+def test_a_rerun_sends_nothing_new(smtp: FakeSMTP, db: Path, titles: list[str]) -> None:
+    first = publish(db, smtp.env())
+    second = publish(db, smtp.env())
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    assert "0 sent, 1 already sent" in second.output
+    assert len(smtp.received) == 1
+
+
+def test_a_bad_password_stops_with_the_variables_named_and_the_password_nowhere(
+    smtp: FakeSMTP, db: Path, titles: list[str]
+) -> None:
+    wrong = "wrong-SECRET-password-91c"
+    result = publish(db, smtp.env(SMTP_PASSWORD=wrong))
+
+    assert result.exit_code == 1
+    assert (
+        f"127.0.0.1:{smtp.port} refused the login as {USER} (535 5.7.8 Authentication "
+        "credentials invalid): check SMTP_USER and SMTP_PASSWORD"
+    ) in result.output
+    assert smtp.received == []
+    for secret in (wrong, PASSWORD):
+        assert secret not in result.output
+        assert secret not in dump(db)
+
+
+def test_a_server_without_starttls_is_a_clear_error(
+    smtp: FakeSMTP, db: Path, titles: list[str]
+) -> None:
+    result = publish(db, smtp.env(SMTP_SECURITY="starttls"))
+
+    assert result.exit_code == 1
+    assert f"127.0.0.1:{smtp.port} does not offer STARTTLS: set SMTP_SECURITY=ssl" in (
+        result.output
+    )
+    assert smtp.received == []
+
+
+def test_a_refused_recipient_does_not_stop_the_others(
+    smtp: FakeSMTP, db: Path, titles: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    smtp.refuse("kim@example.net")
+
+    result = publish(db, smtp.env())
+
+    assert result.exit_code == 0, result.output
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("dailypapers")] == [
+        f"127.0.0.1:{smtp.port} refused the recipient kim@example.net "
+        "(550 5.1.1 No such user here); sending to the others"
+    ]
+    assert [r.rcpt_tos for r in smtp.received] == [("reader@example.com",)]
+
+
+def test_every_recipient_refused_names_the_variable(
+    smtp: FakeSMTP, db: Path, titles: list[str]
+) -> None:
+    for address in RECIPIENTS:
+        smtp.refuse(address)
+
+    result = publish(db, smtp.env())
+
+    assert result.exit_code == 1
+    assert "refused every recipient" in result.output
+    assert "check EMAIL_TO" in result.output
+    assert smtp.received == []
+
+
+@pytest.mark.parametrize(
+    ("env", "error"),
+    [
+        ({"SMTP_HOST": ""}, "email: set SMTP_HOST to publish there"),
+        ({"EMAIL_TO": "reader, kim@example.net"}, "EMAIL_TO holds no usable address (reader)"),
+        ({"SMTP_PASSWORD": ""}, "email: set SMTP_PASSWORD too, or neither"),
+        ({"SMTP_SECURITY": "tls"}, "SMTP_SECURITY is 'tls'; choose starttls, ssl or none"),
+        ({"SMTP_HOST": "mail.example.org"}, "SMTP_SECURITY=none would send SMTP_PASSWORD"),
+    ],
+)
+def test_configuration_errors_name_the_variable(
+    smtp: FakeSMTP, db: Path, titles: list[str], env: dict[str, str], error: str
+) -> None:
+    result = publish(db, smtp.env(**env))
+
+    assert result.exit_code == 1
+    assert error in result.output
+    assert PASSWORD not in result.output
+    assert smtp.received == []
+
+
+# crashes: SIGKILL the real CLI while the server takes the message, then publish again ---------
+
+
+def run_killed(smtp: FakeSMTP, db: Path, *, after_store: bool) -> None:
+    """Run ``publish --email`` as a child that the fake kills when the message's data is in."""
+    started = threading.Event()
+    children: list[subprocess.Popen[bytes]] = []
+
+    def kill() -> None:
+        started.wait(timeout=10)
+        children[0].kill()
+        children[0].wait(timeout=10)
+
+    smtp.crash_at(1, kill, after_store=after_store)
+    command = ["-m", "dailypapers.cli", "publish", "--date", DAY, "--db", str(db), "--email"]
+    with subprocess.Popen(
+        [sys.executable, *command],
+        env={**os.environ, **smtp.env(), "DAILYPAPERS_SITE_URL": ""},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    ) as child:
+        children.append(child)
+        started.set()
+        output, _ = child.communicate(timeout=60)
+    assert child.returncode == KILLED, output.decode()
+
+
+@pytest.mark.parametrize("after_store", [False, True], ids=["before-stored", "stored-answer-lost"])
+def test_a_publish_killed_while_sending_is_finished_by_the_next_run(
+    smtp: FakeSMTP, db: Path, titles: list[str], after_store: bool
+) -> None:
+    run_killed(smtp, db, after_store=after_store)
+
+    assert len(smtp.received) == (1 if after_store else 0)
+    assert ledger(db) == [("digest", "sending", None)]
+
+    rerun = publish(db, smtp.env())
+
+    # SMTP cannot be asked what arrived: the email is sent again, and reported as such. When
+    # the server had taken it, the reader gets it twice, with the same Message-ID.
+    assert rerun.exit_code == 0, rerun.output
+    assert "1 sent, 1 sent again after an unclear try" in rerun.output
+    assert len(smtp.received) == (2 if after_store else 1)
+    ids = {received.message["Message-ID"] for received in smtp.received}
+    assert len(ids) == 1
+    assert ledger(db) == [("digest", "sent", ids.pop())]
