@@ -86,3 +86,17 @@ def test_range_options_are_checked(world: World) -> None:
     assert "--until needs --since" in alone.output
     assert {both.exit_code, backwards.exit_code, alone.exit_code} == {1}
     assert world.hf.requests == []
+
+
+def test_a_day_whose_list_was_empty_is_asked_again_and_gets_its_papers(world: World) -> None:
+    world.hf.set_day(DAYS[0], [])
+    first = world.run("--since", DAYS[0], "--until", DAYS[0])
+    world.add_day(DAYS[0], 2, day=4)  # Hugging Face publishes the list late
+
+    again = world.run("--since", DAYS[0], "--until", DAYS[0])
+
+    assert first.exit_code == 0, first.output
+    assert again.exit_code == 0, again.output
+    assert "1 days: 1 run, 0 already complete, 0 failed" in again.output
+    assert digest_dates(world) == [DAYS[0]]
+

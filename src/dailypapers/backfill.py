@@ -47,6 +47,9 @@ def incomplete_reason(store: Store, when: str) -> str | None:
     report = json.loads(run["report_json"] or "{}")
     if report.get("failed"):
         return f"{report['failed']} paper(s) failed in the last run"
+    if report.get("listed") == 0:
+        # A weekend, or a list not published yet: asking again costs one request.
+        return "the list was empty"
     if report.get("problems"):
         return f"{len(report['problems'])} list entry(ies) could not be read"
     unsettled = store.unsettled(when)
