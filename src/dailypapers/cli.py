@@ -456,8 +456,7 @@ def doctor(
 
 
 # Commands defined in their own modules register themselves on ``app`` when imported.
-from dailypapers import cli_publish, cli_site  # noqa: E402, F401
-
+from dailypapers import cli_publish, cli_site, cli_workflow  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())
