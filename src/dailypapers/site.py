@@ -18,7 +18,6 @@ from datetime import date as Date
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -28,7 +27,7 @@ from dailypapers.files import write_atomic_bytes
 from dailypapers.render import is_video
 from dailypapers.search_index import search_index_js
 from dailypapers.store import Store
-from dailypapers.views import DayView, PaperView, day_view
+from dailypapers.views import DayView, PaperView, day_view, section_name, web_url
 from dailypapers.weekly import stored_weeks, week_view
 
 SITE_TITLE = "Daily Papers 한국어 요약"
@@ -110,7 +109,7 @@ class _Writer:
             version=__version__,
             base_url=base_url,
             section_name=section_name,
-            safe_url=safe_url,
+            safe_url=web_url,
             thumbnail_url=thumbnail_url,
             authors_text=authors_text,
         )
@@ -187,24 +186,8 @@ def _months(days: Iterable[Period]) -> list[Month]:
     return months
 
 
-def section_name(label: str) -> str:
-    """``***What's New***`` as the reader sees it: ``What's New``."""
-    return label.strip().strip("*").strip()
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL when it is http(s), else None: a ``javascript:`` link never reaches a page."""
-    if not url:
-        return None
-    try:
-        scheme = urlsplit(url.strip()).scheme.lower()
-    except ValueError:
-        return None
-    return url.strip() if scheme in ("http", "https") else None
-
-
 def thumbnail_url(paper: PaperView) -> str | None:
-    url = safe_url(paper.thumbnail)
+    url = web_url(paper.thumbnail)
     return None if url is None or is_video(url) else url
 
 

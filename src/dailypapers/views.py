@@ -7,6 +7,7 @@ own way: HTML for the site, mrkdwn for Slack, and so on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from dailypapers.models import DigestEntry, Section
 from dailypapers.render import unescape_title
@@ -14,6 +15,8 @@ from dailypapers.store import Store
 
 HF_PAPER_URL = "https://huggingface.co/papers/{}"
 ARXIV_ABS_URL = "https://arxiv.org/abs/{}"
+#: Links longer than this are left out of pages and messages.
+URL_LIMIT = 2048
 
 
 @dataclass(frozen=True)
@@ -76,3 +79,27 @@ def paper_view(store: Store, entry: DigestEntry) -> PaperView:
         github_repo=paper.github_repo if paper else None,
         project_page=paper.project_page if paper else None,
     )
+
+
+def web_url(url: str | None, limit: int = URL_LIMIT) -> str | None:
+    """``url`` when it is an http(s) address with a host, without spaces or control characters,
+    at most ``limit`` long; else None, so a ``javascript:`` link never reaches a reader."""
+    url = (url or "").strip()
+    if not url or len(url) > limit or any(c.isspace() or ord(c) < 32 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def page_url(site_url: str, period: str) -> str:
+    """The site's page of a day (``days/2024-12-06.html``) or week (``weeks/2024-W49.html``)."""
+    folder = "weeks" if "-W" in period else "days"
+    return f"{site_url.rstrip('/')}/{folder}/{period}.html"
+
+
+def section_name(label: str) -> str:
+    """``***What's New***`` as the digest writes it, without its emphasis: ``What's New``."""
+    return label.strip().strip("*_").strip() or label.strip()

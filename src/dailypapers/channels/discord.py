@@ -41,7 +41,8 @@ from dailypapers.channels import require
 from dailypapers.deliver import DeliveryError, Message
 from dailypapers.errors import ConfigError
 from dailypapers.http import parse_retry_after
-from dailypapers.views import DayView, PaperView
+from dailypapers.views import DayView, PaperView, section_name
+from dailypapers.views import web_url as checked_url
 
 DISCORD_API = "https://discord.com/api/v10"
 USER_AGENT = f"DiscordBot (https://pypi.org/project/dailypapers/, {__version__})"
@@ -119,14 +120,8 @@ def share(lengths: Sequence[int], room: int) -> list[int]:
 
 def web_url(url: str | None, limit: int = URL_LIMIT) -> str | None:
     """``url`` fit for ``(<url>)`` when it is a short http(s) address, else None."""
-    url = (url or "").strip()
-    if not url or len(url) > limit or any(c.isspace() or ord(c) < 32 for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    url = checked_url(url, limit)
+    if url is None:
         return None
     for char in "\\<>()":
         url = url.replace(char, f"%{ord(char):02X}")
@@ -135,11 +130,6 @@ def web_url(url: str | None, limit: int = URL_LIMIT) -> str | None:
 
 def link(label: str, url: str) -> str:
     return f"[{escape(label)}](<{url}>)"
-
-
-def section_name(label: str) -> str:
-    """``***What's New***`` as the digest writes it → ``What's New``."""
-    return label.strip().strip("*_").strip()
 
 
 def marker(period: str, item: str) -> str:

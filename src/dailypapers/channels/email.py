@@ -34,13 +34,12 @@ from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, getaddresses, parseaddr
 from typing import Literal
-from urllib.parse import urlsplit
 
 from dailypapers.channels import require
 from dailypapers.deliver import DeliveryError, Message
 from dailypapers.errors import ConfigError
 from dailypapers.render import is_video
-from dailypapers.views import DayView, PaperView
+from dailypapers.views import DayView, PaperView, page_url, section_name, web_url
 
 log = logging.getLogger(__name__)
 
@@ -158,28 +157,6 @@ def message_id(period: str, recipients: Sequence[str], sender: str) -> str:
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
     domain = sender.rpartition("@")[2] or "dailypapers.invalid"
     return f"<dailypapers.{period}.{digest}@{domain}>"
-
-
-def web_url(url: str | None) -> str | None:
-    """``url`` when it is an http(s) address, else None (no ``javascript:`` links)."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
-
-
-def page_url(site_url: str, period: str) -> str:
-    """The site's page of a day (``days/2024-12-06.html``) or week (``weeks/2024-W49.html``)."""
-    folder = "weeks" if "-W" in period else "days"
-    return f"{site_url}/{folder}/{period}.html"
-
-
-def section_name(label: str) -> str:
-    """``***What's New***`` as the digest writes it → ``What's New``."""
-    return label.strip().strip("*").strip()
 
 
 def authors_text(authors: Sequence[str]) -> str:

@@ -46,7 +46,7 @@ from dailypapers.channels import require
 from dailypapers.deliver import DeliveryError, Message
 from dailypapers.errors import ConfigError
 from dailypapers.http import USER_AGENT, parse_retry_after
-from dailypapers.views import DayView, PaperView
+from dailypapers.views import DayView, PaperView, page_url, section_name, web_url
 
 TELEGRAM_API = "https://api.telegram.org"
 #: Characters (UTF-16 code units) of visible text Telegram accepts in one message.
@@ -134,28 +134,6 @@ class Outgoing:
 
     html: str
     previews: bool = False
-
-
-def web_url(url: str | None) -> str | None:
-    """``url`` when it is an http(s) address, else None (no ``javascript:`` links)."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
-
-
-def page_url(site_url: str, period: str) -> str:
-    """The site's page of a day (``days/2024-12-06.html``) or week (``weeks/2024-W49.html``)."""
-    folder = "weeks" if "-W" in period else "days"
-    return f"{site_url}/{folder}/{period}.html"
-
-
-def section_name(label: str) -> str:
-    """``***What's New***`` as the digest writes it → ``What's New``."""
-    return label.strip().strip("*").strip()
 
 
 def authors_text(authors: Sequence[str]) -> str:
