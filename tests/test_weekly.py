@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
 from contextlib import closing
 from datetime import date
@@ -261,10 +260,6 @@ def test_publish_refuses_a_bad_week(world: World) -> None:
     assert "invalid week '2024-W60'" in result.output
 
 
-SLACK_MISSING = importlib.util.find_spec("dailypapers.channels.slack") is None
-
-
-@pytest.mark.skipif(SLACK_MISSING, reason="dailypapers.channels.slack is not written yet")
 def test_publish_week_dry_run_shows_the_week(world: World) -> None:
     world.hf.set_week(WEEK, new_entries(world, [4, 2]))
     assert world.run("--week", WEEK).exit_code == 0
