@@ -99,4 +99,3 @@ def test_a_day_whose_list_was_empty_is_asked_again_and_gets_its_papers(world: Wo
     assert again.exit_code == 0, again.output
     assert "1 days: 1 run, 0 already complete, 0 failed" in again.output
     assert digest_dates(world) == [DAYS[0]]
-

@@ -24,10 +24,12 @@ def test_the_commands_are_the_ones_we_document() -> None:
         "doctor",
         "import-logs",
         "providers",
+        "publish",
         "render",
         "run",
         "stats",
         "status",
+        "workflow",
     ]
 
 
@@ -39,6 +41,16 @@ def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     assert "--out" in result.output or command in ("check", "providers")  # they write nothing
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     assert f"dailypapers {command}" in readme
+
+
+def test_the_site_commands_have_help_and_are_in_the_readme() -> None:
+    groups = sorted(group.name or "" for group in app.registered_groups)
+    result = invoke("site", "build", "--help")
+
+    assert groups == ["site"]
+    assert result.exit_code == 0
+    assert "--base-url" in result.output
+    assert "dailypapers site build" in (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_the_installed_command_runs() -> None:
