@@ -7,13 +7,8 @@ the header once in the channel and every paper exactly once in its thread.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import sqlite3
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -34,13 +29,13 @@ from dailypapers.channels.discord import (
 )
 from dailypapers.deliver import DeliveryReport, deliver
 from dailypapers.errors import ConfigError
-from dailypapers.importer import import_digest
-from dailypapers.models import SECTION_LABELS, Digest, DigestEntry, DigestRun, Section
+from dailypapers.models import SECTION_LABELS, DigestEntry, Section
 from dailypapers.render import escape_title
 from dailypapers.store import Store
 from dailypapers.views import DayView, PaperView
 from tests.e2e import invoke
 from tests.fake_discord import BOT_ID, CHANNEL_ID, TOKEN, FakeDiscord
+from tests.publishing import publish_killed, store_entries
 
 DAY = "2024-12-06"
 HOSTILE = (
@@ -105,8 +100,7 @@ def entry(index: int, title: str | None = None) -> DigestEntry:
 def store_day(out: Path, count: int, *, hostile: bool = False) -> list[str]:
     """A stored digest for ``DAY`` with ``count`` papers, most votes first; their ids."""
     entries = [entry(i, HOSTILE if hostile and i == 1 else None) for i in range(1, count + 1)]
-    with Store.open(out / "dailypapers.db") as store:
-        import_digest(store, Digest(date=DAY, runs=(DigestRun(tuple(entries)),)))
+    store_entries(out / "dailypapers.db", DAY, entries)
     return [e.arxiv_id for e in entries]
 
 
@@ -489,31 +483,13 @@ def test_a_resend_with_the_same_nonce_gets_the_first_message_back(
 
 def run_killed(fake: FakeDiscord, out: Path, what: str, nth: int, *, after_store: bool) -> str:
     """Run ``publish --discord`` as a child process that the fake SIGKILLs at a post."""
-    started = threading.Event()
-    children: list[subprocess.Popen[bytes]] = []
-
-    def kill() -> None:
-        started.wait(timeout=10)
-        children[0].kill()
-
-    fake.crash_at(nth, kill, after_store=after_store, what=what)
-    command = [sys.executable, "-m", "dailypapers.cli", "publish", "--date", DAY, "--discord"]
-    with subprocess.Popen(
-        [*command, "--out", str(out)],
-        env={**os.environ, **env_for(fake)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    ) as child:
-        children.append(child)
-        started.set()
-        try:
-            output, _ = child.communicate(timeout=60)
-        finally:
-            if child.poll() is None:
-                child.kill()
-    assert fake.killed.is_set(), output.decode()
-    assert child.returncode == -signal.SIGKILL, output.decode()
-    return output.decode()
+    output = publish_killed(
+        ["publish", "--date", DAY, "--discord", "--out", str(out)],
+        env_for(fake),
+        lambda kill: fake.crash_at(nth, kill, after_store=after_store, what=what),
+    )
+    assert fake.killed.wait(timeout=10), output
+    return output
 
 
 CRASHES = {

@@ -3,12 +3,8 @@ SMTP server, and what a crash in the middle of sending leaves behind."""
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator, Mapping
 from contextlib import closing
 from dataclasses import replace
@@ -21,12 +17,11 @@ from typer.testing import CliRunner, Result
 
 from dailypapers.channels.email import from_env
 from dailypapers.cli import app
-from dailypapers.importer import import_digest
-from dailypapers.models import Digest, DigestRun
 from dailypapers.render import escape_title
 from dailypapers.store import Store
 from dailypapers.views import day_view
 from tests.fake_smtp import PASSWORD, USER, FakeSMTP
+from tests.publishing import dump, publish_killed, store_entries
 from tests.site_corpus import generated_digest
 
 DAY = "2024-12-06"
@@ -35,7 +30,6 @@ AMP_TITLE = "a & b <c>"
 PAPERS = 3
 RECIPIENTS = ["kim@example.net", "reader@example.com"]
 MESSAGE_ID = re.compile(rf"<dailypapers\.{DAY}\.[0-9a-f]{{24}}@example\.org>")
-KILLED = -9
 
 
 def store_day(db: Path) -> list[str]:
@@ -46,8 +40,7 @@ def store_day(db: Path) -> list[str]:
         replace(entry, title_md=escape_title(title), votes=50 - i)
         for i, (entry, title) in enumerate(zip(entries, titles, strict=True))
     ]
-    with Store.open(db) as store:
-        import_digest(store, Digest(DAY, (DigestRun(tuple(entries)),)))
+    store_entries(db, DAY, entries)
     return titles
 
 
@@ -71,11 +64,6 @@ def publish(db: Path, env: Mapping[str, str]) -> Result:
     args = ["publish", "--date", DAY, "--db", str(db), "--email"]
     env = {"DAILYPAPERS_SITE_URL": "", **env}
     return CliRunner().invoke(app, args, env=dict(env), catch_exceptions=False)
-
-
-def dump(db: Path) -> str:
-    with closing(sqlite3.connect(db)) as connection:
-        return "\n".join(connection.iterdump())
 
 
 def ledger(db: Path) -> list[tuple[str, str, str | None]]:
@@ -255,26 +243,11 @@ def test_configuration_errors_name_the_variable(
 
 def run_killed(smtp: FakeSMTP, db: Path, *, after_store: bool) -> None:
     """Run ``publish --email`` as a child that the fake kills when the message's data is in."""
-    started = threading.Event()
-    children: list[subprocess.Popen[bytes]] = []
-
-    def kill() -> None:
-        started.wait(timeout=10)
-        children[0].kill()
-        children[0].wait(timeout=10)
-
-    smtp.crash_at(1, kill, after_store=after_store)
-    command = ["-m", "dailypapers.cli", "publish", "--date", DAY, "--db", str(db), "--email"]
-    with subprocess.Popen(
-        [sys.executable, *command],
-        env={**os.environ, **smtp.env(), "DAILYPAPERS_SITE_URL": ""},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    ) as child:
-        children.append(child)
-        started.set()
-        output, _ = child.communicate(timeout=60)
-    assert child.returncode == KILLED, output.decode()
+    publish_killed(
+        ["publish", "--date", DAY, "--db", str(db), "--email"],
+        {**smtp.env(), "DAILYPAPERS_SITE_URL": ""},
+        lambda kill: smtp.crash_at(1, kill, after_store=after_store),
+    )
 
 
 @pytest.mark.parametrize("after_store", [False, True], ids=["before-stored", "stored-answer-lost"])

@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import signal
 import sqlite3
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator, Mapping
 from contextlib import closing
 from dataclasses import replace
@@ -40,8 +35,7 @@ from dailypapers.channels.slack import (
 )
 from dailypapers.deliver import DeliveryReport, deliver
 from dailypapers.errors import ConfigError
-from dailypapers.importer import import_digest
-from dailypapers.models import SECTION_LABELS, Digest, DigestRun, Section
+from dailypapers.models import SECTION_LABELS, Section
 from dailypapers.render import escape_title
 from dailypapers.store import Store
 from dailypapers.views import DayView, PaperView
@@ -54,6 +48,7 @@ from tests.fake_slack import (
     block_errors,
     parameters,
 )
+from tests.publishing import dump, publish_killed, store_entries
 from tests.site_corpus import generated_digest
 
 DAY = "2024-12-06"
@@ -62,7 +57,6 @@ HOSTILE = (
     "*bold* _it_ ~s~ `code` ```block``` > quote <b>&amp;</b> & <@U0123> <!here> :x: "
     "**md** [x](javascript:1) \\"
 )
-KILLED = -signal.SIGKILL
 #: All the mrkdwn a paper's message may hold: our words, votes and links, nothing from the
 #: digest's text.
 LINKS_LINE = re.compile(
@@ -81,8 +75,7 @@ def store_day(db: Path, *, count: int = PAPERS, title: str | None = None) -> lis
     entries = list(generated_digest(DAY, 6, count).runs[0].entries)
     if title is not None:
         entries[0] = replace(entries[0], title_md=escape_title(title), votes=99)
-    with Store.open(db) as store:
-        import_digest(store, Digest(DAY, (DigestRun(tuple(entries)),)))
+    store_entries(db, DAY, entries)
     return [e.arxiv_id for e in sorted(entries, key=lambda e: (-e.votes, e.arxiv_id))]
 
 
@@ -115,11 +108,6 @@ def env_for(fake: FakeSlack, **changes: str) -> dict[str, str]:
 
 def publish(db: Path, env: Mapping[str, str], *flags: str) -> Result:
     return invoke("publish", "--date", DAY, "--db", str(db), "--slack", *flags, env=env)
-
-
-def dump(db: Path) -> str:
-    with closing(sqlite3.connect(db)) as connection:
-        return "\n".join(connection.iterdump())
 
 
 def deliveries(db: Path) -> list[tuple[Any, ...]]:
@@ -609,33 +597,14 @@ def test_find_pages_through_a_long_thread_and_ignores_copies_by_people(fake: Fak
 
 def run_killed(fake: FakeSlack, db: Path, *, nth: int, after_store: bool) -> str:
     """Run ``publish --slack`` as a child process that the fake SIGKILLs at its nth post."""
-    started = threading.Event()
-    children: list[subprocess.Popen[bytes]] = []
-
-    def kill() -> None:
-        started.wait(timeout=10)
-        children[0].kill()
-        children[0].wait(timeout=10)
-
-    fake.crash_at(nth, kill, after_store=after_store)
-    command = ["-m", "dailypapers.cli", "publish", "--date", DAY, "--db", str(db), "--slack"]
-    with subprocess.Popen(
-        [sys.executable, *command],
-        env={**os.environ, **env_for(fake)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    ) as child:
-        children.append(child)
-        started.set()
-        try:
-            output, _ = child.communicate(timeout=60)
-        finally:
-            if child.poll() is None:
-                child.kill()
+    output = publish_killed(
+        ["publish", "--date", DAY, "--db", str(db), "--slack"],
+        env_for(fake),
+        lambda kill: fake.crash_at(nth, kill, after_store=after_store),
+    )
     fake.before_store = fake.after_store = None
-    assert fake.killed.wait(timeout=10), (child.returncode, output.decode())
-    assert child.returncode == KILLED, output.decode()
-    return output.decode()
+    assert fake.killed.wait(timeout=10), output
+    return output
 
 
 CRASHES = {

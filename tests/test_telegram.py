@@ -4,11 +4,7 @@ what a crash in the middle of publishing leaves behind."""
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
-import subprocess
-import sys
-import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import closing
@@ -24,19 +20,18 @@ from dailypapers.channels import open_channel
 from dailypapers.channels.telegram import LIMIT, TelegramChannel, format_paper, units
 from dailypapers.cli import app
 from dailypapers.deliver import deliver
-from dailypapers.importer import import_digest
-from dailypapers.models import SECTION_LABELS, Digest, DigestRun, Section
+from dailypapers.models import SECTION_LABELS, Section
 from dailypapers.render import escape_title
 from dailypapers.store import Store
 from dailypapers.views import DayView, PaperView, day_view
 from tests.fake_telegram import CHAT_ID, TOKEN, FakeTelegram, Stored, parse_html
+from tests.publishing import dump, publish_killed, store_entries
 from tests.site_corpus import generated_digest
 
 DAY = "2024-12-06"
 IMG_TITLE = "<img src=x onerror=alert(1)>"
 AMP_TITLE = "a & b <c>"
 PAPERS = 4
-KILLED = -9
 
 
 # a stored day and the CLI ------------------------------------------------------------------
@@ -50,8 +45,7 @@ def store_day(db: Path, *, count: int = PAPERS) -> list[str]:
         replace(entry, title_md=escape_title(title), votes=90 - i)
         for i, (entry, title) in enumerate(zip(entries, titles, strict=True))
     ]
-    with Store.open(db) as store:
-        import_digest(store, Digest(DAY, (DigestRun(tuple(entries)),)))
+    store_entries(db, DAY, entries)
     return titles
 
 
@@ -84,11 +78,6 @@ def telegram_env(fake: FakeTelegram, **changes: str) -> dict[str, str]:
 def publish(db: Path, env: Mapping[str, str], *flags: str) -> Result:
     args = ["publish", "--date", DAY, "--db", str(db), "--telegram", *flags]
     return CliRunner().invoke(app, args, env=dict(env), catch_exceptions=False)
-
-
-def dump(db: Path) -> str:
-    with closing(sqlite3.connect(db)) as connection:
-        return "\n".join(connection.iterdump())
 
 
 def ledger(db: Path) -> dict[str, tuple[str, str | None]]:
@@ -347,27 +336,11 @@ def test_the_token_never_reaches_the_http_logs(
 
 def run_killed(fake: FakeTelegram, db: Path, *, nth: int, after_store: bool) -> str:
     """Run ``publish --telegram`` as a child that the fake kills when its nth message arrives."""
-    started = threading.Event()
-    children: list[subprocess.Popen[bytes]] = []
-
-    def kill() -> None:
-        started.wait(timeout=10)
-        children[0].kill()
-        children[0].wait(timeout=10)
-
-    fake.crash_at(nth, kill, after_store=after_store)
-    command = ["-m", "dailypapers.cli", "publish", "--date", DAY, "--db", str(db), "--telegram"]
-    with subprocess.Popen(
-        [sys.executable, *command],
-        env={**os.environ, **telegram_env(fake)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    ) as child:
-        children.append(child)
-        started.set()
-        output, _ = child.communicate(timeout=60)
-    assert child.returncode == KILLED, output.decode()
-    return output.decode()
+    return publish_killed(
+        ["publish", "--date", DAY, "--db", str(db), "--telegram"],
+        telegram_env(fake),
+        lambda kill: fake.crash_at(nth, kill, after_store=after_store),
+    )
 
 
 def reply_counts(messages: list[Stored], titles: list[str]) -> Counter[str]:
