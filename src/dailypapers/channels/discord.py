@@ -38,6 +38,7 @@ import httpx2
 
 from dailypapers import __version__
 from dailypapers.channels import require
+from dailypapers.channels.common import fit, share, transport_failure, units
 from dailypapers.deliver import DeliveryError, Message
 from dailypapers.errors import ConfigError
 from dailypapers.http import parse_retry_after
@@ -68,7 +69,6 @@ PERMISSIONS = (
     "View Channel, Send Messages, Create Public Threads, Send Messages in Threads "
     "and Read Message History"
 )
-ELLIPSIS = "…"
 
 
 # formatting --------------------------------------------------------------------------------
@@ -83,39 +83,6 @@ def escape(text: str) -> str:
     """``text`` as Discord Markdown that shows exactly ``text``."""
     text = MARKUP.sub(r"\\\1", text)
     return LINE_START.sub(lambda m: f"{m[1]}{m[2][:-1]}\\{m[2][-1]}", text)
-
-
-def units(text: str) -> int:
-    """Length in UTF-16 code units: never less than the length Discord counts."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def fit(plain: str, limit: int, render: Callable[[str], str] = escape) -> str:
-    """``render(plain)``, cut with "…" so that the result is at most ``limit`` long."""
-    whole = render(plain)
-    if units(whole) <= limit:
-        return whole
-    low, high = 0, len(plain)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if units(render(plain[:middle].rstrip() + ELLIPSIS)) <= limit:
-            low = middle
-        else:
-            high = middle - 1
-    return render(plain[:low].rstrip() + ELLIPSIS) if low else ""
-
-
-def share(lengths: Sequence[int], room: int) -> list[int]:
-    """How much of each length fits when they share ``room``: short ones whole, long ones equal."""
-    caps = list(lengths)
-    if sum(lengths) <= room:
-        return caps
-    left = max(room, 0)
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    for done, i in enumerate(order):
-        caps[i] = min(lengths[i], left // (len(lengths) - done))
-        left -= caps[i]
-    return caps
 
 
 def web_url(url: str | None, limit: int = URL_LIMIT) -> str | None:
@@ -158,20 +125,20 @@ def paper_content(period: str, paper: PaperView, limit: int = CONTENT_LIMIT) -> 
     full = [section.text for section in paper.sections]
     bare = units(paper_lines(period, paper, [""] * len(full)))
     caps = share([units(escape(text)) for text in full], limit - bare)
-    fitted = [fit(text, cap) for text, cap in zip(full, caps, strict=True)]
+    fitted = [fit(text, cap, escape) for text, cap in zip(full, caps, strict=True)]
     return paper_lines(period, paper, fitted)
 
 
 def paper_lines(period: str, paper: PaperView, bodies: Sequence[str]) -> str:
     """The message of one paper with ``bodies`` (escaped) as the section texts."""
-    title = fit(" ".join(paper.title.split()), TITLE_ROOM) or escape(paper.arxiv_id)
+    title = fit(" ".join(paper.title.split()), TITLE_ROOM, escape) or escape(paper.arxiv_id)
     links = [f"▲ {paper.votes}", link("arXiv", paper.arxiv_url), link("Hugging Face", paper.hf_url)]
     for label, url in (("GitHub", paper.github_repo), ("Project page", paper.project_page)):
         if (usable := web_url(url)) is not None:
             links.append(link(label, usable))
     lines = [f"**{title}**", " · ".join(links)]
     if paper.authors:
-        lines.append(f"-# {fit(', '.join(paper.authors), AUTHORS_ROOM)}")
+        lines.append(f"-# {fit(', '.join(paper.authors), AUTHORS_ROOM, escape)}")
     if paper.note:
         lines.append(fit(paper.note, NOTE_ROOM, lambda s: f"*{escape(s)}*"))
     for section, body in zip(paper.sections, bodies, strict=True):
@@ -350,22 +317,9 @@ class DiscordChannel:
             response = self._client.request(
                 method, self.api_url + path, params=dict(params or {}), json=json
             )
-        except (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout, httpx2.ProxyError):
-            raise DeliveryError(f"{what}: could not connect to Discord at {self._host}") from None
-        except httpx2.TimeoutException:
-            raise DeliveryError(
-                f"{what}: no answer from Discord within {self.timeout:g} s; it may have arrived",
-                unclear=True,
-            ) from None
-        except httpx2.UnsupportedProtocol:
-            raise DeliveryError(
-                f"DISCORD_API_URL {self.api_url} is not an http(s) address", fatal=True
-            ) from None
         except httpx2.TransportError as e:
-            raise DeliveryError(
-                f"{what}: the connection to Discord broke ({type(e).__name__}); "
-                "it may have arrived",
-                unclear=True,
+            raise transport_failure(
+                e, service="Discord", what=what, api_url=self.api_url, timeout=self.timeout
             ) from None
         self._note_bucket(response.headers)
         try:

@@ -31,6 +31,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
 from dailypapers.channels import require
+from dailypapers.channels.common import fit, units
 from dailypapers.deliver import DeliveryError, Message
 from dailypapers.errors import ConfigError
 from dailypapers.views import DayView, PaperView
@@ -91,26 +92,6 @@ class SlackPost:
 def escape(text: str) -> str:
     """``&``, ``<`` and ``>`` as Slack's entities: text that cannot become a link or mention."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def units(text: str) -> int:
-    """Length in UTF-16 code units: never shorter than what Slack counts."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def fit(text: str, limit: int, render: Callable[[str], str] = str) -> str:
-    """``render(text)``, cut with "…" so that the result is at most ``limit`` long."""
-    whole = render(text)
-    if units(whole) <= limit:
-        return whole
-    low, high = 0, len(text)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if units(render(text[:middle].rstrip() + "…")) <= limit:
-            low = middle
-        else:
-            high = middle - 1
-    return render(text[:low].rstrip() + "…")
 
 
 def plain(text: str) -> dict[str, Any]:

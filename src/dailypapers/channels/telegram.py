@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 import httpx2
 
 from dailypapers.channels import require
+from dailypapers.channels.common import ELLIPSIS, share, transport_failure, units
 from dailypapers.deliver import DeliveryError, Message
 from dailypapers.errors import ConfigError
 from dailypapers.http import USER_AGENT, parse_retry_after
@@ -55,16 +56,10 @@ LIMIT = 4096
 TOKEN_SLOT = "botTOKEN"
 #: Longest title, author line and note, so that the sections keep most of the room.
 TITLE_ROOM, AUTHORS_ROOM, NOTE_ROOM = 400, 400, 300
-ELLIPSIS = "…"
 DEFAULT_RETRY_AFTER = 5.0
 
 
 # visible length and cutting --------------------------------------------------------------
-
-
-def units(text: str) -> int:
-    """Telegram's length of ``text``: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def cut(text: str, room: int) -> str:
@@ -85,19 +80,6 @@ def cut(text: str, room: int) -> str:
     if space >= len(start) * 4 // 5:
         start = start[:space]
     return start.rstrip() + ELLIPSIS
-
-
-def share(lengths: Sequence[int], room: int) -> list[int]:
-    """How much of each length fits when they share ``room``: short ones whole, long ones equal."""
-    caps = list(lengths)
-    if sum(lengths) <= room:
-        return caps
-    left = max(room, 0)
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    for done, i in enumerate(order):
-        caps[i] = min(lengths[i], left // (len(lengths) - done))
-        left -= caps[i]
-    return caps
 
 
 class Text:
@@ -278,22 +260,9 @@ class TelegramChannel:
         url = f"{self.api_url}/{TOKEN_SLOT}/{method}"
         try:
             response = self._client.post(url, json=payload)
-        except (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout, httpx2.ProxyError):
-            raise DeliveryError(f"could not connect to Telegram at {self._host}") from None
-        except httpx2.TimeoutException:
-            raise DeliveryError(
-                f"no answer from Telegram within {self.timeout:g} s; the message may have arrived",
-                unclear=True,
-            ) from None
-        except httpx2.UnsupportedProtocol:
-            raise DeliveryError(
-                f"TELEGRAM_API_URL {self.api_url} is not an http(s) address", fatal=True
-            ) from None
         except httpx2.TransportError as e:
-            raise DeliveryError(
-                f"the connection to Telegram broke ({type(e).__name__}); "
-                "the message may have arrived",
-                unclear=True,
+            raise transport_failure(
+                e, service="Telegram", what="", api_url=self.api_url, timeout=self.timeout
             ) from None
         return self._answer(response)
 
