@@ -1,6 +1,6 @@
 """Fetch stage: one day's (or one ISO week's) Daily Papers list from the Hugging Face API.
 
-``fetch_day`` and ``fetch_week`` do the I/O and return the raw JSON entries; ``parse_entries``
+``fetch_day`` and ``fetch_list`` do the I/O and return the raw JSON entries; ``parse_entries``
 is pure and turns them into ``Paper`` objects, leniently: the API's fields arrived and changed
 over the years, and one broken entry never stops the day.
 """
@@ -52,28 +52,6 @@ def fetch_day(
     )
 
 
-def fetch_week(
-    client: httpx2.Client,
-    endpoint: str,
-    week: str,
-    *,
-    page_size: int = 50,
-    max_pages: int = 40,
-    attempts: int = 4,
-    backoff: float = 1.0,
-) -> list[Any]:
-    """All entries of an ISO week (``week=2024-W49``), paged like a day."""
-    return fetch_list(
-        client,
-        endpoint,
-        "week",
-        week,
-        page_size=page_size,
-        max_pages=max_pages,
-        attempts=attempts,
-        backoff=backoff,
-    )
-
 
 def fetch_list(
     client: httpx2.Client,
@@ -81,12 +59,12 @@ def fetch_list(
     key: Literal["date", "week"],
     value: str,
     *,
-    page_size: int,
-    max_pages: int,
-    attempts: int,
-    backoff: float,
+    page_size: int = 50,
+    max_pages: int = 40,
+    attempts: int = 4,
+    backoff: float = 1.0,
 ) -> list[Any]:
-    """The entries listed for ``key=value``, every page of them."""
+    """The entries listed for ``key=value`` (a day, or an ISO week ``2024-W49``), every page."""
     entries: list[Any] = []
     seen: set[str] = set()
     for page in range(max_pages):

@@ -19,7 +19,7 @@ from datetime import MINYEAR, UTC, date, datetime
 from pathlib import Path
 
 from dailypapers.errors import DateError
-from dailypapers.fetch import fetch_week, parse_entries
+from dailypapers.fetch import fetch_list, parse_entries
 from dailypapers.files import write_atomic
 from dailypapers.models import DigestEntry, Paper
 from dailypapers.pipeline import (
@@ -93,9 +93,10 @@ def run_week(
 def list_week(day: Day, week: str, report: RunReport) -> list[Paper]:
     """Fetch the week's list; store its papers and the list (not in the dated ``listings``)."""
     config = day.config
-    entries = fetch_week(
+    entries = fetch_list(
         day.http,
         config.hf_endpoint,
+        "week",
         week,
         attempts=config.http_attempts,
         backoff=config.http_backoff,
