@@ -52,7 +52,6 @@ def fetch_day(
     )
 
 
-
 def fetch_list(
     client: httpx2.Client,
     endpoint: str,
