@@ -18,6 +18,8 @@ from tests.shared_data import SHARED
 XSS_DATE = "2024-10-18"
 XSS_ID = "2410.99999"
 XSS_TITLE = '<img src=x onerror=alert(1)> & <script>alert("t")</script> [x](javascript:1) *b*'
+#: A hostile name first, and more authors than a page shows (12): "외 8명".
+XSS_AUTHORS = ("<svg onload=alert(4)>", "정상 저자", *(f"Coauthor {i}" for i in range(1, 19)))
 XSS_SECTION = '<b onmouseover=alert(2)>굵게</b> 요약에 섞인 태그 & "따옴표"'
 
 #: Words for generated summaries; each paper also gets a compound word of its own.
@@ -89,7 +91,7 @@ def hostile_digest() -> Digest:
         title_md=escape_title(XSS_TITLE),
         thumbnail='https://example.org/a.png" onerror="alert(3)',
         votes=7,
-        authors=("<svg onload=alert(4)>", "정상 저자"),
+        authors=XSS_AUTHORS,
         sections=tuple(Section(label, XSS_SECTION) for label in SECTION_LABELS),
     )
     return Digest(date=XSS_DATE, runs=(DigestRun((entry,)),))
@@ -99,7 +101,7 @@ def hostile_paper() -> Paper:
     return Paper(
         arxiv_id=XSS_ID,
         title=XSS_TITLE,
-        authors=("<svg onload=alert(4)>", "정상 저자"),
+        authors=XSS_AUTHORS,
         upvotes=7,
         thumbnail=None,
         abstract="",

@@ -109,6 +109,8 @@ def test_hostile_data_is_text_and_bad_links_are_dropped(built: tuple[Path, Path]
     assert 'href="https://github.com/example/repo?a=1&amp;b=&lt;2&gt;"' in page
     assert "프로젝트</a>" not in page  # the javascript: project page is not linked
     assert "alert(3)" not in page  # a thumbnail address with spaces in it is not shown
+    assert "Coauthor 10 외 8명" in page  # twelve authors shown, then how many more
+    assert "Coauthor 11" not in page
     assert XSS_TITLE.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in (
         page.replace("&#34;", '"')
     )

@@ -197,6 +197,9 @@ def test_the_header_search_box_leads_to_results(page: Page, site: Site) -> None:
     result = page.locator("li.result h2 a")
     result.first.wait_for()
     assert result.first.inner_text() == XSS_TITLE
+    authors = page.locator("li.result p.authors").first.inner_text()
+    assert authors.startswith("<svg onload=alert(4)>, 정상 저자, Coauthor 1,")
+    assert authors.endswith("Coauthor 10 외 8명")
     result.first.click()
     page.wait_for_url(f"**/days/{XSS_DATE}.html#{XSS_ID}")
 

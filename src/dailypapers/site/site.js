@@ -90,8 +90,18 @@
     item.appendChild(heading);
     var meta = element("p", "meta", "▲ " + row[4] + " · " + row[3] + " · arXiv " + row[0]);
     item.appendChild(meta);
-    item.appendChild(element("p", "authors", row[2]));
+    item.appendChild(element("p", "authors", shortAuthors(row[2])));
     return item;
+  }
+
+  var SHOWN_AUTHORS = 12;
+
+  // The first authors and how many more, as the day pages show them.
+  function shortAuthors(authors) {
+    var names = authors.split(", ");
+    if (names.length <= SHOWN_AUTHORS) { return authors; }
+    var more = names.length - SHOWN_AUTHORS;
+    return names.slice(0, SHOWN_AUTHORS).join(", ") + " 외 " + more + "명";
   }
 
   var LIMIT = 100;
