@@ -23,7 +23,7 @@ from dailypapers.cli_common import (
 )
 from dailypapers.deliver import DeliveryReport, deliver
 from dailypapers.errors import ConfigError, DateError
-from dailypapers.logs import secret_values, setup_logging
+from dailypapers.logs import setup_logging
 from dailypapers.pipeline import validate_date
 from dailypapers.store import Store
 from dailypapers.views import day_view
@@ -90,8 +90,7 @@ def publish(
                     out_console.print(f"{channel.name} → {channel.target}: {count} messages")
                 return
             reports = [
-                deliver(store, channel, view, secrets=secret_values(os.environ))
-                for channel in channels
+                deliver(store, channel, view, secrets=config.secrets) for channel in channels
             ]
     for report in reports:
         _print_delivery(report)

@@ -158,9 +158,12 @@ def deliver(
     attempts: int = DEFAULT_ATTEMPTS,
     secrets: Sequence[str] = (),
     sleep: Callable[[float], None] = time.sleep,
-    on_message: Callable[[str], None] | None = None,
 ) -> DeliveryReport:
-    """Send every message of ``view`` that the channel has not yet received."""
+    """Send every message of ``view`` that the channel has not yet received.
+
+    A fatal error (bad token, unknown channel) stops the rest: it is the failure of the
+    message it happened on. Every error is redacted of ``secrets`` before it is kept.
+    """
     ledger = Ledger(store, channel.name, channel.target, view.period)
     report = DeliveryReport(channel.name, channel.target, view.period)
     for message in channel.messages(view):
@@ -169,11 +172,8 @@ def deliver(
         except DeliveryError as e:
             if not e.fatal:
                 raise
-            report.failed[message.key] = e.reason
+            report.failed[message.key] = redact(e.reason, secrets)
             break
-        finally:
-            if on_message is not None:
-                on_message(message.key)
     return report
 
 
@@ -198,24 +198,8 @@ def _deliver_one(
             return
     unclear = row is not None and row["status"] == "sending"
     for attempt in range(1, attempts + 1):
-        if unclear:
-            if channel.can_find:
-                try:
-                    found = channel.find(message, parent_id)
-                except DeliveryError as e:
-                    if e.fatal:
-                        raise
-                    # Not knowing whether it arrived, sending it again could make a copy.
-                    reason = redact(f"could not look for it: {e.reason}", secrets)
-                    ledger.failed(message.key, reason, unclear=True)
-                    report.failed[message.key] = reason
-                    return
-                if found is not None:
-                    ledger.sent(message.key, found)
-                    report.recovered.append(message.key)
-                    return
-            elif message.key not in report.resent_unclear:
-                report.resent_unclear.append(message.key)
+        if unclear and _settled_by_looking(ledger, channel, message, parent_id, report, secrets):
+            return
         ledger.sending(message.key)
         try:
             remote_id = channel.send(message, parent_id)
@@ -224,7 +208,7 @@ def _deliver_one(
             ledger.failed(message.key, reason, unclear=e.unclear)
             log.info("%s %s: try %d failed: %s", channel.name, message.key, attempt, reason)
             if e.fatal:
-                raise DeliveryError(reason, fatal=True) from e
+                raise
             # A channel that cannot look gets one blind resend per run, not one per attempt:
             # a slow server that keeps what it is sent would otherwise show it four times.
             blind_again = (
@@ -242,3 +226,33 @@ def _deliver_one(
         ledger.sent(message.key, remote_id)
         report.sent.append(message.key)
         return
+
+
+def _settled_by_looking(
+    ledger: Ledger,
+    channel: Channel,
+    message: Message,
+    parent_id: str | None,
+    report: DeliveryReport,
+    secrets: Sequence[str],
+) -> bool:
+    """After an unclear try: True when ``message`` needs no send now (it is found at the
+    channel, or looking failed and a send could make a copy); False to send it (again)."""
+    if not channel.can_find:
+        if message.key not in report.resent_unclear:
+            report.resent_unclear.append(message.key)
+        return False
+    try:
+        found = channel.find(message, parent_id)
+    except DeliveryError as e:
+        if e.fatal:
+            raise
+        reason = redact(f"could not look for it: {e.reason}", secrets)
+        ledger.failed(message.key, reason, unclear=True)
+        report.failed[message.key] = reason
+        return True
+    if found is None:
+        return False
+    ledger.sent(message.key, found)
+    report.recovered.append(message.key)
+    return True

@@ -1,0 +1,102 @@
+"""The delivery loop on its own, with a scripted channel: the channels' own tests cover the
+same paths against fakes of the real services; these pin the rules every channel relies on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from dailypapers.deliver import DeliveryError, Message, deliver
+from dailypapers.store import Store
+from dailypapers.views import DayView
+
+SECRET = "xoxb-very-secret-token"
+VIEW = DayView(period="2024-12-06", papers=())
+
+
+@dataclass
+class ScriptedChannel:
+    """Sends succeed unless ``errors`` holds one for the key; ``found`` answers ``find``."""
+
+    can_find: bool = True
+    errors: dict[str, list[DeliveryError]] = field(default_factory=dict)
+    found: dict[str, str] = field(default_factory=dict)
+    find_error: DeliveryError | None = None
+    sent: list[str] = field(default_factory=list)
+    name: str = "scripted"
+    target: str = "room"
+
+    def messages(self, view: DayView) -> list[Message]:
+        return [Message("header", "h"), *(Message(k, k, "header") for k in ("p1", "p2"))]
+
+    def send(self, message: Message, parent_id: str | None) -> str:
+        queued = self.errors.get(message.key)
+        if queued:
+            raise queued.pop(0)
+        self.sent.append(message.key)
+        return f"id-{message.key}"
+
+    def find(self, message: Message, parent_id: str | None) -> str | None:
+        if self.find_error is not None:
+            raise self.find_error
+        return self.found.get(message.key)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "papers.db") as opened:
+        yield opened
+
+
+def test_a_fatal_error_stops_the_rest_and_is_kept_redacted(store: Store) -> None:
+    channel = ScriptedChannel(
+        errors={"p1": [DeliveryError(f"token {SECRET} was revoked", fatal=True)]}
+    )
+
+    report = deliver(store, channel, VIEW, secrets=[SECRET], sleep=lambda _: None)
+
+    assert channel.sent == ["header"]
+    assert report.failed == {"p1": "token [redacted] was revoked"}
+    assert SECRET not in "\n".join(store.db.iterdump())
+
+
+def test_a_fatal_error_while_looking_stops_the_rest(store: Store) -> None:
+    channel = ScriptedChannel(errors={"header": [DeliveryError("timed out", unclear=True)]})
+    channel.find_error = DeliveryError(f"{SECRET} is not valid", fatal=True)
+
+    report = deliver(store, channel, VIEW, secrets=[SECRET], sleep=lambda _: None)
+
+    assert channel.sent == []
+    assert report.failed == {"header": "[redacted] is not valid"}
+    assert not report.ok
+
+
+def test_waits_follow_retry_after_then_doubling(store: Store) -> None:
+    waits: list[float] = []
+    channel = ScriptedChannel(
+        errors={
+            "header": [
+                DeliveryError("slow down", retry_after=7.0),
+                DeliveryError("503", unclear=True),
+            ]
+        },
+    )
+
+    report = deliver(store, channel, VIEW, sleep=waits.append)
+
+    assert waits == [7.0, 4.0]
+    assert report.sent == ["header", "p1", "p2"]
+
+
+def test_a_plain_refusal_is_not_retried_and_its_replies_wait(store: Store) -> None:
+    channel = ScriptedChannel(errors={"header": [DeliveryError("message too long")]})
+
+    report = deliver(store, channel, VIEW, sleep=lambda _: None)
+    again = deliver(store, channel, VIEW, sleep=lambda _: None)
+
+    assert report.failed == {"header": "message too long"}
+    assert report.waiting == ["p1", "p2"]
+    assert again.sent == ["header", "p1", "p2"]  # the next run sends what the first could not
