@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -17,7 +18,7 @@ from dailypapers.cli import app
 from dailypapers.search_index import WORD, compact_words, normalize, worth_indexing
 from dailypapers.site import FEED_PERIODS, build_site
 from dailypapers.store import Store
-from dailypapers.views import day_view, web_url
+from dailypapers.views import day_view, last_day, page_url, period_path, web_url
 from tests.shared_data import shared_path
 from tests.site_corpus import XSS_DATE, XSS_ID, XSS_TITLE, build_corpus, generated_digest
 
@@ -266,3 +267,12 @@ def test_reference_corpus_index_stays_under_two_megabytes(tmp_path: Path) -> Non
     assert report.days == 77
     assert report.papers == 1440
     assert report.size_of("assets/search-index.js") < 2 * 1024 * 1024
+
+
+def test_a_week_is_dated_by_its_sunday_and_kept_apart_from_days() -> None:
+    assert last_day("2024-W49") == date(2024, 12, 8)
+    assert last_day("2024-12-06") == date(2024, 12, 6)
+    assert period_path("2024-W49") == "weeks/2024-W49.html"
+    assert page_url("https://me.github.io/papers/", "2024-12-06") == (
+        "https://me.github.io/papers/days/2024-12-06.html"
+    )

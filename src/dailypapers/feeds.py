@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date as Date
 from html import escape
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from dailypapers.views import DayView, PaperView
+from dailypapers.views import DayView, PaperView, is_week, last_day, section_name
 
 ATOM = "http://www.w3.org/2005/Atom"
 #: Feed and entry ids must be stable and absolute; a tag URI needs no host of ours.
@@ -46,7 +45,7 @@ def atom_feed(
 
 def _entry(view: DayView, link: str) -> ET.Element:
     entry = ET.Element(f"{{{ATOM}}}entry")
-    kind = "Weekly Papers" if "-W" in view.period else "Daily Papers"
+    kind = "Weekly Papers" if is_week(view.period) else "Daily Papers"
     _text(entry, "title", f"{kind} ({view.period}): {len(view.papers)}편")
     _text(entry, "id", f"{TAG}{view.period}")
     _link(entry, link, rel="alternate", kind="text/html")
@@ -87,7 +86,7 @@ def paper_data(paper: PaperView) -> dict[str, Any]:
         "hf_url": paper.hf_url,
         "github_repo": paper.github_repo,
         "project_page": paper.project_page,
-        "sections": {section.label.strip("*"): section.text for section in paper.sections},
+        "sections": {section_name(section.label): section.text for section in paper.sections},
         "note": paper.note,
     }
 
@@ -104,10 +103,7 @@ def index_json(days: Sequence[DayView], weeks: Sequence[DayView]) -> str:
 
 def _timestamp(period: str) -> str:
     """Midnight UTC of the day (or the Sunday of the week): stable across rebuilds."""
-    if "-W" in period:
-        year, week = period.split("-W")
-        return Date.fromisocalendar(int(year), int(week), 7).isoformat() + "T00:00:00Z"
-    return f"{period}T00:00:00Z"
+    return f"{last_day(period).isoformat()}T00:00:00Z"
 
 
 def _url(base_url: str | None, path: str) -> str:

@@ -27,7 +27,16 @@ from dailypapers.files import write_atomic_bytes
 from dailypapers.render import is_video
 from dailypapers.search_index import search_index_js
 from dailypapers.store import Store
-from dailypapers.views import DayView, PaperView, day_view, section_name, web_url
+from dailypapers.views import (
+    DayView,
+    PaperView,
+    day_view,
+    is_week,
+    last_day,
+    period_path,
+    section_name,
+    web_url,
+)
 from dailypapers.weekly import stored_weeks, week_view
 
 SITE_TITLE = "Daily Papers 한국어 요약"
@@ -131,8 +140,7 @@ class _Writer:
 
 
 def _periods(views: Sequence[DayView], kind: str) -> list[Period]:
-    folder = "days" if kind == "day" else "weeks"
-    paths = [f"{folder}/{view.period}.html" for view in views]
+    paths = [period_path(view.period) for view in views]
     return [
         Period(
             view=view,
@@ -146,11 +154,8 @@ def _periods(views: Sequence[DayView], kind: str) -> list[Period]:
 
 
 def _sort_key(period: str) -> str:
-    """Weeks sort after the days they end with: 2024-W49 as the Sunday of that week."""
-    if "-W" in period:
-        year, week = period.split("-W")
-        return Date.fromisocalendar(int(year), int(week), 7).isoformat() + "~"
-    return period
+    """Weeks sort after the days they end with: 2024-W49 just after the Sunday of that week."""
+    return last_day(period).isoformat() + ("~" if is_week(period) else "")
 
 
 @dataclass(frozen=True)

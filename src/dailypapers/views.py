@@ -7,6 +7,7 @@ own way: HTML for the site, mrkdwn for Slack, and so on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date as Date
 from urllib.parse import urlsplit
 
 from dailypapers.models import DigestEntry, Section
@@ -94,10 +95,27 @@ def web_url(url: str | None, limit: int = URL_LIMIT) -> str | None:
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
+def is_week(period: str) -> bool:
+    """Whether a period is an ISO week (``2024-W49``) rather than a day (``2024-12-06``)."""
+    return "-W" in period
+
+
+def period_path(period: str) -> str:
+    """Where the site keeps a period's page: ``days/2024-12-06.html``, ``weeks/2024-W49.html``."""
+    return f"{'weeks' if is_week(period) else 'days'}/{period}.html"
+
+
 def page_url(site_url: str, period: str) -> str:
-    """The site's page of a day (``days/2024-12-06.html``) or week (``weeks/2024-W49.html``)."""
-    folder = "weeks" if "-W" in period else "days"
-    return f"{site_url.rstrip('/')}/{folder}/{period}.html"
+    """The address of a period's page on the site published at ``site_url``."""
+    return f"{site_url.rstrip('/')}/{period_path(period)}"
+
+
+def last_day(period: str) -> Date:
+    """The period's last day: the day itself, or the Sunday of the week."""
+    if is_week(period):
+        year, week = period.split("-W")
+        return Date.fromisocalendar(int(year), int(week), 7)
+    return Date.fromisoformat(period)
 
 
 def section_name(label: str) -> str:
