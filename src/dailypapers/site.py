@@ -66,18 +66,26 @@ class Period:
     """A day or a week, with where its page is and its neighbours."""
 
     view: DayView
-    kind: str  # "day" or "week"
-    path: str  # relative to the site root, e.g. "days/2024-12-06.html"
     previous: str | None = None
     next: str | None = None
+
+    @property
+    def path(self) -> str:
+        """The page, relative to the site root, e.g. ``days/2024-12-06.html``."""
+        return period_path(self.view.period)
+
+    @property
+    def kind(self) -> str:
+        """``day`` or ``week``, as the templates say it."""
+        return "week" if is_week(self.view.period) else "day"
 
 
 def build_site(store: Store, out: Path, *, base_url: str | None = None) -> SiteReport:
     """Write the whole site under ``out``; returns what was written and how long it took."""
     started = time.perf_counter()
     report = SiteReport(out=out)
-    days = _periods([v for d in store.digest_days() if (v := day_view(store, d))], "day")
-    weeks = _periods([v for w in stored_weeks(store) if (v := week_view(store, w))], "week")
+    days = _periods([v for d in store.digest_days() if (v := day_view(store, d))])
+    weeks = _periods([v for w in stored_weeks(store) if (v := week_view(store, w))])
     report.days, report.weeks = len(days), len(weeks)
     report.papers = len({paper.arxiv_id for period in days for paper in period.view.papers})
     site = _Writer(out, report, base_url)
@@ -139,13 +147,11 @@ class _Writer:
         self.report.written.append(target)
 
 
-def _periods(views: Sequence[DayView], kind: str) -> list[Period]:
+def _periods(views: Sequence[DayView]) -> list[Period]:
     paths = [period_path(view.period) for view in views]
     return [
         Period(
             view=view,
-            kind=kind,
-            path=paths[i],
             previous=paths[i - 1] if i > 0 else None,
             next=paths[i + 1] if i + 1 < len(paths) else None,
         )
