@@ -126,7 +126,7 @@ class _Writer:
             version=__version__,
             base_url=base_url,
             section_name=section_name,
-            safe_url=web_url,
+            web_url=web_url,
             thumbnail_url=thumbnail_url,
             authors_text=authors_text,
         )

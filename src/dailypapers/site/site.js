@@ -59,15 +59,26 @@
     return normalize(query).split(/\s+/).filter(function (t) { return t.length > 0; });
   }
 
-  function score(row, words) {
-    // row: [id, title, authors, date, votes, words]; every term must occur somewhere.
-    var title = normalize(row[1]);
-    var authors = normalize(row[2]);
+  // Each row with its title and authors normalized once, not on every keystroke.
+  var prepared = null;
+
+  function searchable(index) {
+    if (prepared === null) {
+      prepared = index.papers.map(function (row) {
+        return { row: row, title: normalize(row[1]), authors: normalize(row[2]) };
+      });
+    }
+    return prepared;
+  }
+
+  function score(paper, words) {
+    // paper.row: [id, title, authors, date, votes, words]; every term must occur somewhere.
+    var row = paper.row;
     var total = 0;
     for (var i = 0; i < words.length; i++) {
       var term = words[i];
-      if (title.indexOf(term) >= 0) { total += 3; }
-      else if (authors.indexOf(term) >= 0) { total += 2; }
+      if (paper.title.indexOf(term) >= 0) { total += 3; }
+      else if (paper.authors.indexOf(term) >= 0) { total += 2; }
       else if (row[5].indexOf(term) >= 0 || row[0].indexOf(term) >= 0) { total += 1; }
       else { return 0; }
     }
@@ -121,14 +132,14 @@
     if (words.length === 0) { status.textContent = "너무 흔한 말입니다. 다른 낱말로 찾아 보세요."; return; }
     var least = minVotes();
     var hits = [];
-    index.papers.forEach(function (row) {
-      if (row[4] < least) { return; }
-      var value = score(row, words);
-      if (value > 0) { hits.push([value, row]); }
+    searchable(index).forEach(function (paper) {
+      if (paper.row[4] < least) { return; }
+      var value = score(paper, words);
+      if (value > 0) { hits.push([value, paper.row]); }
     });
     hits.sort(function (a, b) { return b[0] - a[0] || b[1][4] - a[1][4]; });
     status.textContent = hits.length === 0 ? "찾은 논문이 없습니다."
-      : hits.length + "편" + (hits.length > LIMIT ? " (추천 수 순으로 " + LIMIT + "편 표시)" : "");
+      : hits.length + "편" + (hits.length > LIMIT ? " (잘 맞는 " + LIMIT + "편 표시)" : "");
     hits.slice(0, LIMIT).forEach(function (hit) { list.appendChild(resultItem(hit[1], root)); });
     var url = new URL(window.location.href);
     url.searchParams.set("q", query);
