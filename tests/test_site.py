@@ -131,7 +131,7 @@ def test_hostile_data_is_text_and_bad_links_are_dropped(built: tuple[Path, Path]
         (None, False),
     ],
 )
-def test_safe_url_keeps_only_http_links(url: str | None, kept: bool) -> None:
+def test_web_url_keeps_only_http_links(url: str | None, kept: bool) -> None:
     assert (web_url(url) is not None) is kept
 
 
