@@ -139,6 +139,13 @@ def test_a_failed_paper_is_left_out_and_the_rerun_bills_just_it(world: World) ->
     assert first.exit_code == 1
     assert "1 failed" in first.output
     assert weekly_file(world).count("Vote: ") == 2
+    assert "Vote: 9" not in weekly_file(world)  # the first paper sent met the 401
+    assert "  2412.00900: " in first.output  # named under "failed:", with its cause
+    [(status, error)] = query(
+        world, "SELECT status, last_error FROM papers WHERE arxiv_id = '2412.00900'"
+    )
+    assert status == "failed"
+    assert error
     calls = world.openai.calls
 
     second = world.run("--week", WEEK)
@@ -146,6 +153,37 @@ def test_a_failed_paper_is_left_out_and_the_rerun_bills_just_it(world: World) ->
     assert second.exit_code == 0, second.output
     assert world.openai.calls == calls + 1
     assert weekly_file(world).count("Vote: ") == 3
+
+
+def test_a_rerun_where_no_paper_has_a_summary_keeps_the_stored_digest(world: World) -> None:
+    world.hf.set_week(WEEK, new_entries(world, [9, 8]))
+    assert world.run("--week", WEEK).exit_code == 0
+    text, stored = weekly_file(world), query(world, "SELECT * FROM weekly_entries")
+    world.hf.set_week(WEEK, new_entries(world, [20], first=950))
+    world.openai.fail_next(401)
+
+    result = world.run("--week", WEEK)
+
+    assert result.exit_code == 1
+    assert "1 failed" in result.output
+    assert "  2412.00950: " in result.output
+    assert weekly_file(world) == text
+    assert query(world, "SELECT * FROM weekly_entries") == stored
+
+
+def test_a_paper_listed_only_in_a_week_is_dated_by_its_sunday_until_a_day_lists_it(
+    world: World,
+) -> None:
+    world.hf.set_week(WEEK, new_entries(world, [5]))
+    assert world.run("--week", WEEK).exit_code == 0
+    first_listed = "SELECT first_listed FROM papers WHERE arxiv_id = '2412.00900'"
+    assert query(world, first_listed) == [("2024-12-08",)]
+    world.hf.set_day("2024-12-04", world.hf.weeks[WEEK])
+
+    assert world.run("--date", "2024-12-04").exit_code == 0
+
+    assert query(world, first_listed) == [("2024-12-04",)]
+    assert world.openai.calls == 1  # the day reused the week's summary
 
 
 def test_an_empty_week_writes_nothing_and_succeeds(world: World) -> None:
@@ -242,6 +280,21 @@ def test_week_view_and_stored_weeks_read_the_store_only(world: World) -> None:
     assert paper.authors == ("A. Author",)
     assert paper.hf_url == "https://huggingface.co/papers/2412.00901"
     assert len(world.hf.requests) == requests
+
+
+def test_week_view_shows_a_tie_in_the_files_order(world: World) -> None:
+    entries = new_entries(world, [7, 7, 9])
+    world.hf.set_week(WEEK, [entries[1], entries[0], entries[2]])
+    assert world.run("--week", WEEK).exit_code == 0
+    text = weekly_file(world)
+
+    with Store.open(world.out / "dailypapers.db") as store:
+        view = week_view(store, WEEK)
+
+    assert view is not None
+    order = ["2412.00902", "2412.00901", "2412.00900"]  # most votes, then the API's order
+    assert [p.arxiv_id for p in view.papers] == order
+    assert sorted(order, key=lambda arxiv_id: text.index(f"abs/{arxiv_id})")) == order
 
 
 def test_publish_refuses_a_date_and_a_week_together(world: World) -> None:

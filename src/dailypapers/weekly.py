@@ -5,8 +5,9 @@ day), keeps the top N papers by votes, reuses any stored summary of them (whatev
 prompt: a day run made it already), sends the others through the day pipeline's per-paper path
 (download, extract, summarize, store), and writes ``paper_logs/weekly/YYYY-Www.md``.
 
-The week's list and the papers of its digest are stored (``week_listings``,
-``weekly_entries``), so ``stored_weeks`` and ``week_view`` need no network.
+The week's list is stored as fetched (``week_listings``, a record like the days' ``listings``)
+and the digest's papers, in order, with the summary each is shown with (``weekly_entries``),
+so ``publish_week``, ``stored_weeks`` and ``week_view`` need no network.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from dailypapers.pipeline import (
 from dailypapers.render import escape_title, render_entry
 from dailypapers.store import Store, entry_from_row, now
 from dailypapers.summarize import Summarizer
-from dailypapers.views import DayView, paper_view
+from dailypapers.views import DayView, last_day, paper_view
 
 WEEK = re.compile(r"(\d{4})-W(\d{2})")
 DEFAULT_TOP = 10
@@ -105,17 +106,12 @@ def list_week(day: Day, week: str, report: RunReport) -> list[Paper]:
     report.listed, report.problems = len(parsed.papers), list(parsed.problems)
     # A paper seen only in a week's list is dated by the week's last day (today at most);
     # a day list that shows it later lowers this to the real day.
-    listed_on = min(date.fromisocalendar(*_year_week(week), 7), datetime.now(UTC).date())
+    listed_on = min(last_day(week), datetime.now(UTC).date())
     with day.store.transaction():
         for paper in parsed.papers:
             day.store.upsert_paper(paper, listed_on.isoformat())
         _record_week_listing(day.store, week, parsed.papers)
     return parsed.papers
-
-
-def _year_week(week: str) -> tuple[int, int]:
-    year, number = week.split("-W")
-    return int(year), int(number)
 
 
 def _record_week_listing(store: Store, week: str, papers: Sequence[Paper]) -> None:
@@ -225,12 +221,9 @@ def stored_weeks(store: Store) -> list[str]:
 
 
 def week_view(store: Store, week: str) -> DayView | None:
-    """The papers of the week's digest, highest votes first, or None when it has none."""
+    """The papers of the week's digest in its stored order (most votes first, ties in the
+    API's order, as the file shows them), or None when it has none."""
     entries = load_week(store, week)
     if not entries:
         return None
-    papers = sorted(
-        (paper_view(store, entry) for entry in entries),
-        key=lambda paper: (-paper.votes, paper.arxiv_id),
-    )
-    return DayView(period=week, papers=tuple(papers))
+    return DayView(period=week, papers=tuple(paper_view(store, entry) for entry in entries))
