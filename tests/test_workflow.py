@@ -179,16 +179,32 @@ def test_a_failed_run_or_publish_is_recorded_and_fails_the_job_only_after_saving
     names = [step.get("name", step.get("uses")) for step in STEPS]
     save, last = names.index("Save the database"), names[-1]
 
-    for line in SCRIPTS["Summarize the days not done yet"].splitlines():
-        if "dailypapers run" in line:
-            assert line.rstrip().endswith("|| status=$?"), line
+    run = [
+        line
+        for line in SCRIPTS["Summarize the days not done yet"].splitlines()
+        if "dailypapers run" in line
+    ]
     publish = [line for line in SCRIPTS["Publish"].splitlines() if "dailypapers publish" in line]
+    assert len(run) == 2  # --date and --since
     assert publish
-    assert all(line.rstrip().endswith("|| status=$?") for line in publish)
+    assert all(line.rstrip().endswith("|| status=$?") for line in run + publish)
     assert STEPS[save]["if"] == "always()"
     assert last == "Fail if a paper, a day or a message failed"
     assert save == len(names) - 2
     assert {step.get("if") for step in STEPS} == {None, "always()"}
+
+
+def test_no_script_ignores_a_failure() -> None:
+    """Besides the status captures, `||` only joins two tests or retries a rejected push."""
+    allowed = ("status=$?", "found=$?", "[ ", "{ git pull --quiet --rebase ")
+    ors = 0
+    for name, script in SCRIPTS.items():
+        for line in script.splitlines():
+            for after in line.split("||")[1:]:
+                ors += 1
+                assert after.lstrip().startswith(allowed), f"{name}: {line}"
+            assert not re.search(r"set \+e|\+o (errexit|pipefail)", line), f"{name}: {line}"
+    assert ors == 7
 
 
 # `dailypapers workflow` ---------------------------------------------------------------------
@@ -224,7 +240,7 @@ def test_an_existing_different_file_is_kept_unless_force(tmp_path: Path) -> None
     again = invoke("workflow", "--out", str(tmp_path))
 
     assert refused.exit_code == 1
-    assert "exists and differs from the template" in refused.output
+    assert f"error: {path} exists and differs from the template" in refused.output
     assert "--force" in refused.output
     assert kept == "name: mine\n"
     assert forced.exit_code == 0
@@ -265,11 +281,14 @@ class Runner:
     def expand(self, value: object) -> str:
         return EXPRESSION.sub(lambda match: self.value(match[1]), str(value))
 
-    def run_job(self) -> None:
+    def run_job(self, only: str | None = None) -> None:
+        """Run every shell step (or just the one named ``only``)."""
         job_env = {name: self.expand(value) for name, value in JOB["env"].items()}
         job_env |= self.job_env
         for step in STEPS:
             if "run" not in step or step["name"] == SKIPPED:
+                continue
+            if only is not None and step["name"] != only:
                 continue
             if self.failed and step.get("if") != "always()":
                 continue
@@ -436,3 +455,43 @@ def test_a_failed_day_fails_the_job_after_committing_and_saving(
     assert digest_file(ago(1)) in origin_files(origin, "main")
     assert origin_files(origin, DB_BRANCH) == ["dailypapers.db.gz.000"]
     assert "the next run retries what failed" in job.logs[job.failed[0]]
+
+
+@pytest.mark.parametrize(
+    ("settled_hour", "inputs", "days"),
+    [
+        ("0", {}, (3, 0)),  # from the settled hour on, today is included
+        ("24", {}, (3, 1)),  # before it, the window ends yesterday
+        ("0", {"date": "2024-12-06"}, ("2024-12-06", "2024-12-06")),
+    ],
+)
+def test_the_days_are_the_last_backfill_days_up_to_today_once_settled(
+    tmp_path: Path, settled_hour: str, inputs: dict[str, str], days: tuple[Any, Any]
+) -> None:
+    job = Runner(tmp_path, tmp_path / "temp", dict(os.environ), inputs=inputs)
+    job.job_env = {"BACKFILL_DAYS": "3", "SETTLED_HOUR_UTC": settled_hour}
+
+    job.run_job(only="Choose the days")
+
+    assert job.failed == [], job.logs
+    expected = [ago(d) if isinstance(d, int) else d for d in days]
+    assert job.outputs["days"] == {"first": expected[0], "last": expected[1]}
+
+
+def test_a_push_rejected_because_main_moved_is_rebased_and_pushed_again(
+    world: World, origin: Path, slack: FakeSlack
+) -> None:
+    world.add_day(ago(1), 1, day=14)
+    job = runner(world, origin, slack, "raced")
+    other = world.out.parent / "other"
+    git("clone", "--quiet", f"file://{origin}", str(other))
+    (other / "NOTES.md").write_text("mine\n", encoding="utf-8")
+    git("add", "NOTES.md", cwd=other)
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "n", cwd=other)
+    git("push", "--quiet", "origin", "main", cwd=other)
+
+    job.run_job()
+
+    assert job.failed == [], job.logs
+    assert "pushed: Daily Papers digest up to" in job.logs["Commit the digests and the site"]
+    assert {"NOTES.md", digest_file(ago(1))} <= set(origin_files(origin, "main"))

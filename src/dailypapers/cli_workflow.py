@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from dailypapers import __version__
-from dailypapers.cli_common import app, err_console, out_console
+from dailypapers.cli_common import app, out_console, user_errors
+from dailypapers.errors import DailyPapersError
 from dailypapers.files import write_atomic
 
 TEMPLATE = "github-workflow.yml"
@@ -60,18 +61,17 @@ def workflow(
         typer.echo(text, nl=False)
         return
     path = workflow_file(out)
-    if path.exists():
-        if path.read_text(encoding="utf-8") == text:
-            out_console.print(f"{path} is up to date", markup=False)
-            return
-        if not force:
-            err_console.print(
-                f"error: {path} exists and differs from the template; compare them with "
-                f"`dailypapers workflow | diff {path} -`, and use --force to replace it",
-                markup=False,
-            )
-            raise typer.Exit(1)
-    write_atomic(path, text)
+    with user_errors():
+        if path.exists():
+            if path.read_text(encoding="utf-8") == text:
+                out_console.print(f"{path} is up to date", markup=False)
+                return
+            if not force:
+                raise DailyPapersError(
+                    f"{path} exists and differs from the template; compare them with "
+                    f"`dailypapers workflow | diff {path} -`, and use --force to replace it"
+                )
+        write_atomic(path, text)
     out_console.print(
         f"wrote {path}: commit and push it, then set the secrets and variables it lists "
         "(Settings → Secrets and variables → Actions)",
