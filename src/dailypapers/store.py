@@ -141,14 +141,16 @@ class Store:
             ),
         )
 
-    def record_listing(self, date: str, papers: Sequence[Paper]) -> None:
-        """Store the day's list in the API's order, replacing an earlier fetch of it."""
+    def record_listing(self, period: str, papers: Sequence[Paper]) -> None:
+        """Store a day's (or an ISO week's, ``2024-W49``) list in the API's order, replacing
+        an earlier fetch of it. Weeks go to ``week_listings``, apart from the dated lists."""
+        table, key = ("week_listings", "week") if "-W" in period else ("listings", "date")
         fetched = now()
-        self.db.execute("DELETE FROM listings WHERE date = ?", (date,))
+        self.db.execute(f"DELETE FROM {table} WHERE {key} = ?", (period,))
         self.db.executemany(
-            "INSERT INTO listings (date, position, arxiv_id, upvotes, fetched_at) "
+            f"INSERT INTO {table} ({key}, position, arxiv_id, upvotes, fetched_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            [(date, i, p.arxiv_id, p.upvotes, fetched) for i, p in enumerate(papers)],
+            [(period, i, p.arxiv_id, p.upvotes, fetched) for i, p in enumerate(papers)],
         )
 
     def listing(self, date: str) -> list[tuple[str, int]]:

@@ -32,7 +32,7 @@ from dailypapers.pipeline import (
     summarize_papers,
 )
 from dailypapers.render import escape_title, render_entry
-from dailypapers.store import Store, entry_from_row, now
+from dailypapers.store import Store, entry_from_row
 from dailypapers.summarize import Summarizer
 from dailypapers.views import DayView, last_day, paper_view
 
@@ -110,18 +110,8 @@ def list_week(day: Day, week: str, report: RunReport) -> list[Paper]:
     with day.store.transaction():
         for paper in parsed.papers:
             day.store.upsert_paper(paper, listed_on.isoformat())
-        _record_week_listing(day.store, week, parsed.papers)
+        day.store.record_listing(week, parsed.papers)
     return parsed.papers
-
-
-def _record_week_listing(store: Store, week: str, papers: Sequence[Paper]) -> None:
-    fetched = now()
-    store.db.execute("DELETE FROM week_listings WHERE week = ?", (week,))
-    store.db.executemany(
-        "INSERT INTO week_listings (week, position, arxiv_id, upvotes, fetched_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [(week, i, p.arxiv_id, p.upvotes, fetched) for i, p in enumerate(papers)],
-    )
 
 
 def top_papers(papers: Sequence[Paper], top: int) -> list[Paper]:
