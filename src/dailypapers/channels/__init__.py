@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 
 from dailypapers.deliver import Channel
 from dailypapers.errors import ConfigError
+from dailypapers.views import URL_LIMIT, web_url
 
 CHANNEL_NAMES = ("slack", "discord", "telegram", "email")
 
@@ -32,3 +33,24 @@ def require(env: Mapping[str, str], channel: str, *names: str) -> list[str]:
     if missing:
         raise ConfigError(f"{channel}: set {', '.join(missing)} to publish there")
     return [env[name].strip() for name in names]
+
+
+def read_api_url(
+    env: Mapping[str, str], channel: str, default: str, *, limit: int = URL_LIMIT
+) -> str:
+    """``<CHANNEL>_API_URL`` (tests point it at a fake), else ``default``; ConfigError when it
+    is not an http(s) address."""
+    variable = f"{channel.upper()}_API_URL"
+    url = env.get(variable, "").strip() or default
+    if web_url(url, limit) is None:
+        raise ConfigError(f"{channel}: {variable} {url!r} is not an http(s) address")
+    return url
+
+
+def read_site_url(env: Mapping[str, str], *, limit: int = URL_LIMIT) -> str | None:
+    """``DAILYPAPERS_SITE_URL``, whose period pages the messages link, or None when it is not
+    set; ConfigError when it is not an http(s) address."""
+    url = env.get("DAILYPAPERS_SITE_URL", "").strip() or None
+    if url is not None and web_url(url, limit) is None:
+        raise ConfigError(f"DAILYPAPERS_SITE_URL {url!r} is not an http(s) address")
+    return url

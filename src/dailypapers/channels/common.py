@@ -1,16 +1,65 @@
-"""What every messaging channel needs: lengths as the services count them, cutting text to a
-limit, sharing room between sections, and an HTTP failure told as a delivery error."""
+"""What every messaging channel needs: the words and links all of them show, lengths as the
+services count them, cutting text to a limit, sharing room between sections, the wait a
+service asks for, and an HTTP failure told as a delivery error."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx2
 
-from dailypapers.deliver import DeliveryError
+from dailypapers.deliver import DeliveryError, Message
+from dailypapers.http import parse_retry_after
+from dailypapers.views import URL_LIMIT, PaperView, web_url
 
 ELLIPSIS = "…"
+
+
+# words and links ---------------------------------------------------------------------------
+
+
+def heading(period: str) -> str:
+    """What every channel calls a period's digest: ``Daily Papers 2024-12-06``."""
+    return f"Daily Papers {period}"
+
+
+def paper_count(count: int) -> str:
+    """``1 paper``, ``4 papers``."""
+    return f"{count} paper{'' if count == 1 else 's'}"
+
+
+def describe(message: Message) -> str:
+    """How an error names a message: ``the header`` or ``paper 2412.06001``."""
+    return "the header" if message.key == "header" else f"paper {message.key}"
+
+
+def one_line(text: str) -> str:
+    """``text`` with each run of whitespace (a wrapped title's line breaks) as one space."""
+    return " ".join(text.split())
+
+
+def authors_text(authors: Sequence[str], most: int | None = None) -> str:
+    """The authors, comma-separated; past ``most`` of them, "and N more"."""
+    if most is None or len(authors) <= most:
+        return ", ".join(authors)
+    return f"{', '.join(authors[:most])} and {len(authors) - most} more"
+
+
+def paper_links(
+    paper: PaperView, *, limit: int = URL_LIMIT, project: str = "Project page"
+) -> list[tuple[str, str]]:
+    """(label, address) of arXiv, Hugging Face and, when they are usable http(s) addresses at
+    most ``limit`` long, GitHub and the project page (labelled ``project``)."""
+    links = [("arXiv", paper.arxiv_url), ("Hugging Face", paper.hf_url)]
+    for label, url in (("GitHub", paper.github_repo), (project, paper.project_page)):
+        if (usable := web_url(url, limit)) is not None:
+            links.append((label, usable))
+    return links
+
+
+# lengths, cutting, waiting, failing ---------------------------------------------------------
 
 
 def units(text: str) -> int:
@@ -45,6 +94,20 @@ def share(lengths: Sequence[int], room: int) -> list[int]:
         caps[i] = min(lengths[i], left // (len(lengths) - done))
         left -= caps[i]
     return caps
+
+
+def retry_after(headers: Mapping[str, Any], asked: object = None, *, default: float) -> float:
+    """Seconds to wait before trying again, never negative: ``asked`` (the number in the
+    service's own answer) when it is one, else the ``Retry-After`` header (any case, seconds or
+    an HTTP date), else ``default``."""
+    if isinstance(asked, int | float) and not isinstance(asked, bool):
+        seconds: float | None = float(asked)
+    else:
+        found = {str(name).lower(): value for name, value in headers.items()}
+        value = found.get("retry-after")
+        value = value[0] if isinstance(value, list | tuple) and value else value
+        seconds = parse_retry_after({"retry-after": value}) if isinstance(value, str) else None
+    return default if seconds is None else max(0.0, seconds)
 
 
 def transport_failure(

@@ -26,24 +26,37 @@ Connections are not kept alive between requests: ``publish`` does not close its 
 from __future__ import annotations
 
 import hashlib
+import logging
 import random
 import re
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx2
 
 from dailypapers import __version__
-from dailypapers.channels import require
-from dailypapers.channels.common import fit, share, transport_failure, units
+from dailypapers.channels import read_api_url, read_site_url, require
+from dailypapers.channels.common import (
+    authors_text,
+    describe,
+    fit,
+    heading,
+    one_line,
+    paper_links,
+    retry_after,
+    share,
+    transport_failure,
+    units,
+)
 from dailypapers.deliver import DeliveryError, Message
 from dailypapers.errors import ConfigError
-from dailypapers.http import parse_retry_after
-from dailypapers.views import DayView, PaperView, section_name
+from dailypapers.logs import redact
+from dailypapers.views import DayView, PaperView, page_url, section_name
 from dailypapers.views import web_url as checked_url
+
+log = logging.getLogger(__name__)
 
 DISCORD_API = "https://discord.com/api/v10"
 USER_AGENT = f"DiscordBot (https://pypi.org/project/dailypapers/, {__version__})"
@@ -85,14 +98,17 @@ def escape(text: str) -> str:
     return LINE_START.sub(lambda m: f"{m[1]}{m[2][:-1]}\\{m[2][-1]}", text)
 
 
-def web_url(url: str | None, limit: int = URL_LIMIT) -> str | None:
-    """``url`` fit for ``(<url>)`` when it is a short http(s) address, else None."""
-    url = checked_url(url, limit)
-    if url is None:
-        return None
+def url_in_link(url: str) -> str:
+    """A checked http(s) address, fit for ``(<url>)``: what could end it early encoded."""
     for char in "\\<>()":
         url = url.replace(char, f"%{ord(char):02X}")
     return url
+
+
+def web_url(url: str | None, limit: int = URL_LIMIT) -> str | None:
+    """``url`` fit for ``(<url>)`` when it is a short http(s) address, else None."""
+    url = checked_url(url, limit)
+    return None if url is None else url_in_link(url)
 
 
 def link(label: str, url: str) -> str:
@@ -105,7 +121,7 @@ def marker(period: str, item: str) -> str:
 
 
 def thread_name(period: str) -> str:
-    return f"Daily Papers {period}"[:THREAD_NAME_LIMIT]
+    return heading(period)[:THREAD_NAME_LIMIT]
 
 
 def header_content(view: DayView, site_url: str | None) -> str:
@@ -113,8 +129,7 @@ def header_content(view: DayView, site_url: str | None) -> str:
         f"## {escape(thread_name(view.period))}",
         f"논문 {len(view.papers)}편 · 스레드에 한 편씩",
     ]
-    folder = "weeks" if "-W" in view.period else "days"
-    if site_url is not None and (page := web_url(f"{site_url}/{folder}/{view.period}.html", 500)):
+    if site_url is not None and (page := web_url(page_url(site_url, view.period), 500)):
         lines.append(link("사이트에서 보기", page))
     lines.append(marker(view.period, "header"))
     return "\n".join(lines)
@@ -131,14 +146,11 @@ def paper_content(period: str, paper: PaperView, limit: int = CONTENT_LIMIT) -> 
 
 def paper_lines(period: str, paper: PaperView, bodies: Sequence[str]) -> str:
     """The message of one paper with ``bodies`` (escaped) as the section texts."""
-    title = fit(" ".join(paper.title.split()), TITLE_ROOM, escape) or escape(paper.arxiv_id)
-    links = [f"▲ {paper.votes}", link("arXiv", paper.arxiv_url), link("Hugging Face", paper.hf_url)]
-    for label, url in (("GitHub", paper.github_repo), ("Project page", paper.project_page)):
-        if (usable := web_url(url)) is not None:
-            links.append(link(label, usable))
-    lines = [f"**{title}**", " · ".join(links)]
+    title = fit(one_line(paper.title), TITLE_ROOM, escape) or escape(paper.arxiv_id)
+    links = [link(label, url_in_link(url)) for label, url in paper_links(paper, limit=URL_LIMIT)]
+    lines = [f"**{title}**", " · ".join([f"▲ {paper.votes}", *links])]
     if paper.authors:
-        lines.append(f"-# {fit(', '.join(paper.authors), AUTHORS_ROOM, escape)}")
+        lines.append(f"-# {fit(authors_text(paper.authors), AUTHORS_ROOM, escape)}")
     if paper.note:
         lines.append(fit(paper.note, NOTE_ROOM, lambda s: f"*{escape(s)}*"))
     for section, body in zip(paper.sections, bodies, strict=True):
@@ -187,7 +199,6 @@ class DiscordChannel:
         self.timeout = timeout
         self._token = token
         self._sleep = sleep
-        self._host = urlsplit(self.api_url).netloc
         self._client = httpx2.Client(
             headers={"Authorization": f"Bot {token}", "User-Agent": USER_AGENT},
             timeout=timeout,
@@ -298,7 +309,9 @@ class DiscordChannel:
                 if e.fatal or not (e.unclear or e.retry_after is not None):
                     raise
                 wait = e.retry_after if e.retry_after is not None else 0.5 * 2**attempt
-                self._sleep(min(wait, MAX_WAIT) + random.uniform(0, 0.1))
+                wait = min(wait, MAX_WAIT) + random.uniform(0, 0.1)
+                log.info("%s; trying again in %.1f s", e.reason, wait)
+                self._sleep(wait)
         return self._once(method, path, what, params, json, allow)
 
     def _once(
@@ -349,16 +362,15 @@ class DiscordChannel:
         status = response.status_code
         body = data if isinstance(data, dict) else {}
         code = body.get("code")
-        said = str(body.get("message") or "").replace(self._token, "[redacted]")
+        said = redact(str(body.get("message") or ""), [self._token])
         if not said.startswith(str(status)):
             said = f"{status} {said}".strip()  # Discord's own: "401: Unauthorized"
         said += details(body.get("errors"))
         channel = self.channel_id
         if status == 429:
-            wait = body.get("retry_after")
-            seconds = float(wait) if isinstance(wait, int | float) else None
-            seconds = seconds if seconds is not None else parse_retry_after(response.headers)
-            seconds = DEFAULT_RETRY_AFTER if seconds is None else seconds
+            seconds = retry_after(
+                response.headers, body.get("retry_after"), default=DEFAULT_RETRY_AFTER
+            )
             return DeliveryError(f"{what}: Discord asks to wait {seconds:g} s", retry_after=seconds)
         if status == 401:
             return DeliveryError(
@@ -425,10 +437,6 @@ def details(errors: Any) -> str:
     return f" ({'; '.join(found[:3])})" if found else ""
 
 
-def describe(message: Message) -> str:
-    return "the header" if message.key == "header" else f"paper {message.key}"
-
-
 def from_env(env: Mapping[str, str], *, timeout: float = 30.0) -> DiscordChannel:
     token, channel_id = require(env, "discord", "DISCORD_BOT_TOKEN", "DISCORD_CHANNEL_ID")
     token = token.removeprefix("Bot ").strip()
@@ -442,12 +450,8 @@ def from_env(env: Mapping[str, str], *, timeout: float = 30.0) -> DiscordChannel
             f"discord: DISCORD_CHANNEL_ID must be a channel id (digits, from Copy Channel ID "
             f"in developer mode), not {channel_id!r}"
         )
-    api_url = env.get("DISCORD_API_URL", "").strip() or DISCORD_API
-    if web_url(api_url, 500) is None:
-        raise ConfigError(f"discord: DISCORD_API_URL {api_url!r} is not an http(s) address")
-    site_url = env.get("DAILYPAPERS_SITE_URL", "").strip() or None
-    if site_url is not None and web_url(site_url, 500) is None:
-        raise ConfigError(f"DAILYPAPERS_SITE_URL {site_url!r} is not an http(s) address")
+    api_url = read_api_url(env, "discord", DISCORD_API, limit=500)
+    site_url = read_site_url(env, limit=500)
     return DiscordChannel(
         token=token, channel_id=channel_id, api_url=api_url, site_url=site_url, timeout=timeout
     )

@@ -35,9 +35,11 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, getaddresses, parseaddr
 from typing import Literal
 
-from dailypapers.channels import require
+from dailypapers.channels import read_site_url, require
+from dailypapers.channels.common import authors_text, heading, paper_count, paper_links
 from dailypapers.deliver import DeliveryError, Message
 from dailypapers.errors import ConfigError
+from dailypapers.logs import redact
 from dailypapers.render import is_video
 from dailypapers.views import DayView, PaperView, page_url, section_name, web_url
 
@@ -147,8 +149,7 @@ def is_loopback(host: str) -> bool:
 
 
 def subject(view: DayView) -> str:
-    count = len(view.papers)
-    return f"Daily Papers {view.period} — {count} paper{'s' if count != 1 else ''}"
+    return f"{heading(view.period)} — {paper_count(len(view.papers))}"
 
 
 def message_id(period: str, recipients: Sequence[str], sender: str) -> str:
@@ -157,20 +158,6 @@ def message_id(period: str, recipients: Sequence[str], sender: str) -> str:
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
     domain = sender.rpartition("@")[2] or "dailypapers.invalid"
     return f"<dailypapers.{period}.{digest}@{domain}>"
-
-
-def authors_text(authors: Sequence[str]) -> str:
-    shown = ", ".join(authors[:MAX_AUTHORS])
-    more = len(authors) - MAX_AUTHORS
-    return f"{shown} and {more} more" if more > 0 else shown
-
-
-def paper_links(paper: PaperView) -> list[tuple[str, str]]:
-    links = [("arXiv", paper.arxiv_url), ("Hugging Face", paper.hf_url)]
-    for name, url in (("GitHub", paper.github_repo), ("Project page", paper.project_page)):
-        if (link := web_url(url)) is not None:
-            links.append((name, link))
-    return links
 
 
 def plain_text(view: DayView, site_url: str | None) -> str:
@@ -183,7 +170,7 @@ def plain_text(view: DayView, site_url: str | None) -> str:
             f"   Vote: {paper.votes} · " + " · ".join(url for _, url in paper_links(paper))
         )
         if paper.authors:
-            lines.append(f"   Authors: {authors_text(paper.authors)}")
+            lines.append(f"   Authors: {authors_text(paper.authors, MAX_AUTHORS)}")
         if paper.note:
             lines.append(f"   Note: {paper.note}")
         for section in paper.sections:
@@ -210,7 +197,9 @@ def paper_html(paper: PaperView) -> str:
         f'<p style="{STYLE["meta"]}">Vote: {paper.votes} · {links}</p>',
     ]
     if paper.authors:
-        parts.append(f'<p style="{STYLE["meta"]}">{_e(authors_text(paper.authors))}</p>')
+        parts.append(
+            f'<p style="{STYLE["meta"]}">{_e(authors_text(paper.authors, MAX_AUTHORS))}</p>'
+        )
     if paper.note:
         parts.append(f'<p style="{STYLE["note"]}">{_e(paper.note)}</p>')
     thumbnail = web_url(paper.thumbnail)
@@ -225,7 +214,7 @@ def paper_html(paper: PaperView) -> str:
 
 
 def html_text(view: DayView, site_url: str | None) -> str:
-    lead = f"{len(view.papers)} papers, most upvoted first."
+    lead = f"{paper_count(len(view.papers))}, most upvoted first."
     if site_url:
         lead = f"{_e(lead)} {_a('Read on the web', page_url(site_url, view.period))}"
     else:
@@ -237,7 +226,7 @@ def html_text(view: DayView, site_url: str | None) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{_e(subject(view))}</title></head>",
             f'<body style="{STYLE["body"]}"><div style="{STYLE["page"]}">',
-            f'<h1 style="{STYLE["h1"]}">Daily Papers {_e(view.period)}</h1>',
+            f'<h1 style="{STYLE["h1"]}">{_e(heading(view.period))}</h1>',
             f'<p style="{STYLE["lead"]}">{lead}</p>',
             *(paper_html(paper) for paper in view.papers),
             f'<p style="{STYLE["foot"]}">{_e(FOOTER)}</p>',
@@ -370,10 +359,7 @@ class EmailChannel:
         try:
             code, said = smtp.data(mail.as_bytes(policy=SMTP_POLICY))
         except smtplib.SMTPDataError as e:
-            raise DeliveryError(
-                f"{self._where} refused the message ({self._said(e)})",
-                retry_after=None,
-            ) from None
+            raise DeliveryError(f"{self._where} refused the message ({self._said(e)})") from None
         except (OSError, smtplib.SMTPException) as e:
             raise DeliveryError(
                 f"the connection to {self._where} broke after the message was sent "
@@ -422,8 +408,7 @@ class EmailChannel:
     def _text(self, said: bytes | str) -> str:
         text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
         text = " ".join(text.split())
-        password = self.settings.password
-        return text.replace(password, "[redacted]") if password else text
+        return redact(text, [self.settings.password or ""])
 
 
 def _kind(error: BaseException) -> str:
@@ -448,7 +433,4 @@ def _hang_up(smtp: smtplib.SMTP) -> None:
 
 def from_env(env: Mapping[str, str], *, timeout: float = 30.0) -> EmailChannel:
     settings = settings_from_env(env)
-    site_url = env.get("DAILYPAPERS_SITE_URL", "").strip() or None
-    if site_url is not None and web_url(site_url) is None:
-        raise ConfigError(f"DAILYPAPERS_SITE_URL {site_url!r} is not an http(s) address")
-    return EmailChannel(settings, timeout=timeout, site_url=site_url)
+    return EmailChannel(settings, timeout=timeout, site_url=read_site_url(env))

@@ -30,11 +30,20 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
-from dailypapers.channels import require
-from dailypapers.channels.common import fit, units
+from dailypapers.channels import read_api_url, read_site_url, require
+from dailypapers.channels.common import (
+    authors_text,
+    describe,
+    fit,
+    heading,
+    one_line,
+    paper_links,
+    retry_after,
+    units,
+)
 from dailypapers.deliver import DeliveryError, Message
 from dailypapers.errors import ConfigError
-from dailypapers.views import DayView, PaperView
+from dailypapers.views import DayView, PaperView, page_url, section_name
 
 API_URL = "https://slack.com/api/"
 POST_METHOD = "chat.postMessage"
@@ -50,6 +59,9 @@ AUTHORS_LIMIT = 1000
 MAX_AUTHORS = 10
 #: Links longer than this, or not http(s), are left out.
 URL_LIMIT = 500
+#: The longest wait for a rate limit that is honoured, and the wait when Slack names none.
+MAX_RETRY_AFTER = 600.0
+DEFAULT_RETRY_AFTER = 1.0
 #: How far ``find`` looks: pages of this many messages.
 PAGE_SIZE = 200
 LOOKUP_PAGES = 5
@@ -104,41 +116,11 @@ def mrkdwn(text: str) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": text, "verbatim": True}
 
 
-def web_url(url: str | None) -> str | None:
-    """``url`` when it is a short http(s) address without spaces, else None."""
-    url = (url or "").strip()
-    if not url or len(url) > URL_LIMIT or any(c.isspace() or ord(c) < 32 for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return url if parts.scheme in ("http", "https") and parts.netloc else None
-
-
 def link(url: str, label: str) -> str:
     """``<url|label>`` for one of our labels; the URL cannot end the link early."""
     for char in "<>|":
         url = url.replace(char, f"%{ord(char):02X}")
     return f"<{url.replace('&', '&amp;')}|{escape(label)}>"
-
-
-def page_url(site_url: str, period: str) -> str:
-    """The site's page of a day (``days/2024-12-06.html``) or week (``weeks/2024-W49.html``)."""
-    folder = "weeks" if "-W" in period else "days"
-    return f"{site_url}/{folder}/{period}.html"
-
-
-def authors_line(authors: tuple[str, ...]) -> str:
-    shown = ", ".join(authors[:MAX_AUTHORS])
-    if len(authors) > MAX_AUTHORS:
-        shown += f" and {len(authors) - MAX_AUTHORS} more"
-    return f"Authors: {shown}"
-
-
-def section_label(label: str) -> str:
-    """``***What's New***`` as the digest writes it, without its Markdown emphasis."""
-    return label.strip().strip("*_").strip() or label.strip()
 
 
 def bold_label(label: str) -> dict[str, Any]:
@@ -154,7 +136,7 @@ def metadata(period: str, item: str) -> dict[str, Any]:
 
 
 def header_post(view: DayView, site_url: str | None) -> SlackPost:
-    title = f"Daily Papers {view.period}"
+    title = heading(view.period)
     count = f"논문 {len(view.papers)}편"
     line, text = count + (" · 스레드에 한 편씩" if view.papers else ""), f"{title} · {count}"
     if site_url:
@@ -172,7 +154,7 @@ def paper_post(period: str, paper: PaperView) -> SlackPost:
     blocks = [title_block(one_line(paper.title) or paper.arxiv_id)]
     blocks.append({"type": "context", "elements": [mrkdwn(links_line(paper))]})
     if paper.authors:
-        authors = fit(authors_line(paper.authors), AUTHORS_LIMIT)
+        authors = fit(f"Authors: {authors_text(paper.authors, MAX_AUTHORS)}", AUTHORS_LIMIT)
         blocks.append({"type": "context", "elements": [plain(authors)]})
     if paper.note and paper.note.strip():
         note = fit(paper.note.strip(), TEXT_OBJECT_LIMIT)
@@ -180,16 +162,11 @@ def paper_post(period: str, paper: PaperView) -> SlackPost:
     for section in paper.sections:
         if not section.text.strip():
             continue
-        blocks.append({"type": "section", "text": bold_label(section_label(section.label))})
+        blocks.append({"type": "section", "text": bold_label(section_name(section.label))})
         body = fit(section.text.strip(), TEXT_OBJECT_LIMIT)
         blocks.append({"type": "section", "text": plain(body)})
     text = fit(fallback_text(paper), TEXT_LIMIT, escape)
     return SlackPost(text, tuple(blocks[:MAX_BLOCKS]), metadata(period, paper.arxiv_id))
-
-
-def one_line(text: str) -> str:
-    """``text`` with each run of whitespace (a wrapped title's line breaks) as one space."""
-    return " ".join(text.split())
 
 
 def title_block(title: str) -> dict[str, Any]:
@@ -201,18 +178,14 @@ def title_block(title: str) -> dict[str, Any]:
 
 def links_line(paper: PaperView) -> str:
     """Votes, then arXiv, Hugging Face and (when usable) GitHub and the project page."""
-    links = [f"▲ {paper.votes}", link(paper.arxiv_url, "arXiv"), link(paper.hf_url, "Hugging Face")]
-    for url, label in ((paper.github_repo, "GitHub"), (paper.project_page, "Project page")):
-        usable = web_url(url)
-        if usable:
-            links.append(link(usable, label))
-    return " · ".join(links)
+    links = [link(url, label) for label, url in paper_links(paper, limit=URL_LIMIT)]
+    return " · ".join([f"▲ {paper.votes}", *links])
 
 
 def fallback_text(paper: PaperView) -> str:
     """The plain text of the message, for notifications and clients without blocks."""
     lines = [f"{one_line(paper.title) or paper.arxiv_id} (▲ {paper.votes})", paper.arxiv_url]
-    lines += [f"{section_label(s.label)}: {s.text}" for s in paper.sections if s.text.strip()]
+    lines += [f"{section_name(s.label)}: {s.text}" for s in paper.sections if s.text.strip()]
     return "\n".join(lines)
 
 
@@ -272,6 +245,7 @@ class SlackChannel:
         self.client = client
         self.target = channel
         self.site_url = site_url
+        self._host = urlsplit(client.base_url).netloc or client.base_url
 
     def messages(self, view: DayView) -> list[Message]:
         header = Message("header", header_post(view, self.site_url))
@@ -342,13 +316,16 @@ class SlackChannel:
         except SlackApiError as e:
             raise self._refused(what, e.response) from e
         except (OSError, http.client.HTTPException) as e:
+            if never_sent(e):  # after UnsentRetryHandler's tries
+                raise DeliveryError(f"{what}: could not connect to Slack at {self._host}") from e
             raise DeliveryError(f"{what}: no answer from Slack: {cause(e)}", unclear=True) from e
 
     def _refused(self, what: str, response: SlackResponse) -> DeliveryError:
         status = response.status_code
         error = str(response.get("error") or "")
         if status == 429 or error == "ratelimited":
-            wait = retry_after(response.headers)
+            asked = retry_after(response.headers, default=DEFAULT_RETRY_AFTER)
+            wait = min(asked, MAX_RETRY_AFTER)
             return DeliveryError(f"{what}: Slack rate limit (HTTP {status})", retry_after=wait)
         if status >= 500 or error in UNCLEAR_ERRORS or not re.fullmatch(r"[a-z_]+", error):
             shown = f"HTTP {status}: {error[:120]}" if error else f"HTTP {status}"
@@ -358,10 +335,6 @@ class SlackChannel:
             advice = FATAL_ERRORS[error].format(channel=self.target, needed=needed)
             return DeliveryError(f"Slack refused {what} ({error}): {advice}", fatal=True)
         return DeliveryError(f"Slack refused {what}: {error}{details(response)}")
-
-
-def describe(message: Message) -> str:
-    return "the header" if message.key == "header" else f"paper {message.key}"
 
 
 def details(response: SlackResponse) -> str:
@@ -374,17 +347,6 @@ def cause(error: BaseException) -> str:
     if isinstance(reason, TimeoutError):
         return "timed out"
     return str(reason) or type(reason).__name__
-
-
-def retry_after(headers: Mapping[str, Any]) -> float:
-    for name, value in headers.items():
-        if name.lower() == "retry-after":
-            text = value[0] if isinstance(value, list) else value
-            try:
-                return min(max(0.0, float(text)), 600.0)
-            except ValueError:
-                break
-    return 1.0
 
 
 def from_env(env: Mapping[str, str], *, timeout: float = 30.0) -> SlackChannel:
@@ -400,12 +362,8 @@ def from_env(env: Mapping[str, str], *, timeout: float = 30.0) -> SlackChannel:
             f"slack: SLACK_CHANNEL must be a channel id like C0123456789 (at the bottom of the "
             f"channel's details){shown}"
         )
-    api_url = env.get("SLACK_API_URL", "").strip() or API_URL
-    if web_url(api_url) is None:
-        raise ConfigError(f"slack: SLACK_API_URL {api_url!r} is not an http(s) address")
-    site_url = env.get("DAILYPAPERS_SITE_URL", "").strip() or None
-    if site_url is not None and web_url(site_url) is None:
-        raise ConfigError(f"DAILYPAPERS_SITE_URL {site_url!r} is not an http(s) address")
+    api_url = read_api_url(env, "slack", API_URL, limit=URL_LIMIT)
+    site_url = read_site_url(env, limit=URL_LIMIT)
     client = WebClient(
         token=token,
         base_url=api_url.rstrip("/") + "/",

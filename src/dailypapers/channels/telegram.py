@@ -38,16 +38,26 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx2
 
-from dailypapers.channels import require
-from dailypapers.channels.common import ELLIPSIS, share, transport_failure, units
+from dailypapers.channels import read_api_url, read_site_url, require
+from dailypapers.channels.common import (
+    ELLIPSIS,
+    authors_text,
+    heading,
+    paper_count,
+    paper_links,
+    retry_after,
+    share,
+    transport_failure,
+    units,
+)
 from dailypapers.deliver import DeliveryError, Message
 from dailypapers.errors import ConfigError
-from dailypapers.http import USER_AGENT, parse_retry_after
-from dailypapers.views import DayView, PaperView, page_url, section_name, web_url
+from dailypapers.http import USER_AGENT
+from dailypapers.logs import redact
+from dailypapers.views import DayView, PaperView, page_url, section_name
 
 TELEGRAM_API = "https://api.telegram.org"
 #: Characters (UTF-16 code units) of visible text Telegram accepts in one message.
@@ -118,14 +128,9 @@ class Outgoing:
     previews: bool = False
 
 
-def authors_text(authors: Sequence[str]) -> str:
-    return ", ".join(authors)
-
-
 def header_text(view: DayView, site_url: str | None) -> Text:
-    count = len(view.papers)
-    text = Text().add(f"Daily Papers {view.period}", "b")
-    text.add(f"\n{count} paper{'s' if count != 1 else ''}, most upvoted first, one reply each.")
+    text = Text().add(heading(view.period), "b")
+    text.add(f"\n{paper_count(len(view.papers))}, most upvoted first, one reply each.")
     if site_url is not None:
         text.add("\n").add("Read them on the web", href=page_url(site_url, view.period))
     return text
@@ -134,11 +139,9 @@ def header_text(view: DayView, site_url: str | None) -> Text:
 def paper_text(paper: PaperView, sections: Sequence[str]) -> Text:
     """The message of one paper, with ``sections`` as the (possibly cut) section texts."""
     text = Text().add(cut(paper.title, TITLE_ROOM), "b", href=paper.arxiv_url)
-    text.add(f"\nVote: {paper.votes} · ").add("arXiv", href=paper.arxiv_url)
-    text.add(" · ").add("Hugging Face", href=paper.hf_url)
-    for name, url in (("GitHub", paper.github_repo), ("Project", paper.project_page)):
-        if (link := web_url(url)) is not None:
-            text.add(" · ").add(name, href=link)
+    text.add(f"\nVote: {paper.votes}")
+    for label, url in paper_links(paper, project="Project"):
+        text.add(" · ").add(label, href=url)
     if paper.authors:
         text.add("\n").add(cut(authors_text(paper.authors), AUTHORS_ROOM), "i")
     if paper.note:
@@ -218,7 +221,6 @@ class TelegramChannel:
         self.timeout = timeout
         self._token = token
         self._client = telegram_client(token, timeout=timeout)
-        self._host = urlsplit(self.api_url).netloc
 
     def close(self) -> None:
         self._client.close()
@@ -285,7 +287,7 @@ class TelegramChannel:
         code, parameters = data.get("error_code"), data.get("parameters")
         code = code if isinstance(code, int) else status
         parameters = parameters if isinstance(parameters, dict) else {}
-        said = str(data.get("description") or f"HTTP {status}").replace(self._token, "[redacted]")
+        said = redact(str(data.get("description") or f"HTTP {status}"), [self._token])
         raise self._refusal(code, said, parameters, response.headers)
 
     def _refusal(
@@ -294,9 +296,8 @@ class TelegramChannel:
         """The DeliveryError for an ``ok: false`` answer: what Telegram said, and what to fix."""
         chat = self.chat_id
         if code == 429:
-            wait = parameters.get("retry_after")
-            seconds = float(wait) if isinstance(wait, int | float) else parse_retry_after(headers)
-            seconds = DEFAULT_RETRY_AFTER if seconds is None else seconds
+            asked = parameters.get("retry_after")
+            seconds = retry_after(headers, asked, default=DEFAULT_RETRY_AFTER)
             return DeliveryError(
                 f"Telegram asks to wait {seconds:g} s ({said})", retry_after=seconds
             )
@@ -337,12 +338,8 @@ def from_env(env: Mapping[str, str], *, timeout: float = 30.0) -> TelegramChanne
             "telegram: TELEGRAM_BOT_TOKEN does not look like a bot token "
             "(digits, a colon, then letters, as @BotFather gives it)"
         )
-    api_url = env.get("TELEGRAM_API_URL", "").strip() or TELEGRAM_API
-    if web_url(api_url) is None:
-        raise ConfigError(f"telegram: TELEGRAM_API_URL {api_url!r} is not an http(s) address")
-    site_url = env.get("DAILYPAPERS_SITE_URL", "").strip() or None
-    if site_url is not None and web_url(site_url) is None:
-        raise ConfigError(f"DAILYPAPERS_SITE_URL {site_url!r} is not an http(s) address")
+    api_url = read_api_url(env, "telegram", TELEGRAM_API)
+    site_url = read_site_url(env)
     return TelegramChannel(
         token=token, chat_id=chat_id, api_url=api_url, site_url=site_url, timeout=timeout
     )
