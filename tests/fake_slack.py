@@ -194,7 +194,6 @@ class FakeSlack(HookedServer):
     def respond(self, request: Request) -> Reply:
         method = request.path.removeprefix("/api/")
         handlers: dict[str, Callable[[dict[str, Any]], Reply]] = {
-            "auth.test": self._auth_test,
             "chat.postMessage": lambda p: self._post(request, p),
             "conversations.history": self._history,
             "conversations.replies": self._replies,
@@ -219,16 +218,12 @@ class FakeSlack(HookedServer):
         scope = {"chat.postMessage": "chat:write"}.get(method, "channels:history")
         if scope in self.missing_scopes:
             return json_reply({"ok": False, "error": "missing_scope", "needed": scope})
-        if method != "auth.test":
-            channel = params.get("channel")
-            if channel not in self.channels:
-                return failure("channel_not_found")
-            if channel not in self.joined:
-                return failure("not_in_channel")
+        channel = params.get("channel")
+        if channel not in self.channels:
+            return failure("channel_not_found")
+        if channel not in self.joined:
+            return failure("not_in_channel")
         return None
-
-    def _auth_test(self, params: dict[str, Any]) -> Reply:
-        return json_reply({"ok": True, "user_id": "U0FAKEBOT", "team": "Fake", "bot_id": "B0FAKE"})
 
     def _post(self, request: Request, params: dict[str, Any]) -> Reply:
         text = str(params.get("text") or "")

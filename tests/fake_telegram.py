@@ -12,7 +12,6 @@ ids start at ``FIRST_ID`` and grow by one per message, as in a real chat.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import threading
@@ -209,14 +208,6 @@ class FakeTelegram(FakeServer):
         """
         self._crash = Crash(nth, kill, after_store)
 
-    # queries -----------------------------------------------------------------------------
-
-    def texts(self) -> list[str]:
-        return [message.text for message in self.messages]
-
-    def by_id(self, message_id: int) -> Stored:
-        return next(m for m in self.messages if m.message_id == message_id)
-
     # serving -----------------------------------------------------------------------------
 
     def respond(self, request: Request) -> Reply:
@@ -330,8 +321,3 @@ def read_body(request: Request) -> dict[str, Any]:
                 form[name] = json.loads(form[name])
         return form
     raise ValueError(f"unsupported content type {kind!r}")
-
-
-def visible(html_text: str) -> str:
-    """The text Telegram shows for ``html_text`` (for tests that build expectations)."""
-    return html.unescape(re.sub(r"<[^>]*>", "", html_text))

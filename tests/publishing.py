@@ -1,4 +1,5 @@
-"""What the channel tests share: a stored day to publish, the database as text, and the real
+"""What the channel tests share: papers and a stored day to publish (with titles made of
+markup), the CLI's publish command, the deliveries ledger, the database as text, and the real
 CLI killed by a fake in the middle of publishing."""
 
 from __future__ import annotations
@@ -11,19 +12,106 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+from typer.testing import Result
+
+from dailypapers.deliver import Channel, DeliveryReport, deliver
 from dailypapers.importer import import_digest
-from dailypapers.models import Digest, DigestEntry, DigestRun
+from dailypapers.models import SECTION_LABELS, Digest, DigestEntry, DigestRun, Section
+from dailypapers.render import escape_title
 from dailypapers.store import Store
+from dailypapers.views import DayView, PaperView, day_view
+from tests.e2e import invoke
+from tests.site_corpus import generated_digest
 
 KILLED = -signal.SIGKILL
+DAY = "2024-12-06"
+#: Titles that are markup: each channel must show them as written.
+IMG_TITLE = "<img src=x onerror=alert(1)>"
+AMP_TITLE = "a & b <c>"
+
+
+# papers and a stored day -------------------------------------------------------------------
+
+
+def sections(*texts: str) -> tuple[Section, ...]:
+    """One section per text, under the digest's labels in order."""
+    return tuple(Section(label, text) for label, text in zip(SECTION_LABELS, texts, strict=True))
+
+
+def paper(arxiv_id: str = "2412.06001", title: str = "A paper", **more: Any) -> PaperView:
+    """A paper as the channels get it: two authors, three short sections, no links."""
+    defaults: dict[str, Any] = {
+        "votes": 7,
+        "authors": ("김민수", "Lee Jiwoo"),
+        "thumbnail": None,
+        "sections": sections("새로운 점.", "기술 세부 사항.", "성능 하이라이트."),
+    }
+    return PaperView(arxiv_id=arxiv_id, title=title, **(defaults | more))
 
 
 def store_entries(db: Path, day: str, entries: Iterable[DigestEntry]) -> None:
     """Store ``entries`` as ``day``'s digest, as an imported archive would."""
     with Store.open(db) as store:
         import_digest(store, Digest(day, (DigestRun(tuple(entries)),)))
+
+
+def store_titles(db: Path, titles: Sequence[str], *, top_votes: int = 90) -> list[str]:
+    """Store DAY's digest with one paper per title, in that order of votes; returns the titles."""
+    entries = generated_digest(DAY, 6, len(titles)).runs[0].entries
+    store_entries(
+        db,
+        DAY,
+        [
+            replace(entry, title_md=escape_title(title), votes=top_votes - i)
+            for i, (entry, title) in enumerate(zip(entries, titles, strict=True))
+        ],
+    )
+    return list(titles)
+
+
+def stored_view(db: Path) -> DayView:
+    """DAY as the channels get it from the database."""
+    with Store.open(db) as store:
+        view = day_view(store, DAY)
+    assert view is not None
+    return view
+
+
+# publishing and the ledger -----------------------------------------------------------------
+
+
+def publish_args(channel: str, db: Path) -> list[str]:
+    return ["publish", "--date", DAY, "--db", str(db), f"--{channel}"]
+
+
+def publish(channel: str, db: Path, env: Mapping[str, str], *flags: str) -> Result:
+    """``dailypapers publish --<channel>`` for DAY, whatever the developer's shell has set as
+    DAILYPAPERS_SITE_URL."""
+    return invoke(*publish_args(channel, db), *flags, env={"DAILYPAPERS_SITE_URL": "", **env})
+
+
+def deliver_quietly(
+    store: Store, channel: Channel, view: DayView, waits: list[float] | None = None
+) -> DeliveryReport:
+    """Deliver ``view``, recording the waits instead of sleeping."""
+    return deliver(store, channel, view, sleep=(waits if waits is not None else []).append)
+
+
+def deliveries(db: Path) -> list[tuple[Any, ...]]:
+    """The ledger: (item, status, remote id, error), in the order the rows were made."""
+    with closing(sqlite3.connect(db)) as connection:
+        return connection.execute(
+            "SELECT item, status, remote_id, error FROM deliveries ORDER BY rowid"
+        ).fetchall()
+
+
+def ledger(db: Path) -> dict[str, tuple[str, str | None]]:
+    """The ledger by item: (status, remote id)."""
+    return {item: (status, remote_id) for item, status, remote_id, _ in deliveries(db)}
 
 
 def dump(db: Path) -> str:

@@ -7,10 +7,9 @@ the header once in the channel and every paper exactly once in its thread.
 
 from __future__ import annotations
 
+import logging
 import re
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -27,17 +26,24 @@ from dailypapers.channels.discord import (
     paper_content,
     units,
 )
-from dailypapers.deliver import DeliveryReport, deliver
+from dailypapers.deliver import deliver
 from dailypapers.errors import ConfigError
-from dailypapers.models import SECTION_LABELS, DigestEntry, Section
+from dailypapers.models import DigestEntry
 from dailypapers.render import escape_title
 from dailypapers.store import Store
-from dailypapers.views import DayView, PaperView
+from dailypapers.views import DayView
 from tests.e2e import invoke
 from tests.fake_discord import BOT_ID, CHANNEL_ID, TOKEN, FakeDiscord
-from tests.publishing import publish_killed, store_entries
+from tests.publishing import (
+    DAY,
+    deliver_quietly,
+    deliveries,
+    paper,
+    publish_killed,
+    sections,
+    store_entries,
+)
 
-DAY = "2024-12-06"
 HOSTILE = (
     "*b* _i_ __u__ ~~s~~ ||spoiler|| `code` ```py``` > # [x](https://e.vil) @everyone <@1> :x: \\"
 )
@@ -67,20 +73,6 @@ def literal(markdown: str) -> str:
     return "".join(shown)
 
 
-def sections(*texts: str) -> tuple[Section, ...]:
-    return tuple(Section(label, text) for label, text in zip(SECTION_LABELS, texts, strict=True))
-
-
-def paper(arxiv_id: str = "2412.06001", title: str = "A paper", **more: Any) -> PaperView:
-    defaults: dict[str, Any] = {
-        "votes": 7,
-        "authors": ("김민수", "Lee Jiwoo"),
-        "thumbnail": None,
-        "sections": sections("새로운 점.", "기술 세부 사항.", "성능 하이라이트."),
-    }
-    return PaperView(arxiv_id=arxiv_id, title=title, **(defaults | more))
-
-
 def entry(index: int, title: str | None = None) -> DigestEntry:
     arxiv_id = f"2412.06{index:03d}"
     return DigestEntry(
@@ -100,8 +92,13 @@ def entry(index: int, title: str | None = None) -> DigestEntry:
 def store_day(out: Path, count: int, *, hostile: bool = False) -> list[str]:
     """A stored digest for ``DAY`` with ``count`` papers, most votes first; their ids."""
     entries = [entry(i, HOSTILE if hostile and i == 1 else None) for i in range(1, count + 1)]
-    store_entries(out / "dailypapers.db", DAY, entries)
+    store_entries(db_in(out), DAY, entries)
     return [e.arxiv_id for e in entries]
+
+
+def db_in(out: Path) -> Path:
+    """The database ``publish --out`` uses."""
+    return out / "dailypapers.db"
 
 
 def env_for(fake: FakeDiscord, token: str = TOKEN) -> dict[str, str]:
@@ -115,13 +112,6 @@ def env_for(fake: FakeDiscord, token: str = TOKEN) -> dict[str, str]:
 
 def publish(out: Path, env: dict[str, str], *more: str) -> Any:
     return invoke("publish", "--date", DAY, "--discord", "--out", str(out), *more, env=env)
-
-
-def deliveries(out: Path) -> list[tuple[Any, ...]]:
-    with closing(sqlite3.connect(out / "dailypapers.db")) as db:
-        return db.execute(
-            "SELECT item, status, remote_id, error FROM deliveries ORDER BY rowid"
-        ).fetchall()
 
 
 def assert_published_once(fake: FakeDiscord, ids: list[str]) -> str:
@@ -153,13 +143,6 @@ def channel(fake: FakeDiscord) -> Iterator[DiscordChannel]:
     opened = from_env(env_for(fake), timeout=5)
     yield opened
     opened.close()
-
-
-def deliver_quietly(
-    store: Store, channel: DiscordChannel, view: DayView, waits: list[float] | None = None
-) -> DeliveryReport:
-    """Deliver ``view``, recording the waits instead of sleeping."""
-    return deliver(store, channel, view, sleep=(waits if waits is not None else []).append)
 
 
 @pytest.fixture
@@ -258,7 +241,7 @@ def test_publish_posts_a_header_and_each_paper_in_its_thread(fake: FakeDiscord, 
     first = fake.in_thread(header_id)[0].content.split("\n")[0]
     assert literal(first[2:-2]) == HOSTILE
     remote = {m.content.rsplit(" · ", 1)[-1]: m.id for m in fake.messages}
-    assert deliveries(out) == [("header", "sent", header_id, None)] + [
+    assert deliveries(db_in(out)) == [("header", "sent", header_id, None)] + [
         (pid, "sent", remote[pid], None) for pid in ids
     ]
     assert all(r.headers["authorization"] == f"Bot {TOKEN}" for r in fake.requests)
@@ -329,7 +312,7 @@ def test_a_bad_token_is_named_and_never_shown(fake: FakeDiscord, out: Path) -> N
     assert "DISCORD_BOT_TOKEN" in result.output
     assert "try 1 failed" in result.output  # the --verbose log is checked too
     assert wrong not in result.output
-    assert "GwRoNg" not in str(deliveries(out))
+    assert "GwRoNg" not in str(deliveries(db_in(out)))
     assert fake.messages == []
     assert [r.method for r in fake.requests] == ["POST"]  # fatal: nothing more is tried
 
@@ -400,8 +383,9 @@ def test_a_5xx_after_the_message_was_kept_is_found_not_sent_again(
 
 
 def test_a_message_that_cannot_be_looked_for_fails_without_a_copy_and_is_found_later(
-    fake: FakeDiscord, store: Store
+    fake: FakeDiscord, store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="dailypapers")
     view = DayView(DAY, (paper(),))
     channel = DiscordChannel(
         token=TOKEN, channel_id=CHANNEL_ID, api_url=fake.api_url, sleep=lambda _: None
@@ -417,10 +401,25 @@ def test_a_message_that_cannot_be_looked_for_fails_without_a_copy_and_is_found_l
     channel.close()
 
     assert "could not look for it" in first.failed["header"]
+    # the tries before the last one are logged, not dropped
+    assert "asking Discord who the bot is: Discord failed (503)" in caplog.text
+    assert "; trying again in " in caplog.text
     assert first.waiting == ["2412.06001"]
     assert second.recovered == ["header"]
     assert second.sent == ["2412.06001"]
     assert len(fake.in_channel()) == 1
+
+
+def test_a_negative_wait_asked_for_is_no_wait(
+    fake: FakeDiscord, channel: DiscordChannel, store: Store
+) -> None:
+    fake.rate_limit(-5)
+    waits: list[float] = []
+
+    report = deliver_quietly(store, channel, DayView(DAY, (paper(),)), waits)
+
+    assert waits == [0.0]  # time.sleep refuses a negative wait
+    assert report.sent == ["header", "2412.06001"]
 
 
 def test_a_5xx_before_the_message_was_kept_is_sent_again_once(
@@ -513,8 +512,8 @@ def test_a_publish_killed_at_a_post_is_finished_by_the_rerun_with_nothing_twice(
 
     assert rerun.exit_code == 0, rerun.output
     header_id = assert_published_once(fake, ids)
-    assert [row[1] for row in deliveries(out)] == ["sent"] * 5
+    assert [row[1] for row in deliveries(db_in(out))] == ["sent"] * 5
     found = after_store and what == "message"
     assert ("1 found already delivered" in rerun.output) is found
     assert fake.posts["message"] - posted == 5 - kept  # the rerun posted only what was missing
-    assert deliveries(out)[0][2] == header_id
+    assert deliveries(db_in(out))[0][2] == header_id

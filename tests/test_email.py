@@ -4,44 +4,39 @@ SMTP server, and what a crash in the middle of sending leaves behind."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterator, Mapping
-from contextlib import closing
-from dataclasses import replace
 from email.message import EmailMessage
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 from dailypapers.channels.email import from_env
-from dailypapers.cli import app
-from dailypapers.render import escape_title
-from dailypapers.store import Store
-from dailypapers.views import day_view
+from dailypapers.views import DayView
+from tests import publishing
 from tests.fake_smtp import PASSWORD, USER, FakeSMTP
-from tests.publishing import dump, publish_killed, store_entries
-from tests.site_corpus import generated_digest
+from tests.publishing import (
+    AMP_TITLE,
+    DAY,
+    IMG_TITLE,
+    deliveries,
+    dump,
+    paper,
+    publish_args,
+    publish_killed,
+    store_titles,
+    stored_view,
+)
 
-DAY = "2024-12-06"
-IMG_TITLE = "<img src=x onerror=alert(1)>"
-AMP_TITLE = "a & b <c>"
 PAPERS = 3
 RECIPIENTS = ["kim@example.net", "reader@example.com"]
 MESSAGE_ID = re.compile(rf"<dailypapers\.{DAY}\.[0-9a-f]{{24}}@example\.org>")
 
 
 def store_day(db: Path) -> list[str]:
-    """Store DAY's digest with hostile titles; returns the titles, most voted first."""
-    entries = list(generated_digest(DAY, 6, PAPERS).runs[0].entries)
-    titles = [IMG_TITLE, AMP_TITLE, "효율적인 추론 (Efficient Reasoning)"]
-    entries = [
-        replace(entry, title_md=escape_title(title), votes=50 - i)
-        for i, (entry, title) in enumerate(zip(entries, titles, strict=True))
-    ]
-    store_entries(db, DAY, entries)
-    return titles
+    """Store DAY's digest with titles made of markup; returns the titles, most voted first."""
+    return store_titles(db, [IMG_TITLE, AMP_TITLE, "효율적인 추론 (Efficient Reasoning)"])
 
 
 @pytest.fixture
@@ -61,14 +56,7 @@ def titles(db: Path) -> list[str]:
 
 
 def publish(db: Path, env: Mapping[str, str]) -> Result:
-    args = ["publish", "--date", DAY, "--db", str(db), "--email"]
-    env = {"DAILYPAPERS_SITE_URL": "", **env}
-    return CliRunner().invoke(app, args, env=dict(env), catch_exceptions=False)
-
-
-def ledger(db: Path) -> list[tuple[str, str, str | None]]:
-    with closing(sqlite3.connect(db)) as connection:
-        return connection.execute("SELECT item, status, remote_id FROM deliveries").fetchall()
+    return publishing.publish("email", db, env)
 
 
 def parts(mail: EmailMessage) -> tuple[str, str]:
@@ -101,11 +89,8 @@ class Markup(HTMLParser):
 def test_titles_made_of_markup_stay_literal_text(smtp: FakeSMTP, db: Path) -> None:
     titles = store_day(db)
     channel = from_env(smtp.env(DAILYPAPERS_SITE_URL="https://papers.example.org"))
-    with Store.open(db) as store:
-        view = day_view(store, DAY)
-    assert view is not None
 
-    [message] = channel.messages(view)
+    [message] = channel.messages(stored_view(db))
     plain, html = parts(message.body)
     markup = Markup(html)
 
@@ -121,6 +106,17 @@ def test_titles_made_of_markup_stay_literal_text(smtp: FakeSMTP, db: Path) -> No
     assert f'href="https://papers.example.org/days/{DAY}.html"' in html
     assert f"1. {IMG_TITLE}\n" in plain
     assert f"2. {AMP_TITLE}\n" in plain
+
+
+def test_one_paper_is_one_paper_in_the_subject_and_the_lead(smtp: FakeSMTP) -> None:
+    [message] = from_env(smtp.env()).messages(DayView(DAY, (paper(),)))
+
+    plain, html = parts(message.body)
+
+    assert message.body["Subject"] == f"Daily Papers {DAY} — 1 paper"
+    assert plain.startswith(f"Daily Papers {DAY} — 1 paper\n")
+    assert f"<title>Daily Papers {DAY} — 1 paper</title>" in html
+    assert ">1 paper, most upvoted first.</p>" in html
 
 
 # the CLI against the fake --------------------------------------------------------------------
@@ -146,7 +142,7 @@ def test_publish_sends_one_email_with_html_and_plain_parts(
     plain, html = parts(mail)
     assert all(title in plain for title in titles)
     assert "a &amp; b &lt;c&gt;" in html
-    assert ledger(db) == [("digest", "sent", mail["Message-ID"])]
+    assert deliveries(db) == [("digest", "sent", mail["Message-ID"], None)]
 
 
 def test_a_rerun_sends_nothing_new(smtp: FakeSMTP, db: Path, titles: list[str]) -> None:
@@ -244,7 +240,7 @@ def test_configuration_errors_name_the_variable(
 def run_killed(smtp: FakeSMTP, db: Path, *, after_store: bool) -> None:
     """Run ``publish --email`` as a child that the fake kills when the message's data is in."""
     publish_killed(
-        ["publish", "--date", DAY, "--db", str(db), "--email"],
+        publish_args("email", db),
         {**smtp.env(), "DAILYPAPERS_SITE_URL": ""},
         lambda kill: smtp.crash_at(1, kill, after_store=after_store),
     )
@@ -257,7 +253,7 @@ def test_a_publish_killed_while_sending_is_finished_by_the_next_run(
     run_killed(smtp, db, after_store=after_store)
 
     assert len(smtp.received) == (1 if after_store else 0)
-    assert ledger(db) == [("digest", "sending", None)]
+    assert deliveries(db) == [("digest", "sending", None, None)]
 
     rerun = publish(db, smtp.env())
 
@@ -268,4 +264,4 @@ def test_a_publish_killed_while_sending_is_finished_by_the_next_run(
     assert len(smtp.received) == (2 if after_store else 1)
     ids = {received.message["Message-ID"] for received in smtp.received}
     assert len(ids) == 1
-    assert ledger(db) == [("digest", "sent", ids.pop())]
+    assert deliveries(db) == [("digest", "sent", ids.pop(), None)]

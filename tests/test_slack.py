@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sqlite3
 from collections.abc import Iterator, Mapping
-from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -33,13 +31,12 @@ from dailypapers.channels.slack import (
     paper_post,
     units,
 )
-from dailypapers.deliver import DeliveryReport, deliver
 from dailypapers.errors import ConfigError
-from dailypapers.models import SECTION_LABELS, Section
+from dailypapers.models import Section
 from dailypapers.render import escape_title
 from dailypapers.store import Store
-from dailypapers.views import DayView, PaperView
-from tests.e2e import invoke
+from dailypapers.views import DayView
+from tests import publishing
 from tests.fake_slack import (
     CHANNEL,
     TOKEN,
@@ -48,10 +45,19 @@ from tests.fake_slack import (
     block_errors,
     parameters,
 )
-from tests.publishing import dump, publish_killed, store_entries
+from tests.publishing import (
+    DAY,
+    deliver_quietly,
+    deliveries,
+    dump,
+    paper,
+    publish_args,
+    publish_killed,
+    sections,
+    store_entries,
+)
 from tests.site_corpus import generated_digest
 
-DAY = "2024-12-06"
 PAPERS = 4
 HOSTILE = (
     "*bold* _it_ ~s~ `code` ```block``` > quote <b>&amp;</b> & <@U0123> <!here> :x: "
@@ -107,14 +113,7 @@ def env_for(fake: FakeSlack, **changes: str) -> dict[str, str]:
 
 
 def publish(db: Path, env: Mapping[str, str], *flags: str) -> Result:
-    return invoke("publish", "--date", DAY, "--db", str(db), "--slack", *flags, env=env)
-
-
-def deliveries(db: Path) -> list[tuple[Any, ...]]:
-    with closing(sqlite3.connect(db)) as connection:
-        return connection.execute(
-            "SELECT item, status, remote_id, error FROM deliveries ORDER BY rowid"
-        ).fetchall()
+    return publishing.publish("slack", db, env, *flags)
 
 
 def item(message: SlackMessage) -> str:
@@ -130,21 +129,6 @@ def assert_published_once(fake: FakeSlack, ids: list[str]) -> SlackMessage:
     assert [item(m) for m in fake.replies(header.ts)] == ids
     assert len(fake.messages) == 1 + len(ids), "a message outside the header's thread"
     return header
-
-
-def paper(**more: Any) -> PaperView:
-    texts = ("새로운 점.", "기술 세부 사항.", "성능 하이라이트.")
-    defaults: dict[str, Any] = {
-        "arxiv_id": "2412.06001",
-        "title": "A paper",
-        "votes": 7,
-        "authors": ("김민수", "Lee Jiwoo"),
-        "thumbnail": None,
-        "sections": tuple(
-            Section(label, text) for label, text in zip(SECTION_LABELS, texts, strict=True)
-        ),
-    }
-    return PaperView(**(defaults | more))
 
 
 def shown(text: str) -> dict[str, Any]:
@@ -165,14 +149,6 @@ def text_objects(post: SlackPost) -> list[dict[str, Any]]:
 
 def channel_for(fake: FakeSlack) -> SlackChannel:
     return from_env(env_for(fake), timeout=5)
-
-
-def deliver_quietly(
-    store: Store, fake: FakeSlack, view: DayView, waits: list[float] | None = None
-) -> DeliveryReport:
-    """Deliver ``view`` to the fake, recording the waits instead of sleeping."""
-    sleep = (waits if waits is not None else []).append
-    return deliver(store, channel_for(fake), view, sleep=sleep)
 
 
 # formatting ----------------------------------------------------------------------------------
@@ -243,13 +219,10 @@ def test_text_from_the_digest_only_ever_goes_into_plain_text(
     github: str | None,
     project: str | None,
 ) -> None:
-    sections = tuple(
-        Section(label, text) for label, text in zip(SECTION_LABELS, texts, strict=True)
-    )
     generated = paper(
         title=title,
         authors=tuple(authors),
-        sections=sections,
+        sections=sections(*texts),
         note=note,
         github_repo=github,
         project_page=project,
@@ -280,10 +253,7 @@ def test_long_text_is_cut_to_slacks_limits_and_short_text_kept_whole(
     crowded = paper(
         title="T" * 4000,
         authors=tuple(f"Author {i}" for i in range(200)),
-        sections=tuple(
-            Section(label, text)
-            for label, text in zip(SECTION_LABELS, (long, "짧은 섹션.", long), strict=True)
-        ),
+        sections=sections(long, "짧은 섹션.", long),
         note="n" * 5000,
     )
 
@@ -303,7 +273,7 @@ def test_long_text_is_cut_to_slacks_limits_and_short_text_kept_whole(
     assert TEXT_LIMIT - 10 <= units(post.text) <= TEXT_LIMIT
     assert block_errors(list(post.blocks)) == []
 
-    report = deliver_quietly(store, fake, DayView(DAY, (crowded,)))
+    report = deliver_quietly(store, channel_for(fake), DayView(DAY, (crowded,)))
 
     assert report.sent == ["header", "2412.06001"]
     assert fake.replies(fake.top_level()[0].ts)[0].blocks == list(post.blocks)
@@ -403,7 +373,7 @@ def test_the_wait_is_the_one_slack_asks_for(fake: FakeSlack, store: Store) -> No
     fake.ratelimit_next(retry_after=3)
     waits: list[float] = []
 
-    report = deliver_quietly(store, fake, DayView(DAY, (paper(),)), waits)
+    report = deliver_quietly(store, channel_for(fake), DayView(DAY, (paper(),)), waits)
 
     assert waits == [3.0]
     assert report.sent == ["header", "2412.06001"]
@@ -434,7 +404,7 @@ def test_the_token_never_reaches_the_logs(
     for name in ("", "slack_sdk", "dailypapers"):  # a CLI run may have set them
         caplog.set_level(logging.DEBUG, logger=name)
 
-    report = deliver_quietly(store, fake, DayView(DAY, (paper(),)))
+    report = deliver_quietly(store, channel_for(fake), DayView(DAY, (paper(),)))
 
     assert report.ok
     assert "chat.postMessage" in caplog.text  # the SDK did log its requests
@@ -527,7 +497,7 @@ def test_a_lost_answer_after_the_post_was_kept_is_found_not_posted_again(
     fake.drop_next(stored=True)  # the header is kept; the client hears nothing
     waits: list[float] = []
 
-    report = deliver_quietly(store, fake, DayView(DAY, (paper(),)), waits)
+    report = deliver_quietly(store, channel_for(fake), DayView(DAY, (paper(),)), waits)
 
     assert report.recovered == ["header"]
     assert report.sent == ["2412.06001"]
@@ -541,7 +511,7 @@ def test_a_post_dropped_before_it_was_kept_is_posted_once_more(
 ) -> None:
     fake.drop_next(stored=False)
 
-    report = deliver_quietly(store, fake, DayView(DAY, (paper(),)))
+    report = deliver_quietly(store, channel_for(fake), DayView(DAY, (paper(),)))
 
     assert report.sent == ["header", "2412.06001"]
     assert report.recovered == []
@@ -555,7 +525,7 @@ def test_a_passing_failure_is_looked_up_and_retried_and_a_refusal_is_not(
     fake.error_next("internal_error")  # Slack may have posted it all the same
     waits: list[float] = []
 
-    report = deliver_quietly(store, fake, DayView(DAY, (paper(),)), waits)
+    report = deliver_quietly(store, channel_for(fake), DayView(DAY, (paper(),)), waits)
 
     assert report.sent == ["header", "2412.06001"]
     assert waits == [2.0]
@@ -564,11 +534,28 @@ def test_a_passing_failure_is_looked_up_and_retried_and_a_refusal_is_not(
     assert_published_once(fake, ["2412.06001"])
 
     fake.error_next("invalid_arguments")
-    again = deliver_quietly(store, fake, DayView("2024-12-07", (paper(),)), waits)
+    again = deliver_quietly(store, channel_for(fake), DayView("2024-12-07", (paper(),)), waits)
 
     assert again.failed == {"header": "Slack refused the header: invalid_arguments"}
     assert again.waiting == ["2412.06001"]
     assert waits == [2.0]  # not tried again
+
+
+def test_an_unreachable_api_fails_the_header_at_once_and_holds_back_the_papers(
+    tmp_path: Path, store: Store
+) -> None:
+    with FakeSlack() as gone:
+        channel = channel_for(gone)
+    waits: list[float] = []
+
+    report = deliver_quietly(store, channel, DayView(DAY, (paper(),)), waits)
+
+    # A refused connection surely sent nothing: no lookup, no wait, no "may have arrived".
+    reason = f"the header: could not connect to Slack at {gone.url.removeprefix('http://')}"
+    assert report.failed == {"header": reason}
+    assert report.waiting == ["2412.06001"]
+    assert waits == []
+    assert deliveries(tmp_path / "library.db") == [("header", "failed", None, reason)]
 
 
 def test_find_pages_through_a_long_thread_and_ignores_copies_by_people(fake: FakeSlack) -> None:
@@ -598,7 +585,7 @@ def test_find_pages_through_a_long_thread_and_ignores_copies_by_people(fake: Fak
 def run_killed(fake: FakeSlack, db: Path, *, nth: int, after_store: bool) -> str:
     """Run ``publish --slack`` as a child process that the fake SIGKILLs at its nth post."""
     output = publish_killed(
-        ["publish", "--date", DAY, "--db", str(db), "--slack"],
+        publish_args("slack", db),
         env_for(fake),
         lambda kill: fake.crash_at(nth, kill, after_store=after_store),
     )

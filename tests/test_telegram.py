@@ -3,50 +3,42 @@ what a crash in the middle of publishing leaves behind."""
 
 from __future__ import annotations
 
+import json
 import logging
-import sqlite3
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from contextlib import closing
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 from dailypapers.channels import open_channel
 from dailypapers.channels.telegram import LIMIT, TelegramChannel, format_paper, units
-from dailypapers.cli import app
 from dailypapers.deliver import deliver
-from dailypapers.models import SECTION_LABELS, Section
-from dailypapers.render import escape_title
 from dailypapers.store import Store
-from dailypapers.views import DayView, PaperView, day_view
+from dailypapers.views import DayView, PaperView
+from tests import publishing
 from tests.fake_telegram import CHAT_ID, TOKEN, FakeTelegram, Stored, parse_html
-from tests.publishing import dump, publish_killed, store_entries
-from tests.site_corpus import generated_digest
+from tests.publishing import (
+    AMP_TITLE,
+    DAY,
+    IMG_TITLE,
+    dump,
+    ledger,
+    paper,
+    publish_args,
+    publish_killed,
+    sections,
+    store_titles,
+    stored_view,
+)
 
-DAY = "2024-12-06"
-IMG_TITLE = "<img src=x onerror=alert(1)>"
-AMP_TITLE = "a & b <c>"
 PAPERS = 4
 
 
 # a stored day and the CLI ------------------------------------------------------------------
-
-
-def store_day(db: Path, *, count: int = PAPERS) -> list[str]:
-    """Store DAY's digest: hostile titles first (most votes); returns titles, most voted first."""
-    entries = list(generated_digest(DAY, 6, count).runs[0].entries)
-    titles = [IMG_TITLE, AMP_TITLE] + [f"Paper {i}: 효율적인 추론" for i in range(2, count)]
-    entries = [
-        replace(entry, title_md=escape_title(title), votes=90 - i)
-        for i, (entry, title) in enumerate(zip(entries, titles, strict=True))
-    ]
-    store_entries(db, DAY, entries)
-    return titles
 
 
 @pytest.fixture
@@ -62,7 +54,9 @@ def db(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def titles(db: Path) -> list[str]:
-    return store_day(db)
+    """DAY stored with titles made of markup first (most votes); the titles, most voted first."""
+    more = [f"Paper {i}: 효율적인 추론" for i in range(2, PAPERS)]
+    return store_titles(db, [IMG_TITLE, AMP_TITLE, *more])
 
 
 def telegram_env(fake: FakeTelegram, **changes: str) -> dict[str, str]:
@@ -76,34 +70,11 @@ def telegram_env(fake: FakeTelegram, **changes: str) -> dict[str, str]:
 
 
 def publish(db: Path, env: Mapping[str, str], *flags: str) -> Result:
-    args = ["publish", "--date", DAY, "--db", str(db), "--telegram", *flags]
-    return CliRunner().invoke(app, args, env=dict(env), catch_exceptions=False)
+    return publishing.publish("telegram", db, env, *flags)
 
 
-def ledger(db: Path) -> dict[str, tuple[str, str | None]]:
-    with closing(sqlite3.connect(db)) as connection:
-        rows = connection.execute("SELECT item, status, remote_id FROM deliveries")
-        return {item: (status, remote_id) for item, status, remote_id in rows}
-
-
-def the_view(db: Path) -> DayView:
-    with Store.open(db) as store:
-        view = day_view(store, DAY)
-    assert view is not None
-    return view
-
-
-def paper(title: str, sections: tuple[str, ...]) -> PaperView:
-    return PaperView(
-        arxiv_id="2412.06001",
-        title=title,
-        votes=12,
-        authors=("김민수", "Lee Jiwoo"),
-        thumbnail=None,
-        sections=tuple(
-            Section(label, text) for label, text in zip(SECTION_LABELS, sections, strict=True)
-        ),
-    )
+def titled(title: str, texts: tuple[str, ...]) -> PaperView:
+    return paper(title=title, votes=12, sections=sections(*texts))
 
 
 # formatting ----------------------------------------------------------------------------------
@@ -111,7 +82,7 @@ def paper(title: str, sections: tuple[str, ...]) -> PaperView:
 
 @pytest.mark.parametrize("title", [IMG_TITLE, AMP_TITLE])
 def test_a_title_made_of_markup_is_shown_as_literal_text(title: str) -> None:
-    text = format_paper(paper(title, ("새 방법 <b>굵게</b> & 기호", "두 단계", "1.5% 향상")))
+    text = format_paper(titled(title, ("새 방법 <b>굵게</b> & 기호", "두 단계", "1.5% 향상")))
 
     parsed = parse_html(text)  # as strict as Telegram: a stray tag or "&" is an error
 
@@ -124,7 +95,7 @@ def test_a_title_made_of_markup_is_shown_as_literal_text(title: str) -> None:
 
 def test_long_sections_are_cut_to_fit_one_message() -> None:
     long = "확산 모델의 추론을 줄이는 방법 😀 & <tag> " * 300  # ~9,000 units each
-    text = format_paper(paper("A long one", (long, "짧은 내용", long)))
+    text = format_paper(titled("A long one", (long, "짧은 내용", long)))
 
     shown = parse_html(text).text
 
@@ -136,16 +107,16 @@ def test_long_sections_are_cut_to_fit_one_message() -> None:
 @settings(max_examples=60, deadline=None)
 @given(
     title=st.text(min_size=1, max_size=600),
-    sections=st.tuples(*[st.text(alphabet="가나 &<>\"'😀a\n", max_size=5000)] * 3),
+    texts=st.tuples(*[st.text(alphabet="가나 &<>\"'😀a\n", max_size=5000)] * 3),
 )
-def test_every_paper_message_parses_and_fits(title: str, sections: tuple[str, ...]) -> None:
-    text = format_paper(paper(title, sections))
+def test_every_paper_message_parses_and_fits(title: str, texts: tuple[str, ...]) -> None:
+    text = format_paper(titled(title, texts))
 
     shown = parse_html(text).text
 
     assert units(shown) <= LIMIT
     if units(shown) < LIMIT - 200:  # nothing had to be cut
-        assert all(section in shown for section in sections)
+        assert all(section in shown for section in texts)
 
 
 @pytest.mark.parametrize(
@@ -232,6 +203,22 @@ def test_an_unknown_chat_names_the_chat_variable(
     assert len(telegram.requests) == 1
 
 
+def test_a_bot_the_chat_blocked_stops_with_what_to_do(
+    telegram: FakeTelegram, db: Path, titles: list[str]
+) -> None:
+    telegram.block()
+
+    result = publish(db, telegram_env(telegram))
+
+    assert result.exit_code == 1
+    assert (
+        f"Telegram does not let the bot post to chat {CHAT_ID} (Forbidden: bot was blocked by "
+        "the user): add the bot to the chat"
+    ) in " ".join(result.output.split())
+    assert len(telegram.requests) == 1  # fatal: nothing more is tried
+    assert ledger(db) == {"header": ("failed", None)}
+
+
 def test_an_unreachable_api_fails_the_header_and_holds_back_the_replies(
     db: Path, titles: list[str]
 ) -> None:
@@ -279,12 +266,27 @@ def test_a_429_is_retried_after_the_wait_telegram_asks_for(
     waits: list[float] = []
 
     with Store.open(db) as store:
-        report = deliver(store, channel_for(telegram), the_view(db), sleep=waits.append)
+        report = deliver(store, channel_for(telegram), stored_view(db), sleep=waits.append)
 
     assert waits == [7.0]
     assert report.ok
     assert len(report.sent) == 1 + PAPERS
     assert len(telegram.messages) == 1 + PAPERS  # each once
+
+
+def test_a_429_without_parameters_waits_as_its_retry_after_header_says(
+    telegram: FakeTelegram, db: Path, titles: list[str]
+) -> None:
+    body = {"ok": False, "error_code": 429, "description": "Too Many Requests"}
+    telegram.fail_next(429, headers={"Retry-After": "3"}, body=json.dumps(body).encode())
+    waits: list[float] = []
+
+    with Store.open(db) as store:
+        report = deliver(store, channel_for(telegram), stored_view(db), sleep=waits.append)
+
+    assert waits == [3.0]
+    assert report.ok
+    assert len(telegram.messages) == 1 + PAPERS
 
 
 def test_a_lost_answer_means_one_resend_reported_as_such(
@@ -293,7 +295,7 @@ def test_a_lost_answer_means_one_resend_reported_as_such(
     telegram.lose_answers(1)  # the header is stored, but its answer is a 502
 
     with Store.open(db) as store:
-        report = deliver(store, channel_for(telegram), the_view(db), sleep=lambda _: None)
+        report = deliver(store, channel_for(telegram), stored_view(db), sleep=lambda _: None)
 
     first, second, *replies = telegram.messages
     assert report.resent_unclear == ["header"]
@@ -308,7 +310,7 @@ def test_a_message_whose_answers_keep_getting_lost_is_resent_once_per_run(
     telegram.lose_answers(4)  # every try of the header is stored, every answer lost
 
     with Store.open(db) as store:
-        report = deliver(store, channel_for(telegram), the_view(db), sleep=lambda _: None)
+        report = deliver(store, channel_for(telegram), stored_view(db), sleep=lambda _: None)
 
     assert len(telegram.messages) == 2  # the first send and one blind resend, not four
     assert report.resent_unclear == ["header"]
@@ -324,7 +326,7 @@ def test_the_token_never_reaches_the_http_logs(
         caplog.set_level(logging.DEBUG, logger=name)
 
     with Store.open(db) as store:
-        deliver(store, channel_for(telegram), the_view(db))
+        deliver(store, channel_for(telegram), stored_view(db))
 
     assert "/botTOKEN/sendMessage" in caplog.text
     assert TOKEN not in caplog.text
@@ -337,7 +339,7 @@ def test_the_token_never_reaches_the_http_logs(
 def run_killed(fake: FakeTelegram, db: Path, *, nth: int, after_store: bool) -> str:
     """Run ``publish --telegram`` as a child that the fake kills when its nth message arrives."""
     return publish_killed(
-        ["publish", "--date", DAY, "--db", str(db), "--telegram"],
+        publish_args("telegram", db),
         telegram_env(fake),
         lambda kill: fake.crash_at(nth, kill, after_store=after_store),
     )
