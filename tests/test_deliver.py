@@ -100,3 +100,15 @@ def test_a_plain_refusal_is_not_retried_and_its_replies_wait(store: Store) -> No
     assert report.failed == {"header": "message too long"}
     assert report.waiting == ["p1", "p2"]
     assert again.sent == ["header", "p1", "p2"]  # the next run sends what the first could not
+
+
+def test_a_wait_longer_than_the_limit_fails_the_message_for_the_next_run(store: Store) -> None:
+    waits: list[float] = []
+    channel = ScriptedChannel(errors={"header": [DeliveryError("slow down", retry_after=3600)]})
+
+    report = deliver(store, channel, VIEW, sleep=waits.append)
+    again = deliver(store, channel, VIEW, sleep=waits.append)
+
+    assert waits == []
+    assert report.failed == {"header": "slow down (asked to wait 3,600 s: publish again later)"}
+    assert again.sent == ["header", "p1", "p2"]

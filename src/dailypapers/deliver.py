@@ -24,6 +24,9 @@ from dailypapers.views import DayView
 log = logging.getLogger(__name__)
 
 DEFAULT_ATTEMPTS = 4
+#: A service that asks for a longer wait than this is not waited for: the message fails,
+#: and the next run sends it.
+MAX_RETRY_WAIT = 600.0
 
 
 class DeliveryError(DailyPapersError):
@@ -214,8 +217,14 @@ def _deliver_one(
             blind_again = (
                 e.unclear and not channel.can_find and message.key in report.resent_unclear
             )
+            too_long = e.retry_after is not None and e.retry_after > MAX_RETRY_WAIT
+            if too_long:
+                reason += f" (asked to wait {e.retry_after:,.0f} s: publish again later)"
             last_try = (
-                attempt == attempts or blind_again or not (e.unclear or e.retry_after is not None)
+                attempt == attempts
+                or blind_again
+                or too_long
+                or not (e.unclear or e.retry_after is not None)
             )
             if last_try:
                 report.failed[message.key] = reason

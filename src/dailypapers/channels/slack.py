@@ -59,8 +59,7 @@ AUTHORS_LIMIT = 1000
 MAX_AUTHORS = 10
 #: Links longer than this, or not http(s), are left out.
 URL_LIMIT = 500
-#: The longest wait for a rate limit that is honoured, and the wait when Slack names none.
-MAX_RETRY_AFTER = 600.0
+#: The wait when Slack names none.
 DEFAULT_RETRY_AFTER = 1.0
 #: How far ``find`` looks: pages of this many messages.
 PAGE_SIZE = 200
@@ -324,8 +323,7 @@ class SlackChannel:
         status = response.status_code
         error = str(response.get("error") or "")
         if status == 429 or error == "ratelimited":
-            asked = retry_after(response.headers, default=DEFAULT_RETRY_AFTER)
-            wait = min(asked, MAX_RETRY_AFTER)
+            wait = retry_after(response.headers, default=DEFAULT_RETRY_AFTER)
             return DeliveryError(f"{what}: Slack rate limit (HTTP {status})", retry_after=wait)
         if status >= 500 or error in UNCLEAR_ERRORS or not re.fullmatch(r"[a-z_]+", error):
             shown = f"HTTP {status}: {error[:120]}" if error else f"HTTP {status}"
