@@ -44,6 +44,9 @@ class ScriptedChannel:
             raise self.find_error
         return self.found.get(message.key)
 
+    def close(self) -> None:
+        return
+
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack, closing
 from typing import Annotated
 
 import typer
@@ -77,8 +78,8 @@ def publish(
         when = _period(date, week)
         config = offline_config(out, db)
         setup_logging(err_console, verbose=verbose, secrets=config.secrets)
-        channels = [open_channel(name, os.environ) for name in chosen]
-        with Store.open(config.db_path) as store:
+        with ExitStack() as opened, Store.open(config.db_path) as store:
+            channels = [opened.enter_context(closing(open_channel(n, os.environ))) for n in chosen]
             view = week_view(store, when) if week else day_view(store, when)
             if view is None:
                 what = "week" if week else "day"

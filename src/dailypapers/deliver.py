@@ -84,6 +84,10 @@ class Channel(Protocol):
         """The id of ``message`` if an earlier send of it arrived, else None."""
         ...
 
+    def close(self) -> None:
+        """Let go of connections; the channel is not used afterwards."""
+        ...
+
 
 @dataclass
 class DeliveryReport:

@@ -267,6 +267,9 @@ class EmailChannel:
         self.site_url = site_url.rstrip("/") if site_url else None
         self._where = f"{settings.host}:{settings.port}"
 
+    def close(self) -> None:
+        """Nothing to let go: each send opens and ends its own SMTP session."""
+
     def messages(self, view: DayView) -> list[Message]:
         return [Message("digest", build_email(view, self.settings, site_url=self.site_url))]
 

@@ -246,6 +246,9 @@ class SlackChannel:
         self.site_url = site_url
         self._host = urlsplit(client.base_url).netloc or client.base_url
 
+    def close(self) -> None:
+        """Nothing to let go: slack_sdk's WebClient opens a connection per call."""
+
     def messages(self, view: DayView) -> list[Message]:
         header = Message("header", header_post(view, self.site_url))
         papers = [
