@@ -27,7 +27,6 @@ from pathlib import Path
 import pytest
 
 from dailypapers.archive import find_digest_files, parse_digest
-from dailypapers.download import cache_path
 from dailypapers.models import Digest
 from dailypapers.render import (
     README_FOOTER,
@@ -36,6 +35,7 @@ from dailypapers.render import (
     render_digest,
     render_readme,
 )
+from dailypapers.sources.arxiv import cache_path
 from dailypapers.store import Store
 from tests.e2e import World
 from tests.fakes import FakeServer, Request

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dailypapers.download import arxiv_pacer, cache_path, download_pdf
 from dailypapers.errors import DownloadError
 from dailypapers.http import make_client
+from dailypapers.sources.arxiv import arxiv_pacer, cache_path, download_pdf
 from tests.e2e import paper_pdf
 
 

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from dailypapers.errors import ExtractError
-from dailypapers.extract import Extractor, extract_text, normalise_text
+from dailypapers.sources.pdf import Extractor, extract_text, normalise_text
 from tests.pdfgen import corrupt_pdf, make_blank_pdf, make_paper_pdf, make_slow_pdf
 from tests.shared_data import shared_path
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from openai.types.chat import ChatCompletion
 
 from dailypapers.errors import FetchError
-from dailypapers.fetch import fetch_day, parse_entries, parse_entry, parse_page_body
 from dailypapers.http import make_client
+from dailypapers.sources.hf import fetch_day, parse_entries, parse_entry, parse_page_body
 from tests.fakes import FakeArxiv, FakeHF, FakeOpenAI, make_entry
 from tests.shared_data import shared_path
 

@@ -23,8 +23,6 @@ from hypothesis import strategies as st
 
 from dailypapers.archive import parse_digest
 from dailypapers.errors import ExtractError, FetchError
-from dailypapers.extract import ExtractedText, extract_text, looks_like_pdf
-from dailypapers.fetch import ARXIV_ID, collapse, parse_entries, parse_entry, parse_page_body
 from dailypapers.files import write_atomic
 from dailypapers.importer import import_archive
 from dailypapers.models import (
@@ -38,6 +36,8 @@ from dailypapers.models import (
     Section,
 )
 from dailypapers.render import digest_path, escape_title, render_digest
+from dailypapers.sources.hf import ARXIV_ID, collapse, parse_entries, parse_entry, parse_page_body
+from dailypapers.sources.pdf import ExtractedText, extract_text, looks_like_pdf
 from dailypapers.store import Store
 from tests.e2e import World, paper_pdf
 from tests.fakes import make_entry

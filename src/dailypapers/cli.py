@@ -32,9 +32,7 @@ from dailypapers.cli_common import (
 from dailypapers.config import Config, SummarizerChoice, build_config
 from dailypapers.cost import SpendCap, spend_report
 from dailypapers.doctor import diagnose
-from dailypapers.download import arxiv_pacer
 from dailypapers.errors import ConfigError, DateError
-from dailypapers.extract import Extractor
 from dailypapers.http import make_client
 from dailypapers.importer import import_archive
 from dailypapers.languages import LANGUAGES
@@ -51,6 +49,8 @@ from dailypapers.report import (
     print_status,
     progress_bar,
 )
+from dailypapers.sources.arxiv import arxiv_pacer
+from dailypapers.sources.pdf import Extractor
 from dailypapers.store import Store
 from dailypapers.summarize import make_summarizer
 from dailypapers.weekly import DEFAULT_TOP, run_week, validate_week

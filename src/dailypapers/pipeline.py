@@ -19,15 +19,15 @@ import httpx2
 from dailypapers.budget import count_tokens, fit_text
 from dailypapers.config import Config
 from dailypapers.cost import BATCH_SUFFIX, SpendCap, price_of
-from dailypapers.download import download_pdf
 from dailypapers.errors import DailyPapersError, DateError
-from dailypapers.extract import Extractor, normalise_text
-from dailypapers.fetch import fetch_day, parse_entries
 from dailypapers.logs import redact
 from dailypapers.models import DigestEntry, LLMCall, Paper, PaperText
 from dailypapers.publish import publish_day
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.render import escape_title
+from dailypapers.sources.arxiv import download_pdf
+from dailypapers.sources.hf import fetch_day, parse_entries
+from dailypapers.sources.pdf import Extractor, normalise_text
 from dailypapers.store import Store
 from dailypapers.summarize import (
     OUTPUT_RESERVE,

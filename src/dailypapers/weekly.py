@@ -20,7 +20,6 @@ from datetime import MINYEAR, UTC, date, datetime
 from pathlib import Path
 
 from dailypapers.errors import DateError
-from dailypapers.fetch import fetch_list, parse_entries
 from dailypapers.files import write_atomic
 from dailypapers.models import DigestEntry, Paper
 from dailypapers.pipeline import (
@@ -32,6 +31,7 @@ from dailypapers.pipeline import (
     summarize_papers,
 )
 from dailypapers.render import escape_title, render_entry
+from dailypapers.sources.hf import fetch_list, parse_entries
 from dailypapers.store import Store, entry_from_row
 from dailypapers.summarize import Summarizer
 from dailypapers.views import DayView, last_day, paper_view

@@ -185,7 +185,7 @@ def _context() -> ForkServerContext | SpawnContext:
     """forkserver where there is one: a cheap, clean child even from a threaded parent."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["dailypapers.extract"])
+        context.set_forkserver_preload(["dailypapers.sources.pdf"])
         return context
     return multiprocessing.get_context("spawn")
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import httpx2
 
 from dailypapers.errors import DownloadError
-from dailypapers.extract import looks_like_pdf
 from dailypapers.files import write_atomic_bytes
 from dailypapers.http import HTTPFailure, get_with_retry
 from dailypapers.ratelimit import RateLimiter
+from dailypapers.sources.pdf import looks_like_pdf
 
 
 def cache_path(cache_dir: Path, arxiv_id: str) -> Path:
