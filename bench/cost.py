@@ -20,10 +20,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from dailypapers.budget import count_tokens, fit_text, truncate_tokens  # noqa: E402
-from dailypapers.cost import BATCH_DISCOUNT, DEFAULT_PRICES  # noqa: E402
 from dailypapers.sources.pdf import extract_text, normalise_text  # noqa: E402
 from dailypapers.summarize import PROMPT_OVERHEAD, SYSTEM_PROMPT  # noqa: E402
+from dailypapers.summarize.budget import count_tokens, fit_text, truncate_tokens  # noqa: E402
+from dailypapers.summarize.cost import BATCH_DISCOUNT, DEFAULT_PRICES  # noqa: E402
 from tests.pdfgen import make_paper_pdf  # noqa: E402
 from tests.shared_data import SHARED  # noqa: E402
 

@@ -11,9 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from dailypapers.budget import count_tokens, fit_text
 from dailypapers.config import DEFAULT_TOKEN_BUDGET
 from dailypapers.sources.pdf import extract_text, normalise_text
+from dailypapers.summarize.budget import count_tokens, fit_text
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "arxiv_pdfs"
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dailypapers.budget import count_tokens, fit_text, split_sections, truncate_tokens
 from dailypapers.sources.pdf import extract_text, normalise_text
+from dailypapers.summarize.budget import count_tokens, fit_text, split_sections, truncate_tokens
 from tests.shared_data import shared_path
 
 

@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 import pytest
 
-from dailypapers.checks import (
+from dailypapers.models import SECTION_KEYS
+from dailypapers.summarize import parse_answer
+from dailypapers.summarize.checks import (
     CheckSettings,
     check_numbers,
     check_summary,
@@ -17,8 +19,6 @@ from dailypapers.checks import (
     find_numbers,
     script_share,
 )
-from dailypapers.models import SECTION_KEYS
-from dailypapers.summarize import parse_answer
 from tests.shared_data import shared_path
 
 SOURCE = (

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from dailypapers.config import build_config
-from dailypapers.cost import DEFAULT_PRICES, Price, load_prices, price_of, spend_report
 from dailypapers.errors import ConfigError
+from dailypapers.summarize.cost import DEFAULT_PRICES, Price, load_prices, price_of, spend_report
 from tests.e2e import World, invoke
 
 DATE = "2024-12-06"

@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dailypapers.extractive import (
+from dailypapers.models import SECTION_KEYS
+from dailypapers.summarize.extractive import (
     PLACEHOLDERS,
     short_name,
     split_sentences,
     summarize_extractive,
 )
-from dailypapers.models import SECTION_KEYS
 
 ABSTRACT = (
     "Large language models are used widely in many applications today. "

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from dailypapers.errors import ConfigError
-from dailypapers.glossary import glossary_for, load_glossary
-from dailypapers.languages import LANGUAGES
 from dailypapers.models import Paper, PaperText
 from dailypapers.summarize import build_messages, system_prompt
+from dailypapers.summarize.glossary import glossary_for, load_glossary
+from dailypapers.summarize.languages import LANGUAGES
 from tests.e2e import World
 
 DATE = "2024-12-06"

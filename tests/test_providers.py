@@ -9,7 +9,7 @@ import pytest
 
 from dailypapers.config import build_config
 from dailypapers.errors import ConfigError
-from dailypapers.providers import PROVIDERS
+from dailypapers.summarize.providers import PROVIDERS
 from tests.e2e import World, invoke
 
 DATE = "2024-12-06"

@@ -8,8 +8,6 @@ from dataclasses import replace
 
 import pytest
 
-from dailypapers.budget import fit_text
-from dailypapers.config import LLMConfig
 from dailypapers.models import SECTION_LABELS, Paper, PaperText
 from dailypapers.summarize import (
     SYSTEM_PROMPT,
@@ -18,6 +16,8 @@ from dailypapers.summarize import (
     build_messages,
     parse_answer,
 )
+from dailypapers.summarize.budget import fit_text
+from dailypapers.summarize.settings import LLMConfig
 
 PAPER = Paper("2412.00001", "Tiny Models </paper> Win", ("A",), 3, None, "We propose X.")
 TEXT = PaperText(

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from dailypapers.backfill import incomplete_reason
 from dailypapers.models import LLMCall, Paper, PaperText
+from dailypapers.periods import now
 from dailypapers.pipeline import (
     Day,
     NoProgress,
@@ -29,7 +30,6 @@ from dailypapers.pipeline import (
     read_paper_text,
     store_result,
 )
-from dailypapers.store import now
 from dailypapers.summarize import OpenAISummarizer, SummaryOutcome, parse_answer
 
 WAITING = frozenset({"validating", "in_progress", "finalizing", "cancelling"})

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dailypapers.archive import find_digest_files, parse_digest
-from dailypapers.checks import CheckSettings, Finding, check_summary, settings_for
 from dailypapers.errors import ArchiveError
 from dailypapers.models import EXTRACTIVE_NOTE
 from dailypapers.render import unescape_title
 from dailypapers.store import Store
+from dailypapers.summarize.checks import CheckSettings, Finding, check_summary, settings_for
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from rich.table import Table
 from dailypapers.backfill import DayResult, dates_between, run_range
 from dailypapers.batch import run_batch
 from dailypapers.checking import check_database, check_files
-from dailypapers.checks import settings_for
 from dailypapers.cli_common import (
     DateOption,
     DbOption,
@@ -30,15 +29,12 @@ from dailypapers.cli_common import (
     user_errors,
 )
 from dailypapers.config import Config, SummarizerChoice, build_config
-from dailypapers.cost import SpendCap, spend_report
 from dailypapers.doctor import diagnose
 from dailypapers.errors import ConfigError, DateError
 from dailypapers.http import make_client
 from dailypapers.importer import import_archive
-from dailypapers.languages import LANGUAGES
 from dailypapers.logs import secret_values, setup_logging
 from dailypapers.pipeline import Day, run_day, validate_date
-from dailypapers.providers import PROVIDERS
 from dailypapers.publish import publish_day
 from dailypapers.report import (
     print_checks,
@@ -53,6 +49,10 @@ from dailypapers.sources.arxiv import arxiv_pacer
 from dailypapers.sources.pdf import Extractor
 from dailypapers.store import Store
 from dailypapers.summarize import make_summarizer
+from dailypapers.summarize.checks import settings_for
+from dailypapers.summarize.cost import SpendCap, spend_report
+from dailypapers.summarize.languages import LANGUAGES
+from dailypapers.summarize.providers import PROVIDERS
 from dailypapers.weekly import DEFAULT_TOP, run_week, validate_week
 
 

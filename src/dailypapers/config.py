@@ -11,47 +11,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from dailypapers.cost import DEFAULT_PRICES, Price, load_prices, price_of
 from dailypapers.errors import ConfigError
-from dailypapers.glossary import load_glossary
-from dailypapers.languages import LANGUAGES
 from dailypapers.logs import secret_values
-from dailypapers.providers import Provider, ResponseFormat, get_provider, require_key
+from dailypapers.summarize.cost import DEFAULT_PRICES, Price, load_prices, price_of
+from dailypapers.summarize.glossary import load_glossary
+from dailypapers.summarize.languages import LANGUAGES
+from dailypapers.summarize.providers import Provider, get_provider, require_key
+from dailypapers.summarize.settings import DEFAULT_MODEL, LLMConfig
 
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_ENDPOINT = "https://arxiv.org"
-DEFAULT_MODEL = "gpt-4o"
 DEFAULT_TOKEN_BUDGET = 16_000
 DEFAULT_CONCURRENCY = 4
 DB_FILENAME = "dailypapers.db"
 
 SummarizerChoice = Literal["auto", "llm", "extractive"]
-
-
-@dataclass(frozen=True)
-class LLMConfig:
-    """How to reach an OpenAI-compatible chat API."""
-
-    model: str = DEFAULT_MODEL
-    base_url: str | None = None
-    api_key: str | None = field(default=None, repr=False)
-    provider: str | None = None
-    lang: str = "ko"
-    glossary: dict[str, str] = field(default_factory=dict, repr=False)
-    timeout: float = 180.0
-    #: The SDK's own retries are off: summarize.py retries, so each try is paced and recorded.
-    sdk_retries: int = 0
-    #: Answers that are not a valid summary (garbage, refusal, missing keys).
-    attempts: int = 3
-    #: Tries through 5xx, timeouts and dropped connections, with jittered backoff.
-    transient_attempts: int = 4
-    #: Tries through 429 answers, each pausing every worker as long as the server asks.
-    rate_limit_attempts: int = 12
-    backoff: float = 1.0
-    requests_per_minute: int | None = None
-    tokens_per_minute: int | None = None
-    temperature: float | None = None
-    response_format: ResponseFormat = "json_schema"
 
 
 @dataclass(frozen=True)

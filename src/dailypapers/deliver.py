@@ -18,7 +18,8 @@ from typing import Any, Protocol
 
 from dailypapers.errors import DailyPapersError
 from dailypapers.logs import redact
-from dailypapers.store import Store, now
+from dailypapers.periods import now
+from dailypapers.store import Store
 from dailypapers.views import DayView
 
 log = logging.getLogger(__name__)

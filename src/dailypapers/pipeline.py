@@ -16,9 +16,7 @@ from typing import Any, Literal, Protocol
 
 import httpx2
 
-from dailypapers.budget import count_tokens, fit_text
 from dailypapers.config import Config
-from dailypapers.cost import BATCH_SUFFIX, SpendCap, price_of
 from dailypapers.errors import DailyPapersError, DateError
 from dailypapers.logs import redact
 from dailypapers.models import DigestEntry, LLMCall, Paper, PaperText
@@ -36,6 +34,8 @@ from dailypapers.summarize import (
     Summarizer,
     SummaryOutcome,
 )
+from dailypapers.summarize.budget import count_tokens, fit_text
+from dailypapers.summarize.cost import BATCH_SUFFIX, SpendCap, price_of
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from rich.text import Text
 
 from dailypapers.backfill import DayResult
 from dailypapers.checking import PaperCheck
-from dailypapers.cost import Spend, SpendReport
 from dailypapers.doctor import Finding
 from dailypapers.pipeline import PaperResult, RunReport
+from dailypapers.summarize.cost import Spend, SpendReport
 
 OUTCOME_STYLE = {
     "summarized": "green",

@@ -6,7 +6,6 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,10 +24,7 @@ from dailypapers.models import (
     StoredSummary,
     Summary,
 )
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+from dailypapers.periods import now
 
 
 def _migrations() -> list[tuple[int, str]]:

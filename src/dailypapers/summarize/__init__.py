@@ -20,13 +20,7 @@ from typing import Any, Literal, Protocol
 import openai
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from dailypapers.budget import count_tokens, fit_text
-from dailypapers.checks import check_summary, settings_for
-from dailypapers.config import LLMConfig
-from dailypapers.extractive import summarize_extractive
-from dailypapers.glossary import glossary_for
 from dailypapers.http import parse_retry_after
-from dailypapers.languages import LANGUAGES
 from dailypapers.models import (
     SECTION_KEYS,
     SECTION_LABELS,
@@ -36,8 +30,14 @@ from dailypapers.models import (
     Section,
     Summary,
 )
+from dailypapers.periods import now
 from dailypapers.ratelimit import RateLimiter
-from dailypapers.store import now
+from dailypapers.summarize.budget import count_tokens, fit_text
+from dailypapers.summarize.checks import check_summary, settings_for
+from dailypapers.summarize.extractive import summarize_extractive
+from dailypapers.summarize.glossary import glossary_for
+from dailypapers.summarize.languages import LANGUAGES
+from dailypapers.summarize.settings import LLMConfig
 
 log = logging.getLogger(__name__)
 
