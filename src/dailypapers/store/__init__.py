@@ -28,7 +28,7 @@ from dailypapers.periods import now
 
 
 def _migrations() -> list[tuple[int, str]]:
-    folder = resources.files("dailypapers") / "migrations"
+    folder = resources.files("dailypapers.store") / "migrations"
     found = []
     for item in folder.iterdir():
         if item.name.endswith(".sql"):
