@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dailypapers.importer import import_archive, import_digest
+from dailypapers.digest.importer import import_archive, import_digest
+from dailypapers.digest.render import escape_title
 from dailypapers.models import SECTION_LABELS, Digest, DigestEntry, DigestRun, Paper, Section
-from dailypapers.render import escape_title
 from dailypapers.store import Store
 from tests.shared_data import SHARED
 

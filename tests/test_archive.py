@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dailypapers.archive import find_digest_files, parse_digest
+from dailypapers.digest.parse import find_digest_files, parse_digest
+from dailypapers.digest.render import escape_title, render_digest
 from dailypapers.errors import ArchiveError
 from dailypapers.models import Digest, DigestEntry, DigestRun, Section
-from dailypapers.render import escape_title, render_digest
 from tests.shared_data import SHARED, shared_path
 
 

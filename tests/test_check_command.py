@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from dailypapers.render import digest_path
+from dailypapers.digest.render import digest_path
 from tests.e2e import World, invoke
 from tests.fakes import korean_summary, make_entry
 from tests.pdfgen import make_paper_pdf

@@ -26,15 +26,15 @@ from pathlib import Path
 
 import pytest
 
-from dailypapers.archive import find_digest_files, parse_digest
-from dailypapers.models import Digest
-from dailypapers.render import (
+from dailypapers.digest.parse import find_digest_files, parse_digest
+from dailypapers.digest.render import (
     README_FOOTER,
     README_HEADER,
     digest_path,
     render_digest,
     render_readme,
 )
+from dailypapers.models import Digest
 from dailypapers.sources.arxiv import cache_path
 from dailypapers.store import Store
 from tests.e2e import World

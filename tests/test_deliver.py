@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from dailypapers.deliver import DeliveryError, Message, deliver
+from dailypapers.digest.views import DayView
 from dailypapers.store import Store
-from dailypapers.views import DayView
 
 SECRET = "xoxb-very-secret-token"
 VIEW = DayView(period="2024-12-06", papers=())

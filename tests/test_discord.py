@@ -27,11 +27,11 @@ from dailypapers.channels.discord import (
     units,
 )
 from dailypapers.deliver import deliver
+from dailypapers.digest.render import escape_title
+from dailypapers.digest.views import DayView
 from dailypapers.errors import ConfigError
 from dailypapers.models import DigestEntry
-from dailypapers.render import escape_title
 from dailypapers.store import Store
-from dailypapers.views import DayView
 from tests.e2e import invoke
 from tests.fake_discord import BOT_ID, CHANNEL_ID, TOKEN, FakeDiscord
 from tests.publishing import (

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import Result
 
 from dailypapers.channels.email import from_env
-from dailypapers.views import DayView
+from dailypapers.digest.views import DayView
 from tests import publishing
 from tests.fake_smtp import PASSWORD, USER, FakeSMTP
 from tests.publishing import (

@@ -21,10 +21,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dailypapers.archive import parse_digest
+from dailypapers.digest.importer import import_archive
+from dailypapers.digest.parse import parse_digest
+from dailypapers.digest.render import digest_path, escape_title, render_digest
 from dailypapers.errors import ExtractError, FetchError
 from dailypapers.files import write_atomic
-from dailypapers.importer import import_archive
 from dailypapers.models import (
     EXTRACTIVE_NOTE,
     SECTION_LABELS,
@@ -35,7 +36,6 @@ from dailypapers.models import (
     Paper,
     Section,
 )
-from dailypapers.render import digest_path, escape_title, render_digest
 from dailypapers.sources.hf import ARXIV_ID, collapse, parse_entries, parse_entry, parse_page_body
 from dailypapers.sources.pdf import ExtractedText, extract_text, looks_like_pdf
 from dailypapers.store import Store

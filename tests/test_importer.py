@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dailypapers.render import digest_path
+from dailypapers.digest.render import digest_path
 from tests.e2e import invoke
 from tests.shared_data import shared_path
 

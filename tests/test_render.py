@@ -11,9 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dailypapers.files import write_atomic
-from dailypapers.models import Digest, DigestEntry, DigestRun, Section
-from dailypapers.render import (
+from dailypapers.digest.render import (
     digest_path,
     escape_title,
     render_digest,
@@ -21,6 +19,8 @@ from dailypapers.render import (
     render_readme,
     unescape_title,
 )
+from dailypapers.files import write_atomic
+from dailypapers.models import Digest, DigestEntry, DigestRun, Section
 
 SECTIONS = (
     Section("***What's New***", "새로운 점."),

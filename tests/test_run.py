@@ -6,7 +6,7 @@ import json
 import re
 import sqlite3
 
-from dailypapers.archive import parse_digest
+from dailypapers.digest.parse import parse_digest
 from dailypapers.models import EXTRACTIVE_NOTE
 from tests.e2e import World, invoke
 from tests.fakes import make_entry
@@ -171,7 +171,7 @@ def test_markdown_in_titles_and_video_thumbnails_keep_the_format(world: World) -
     assert entries[0].thumbnail == video
     assert "</video></div>\n\n" in text
     assert "\n\n### [Next paper](https://arxiv.org/abs/2412.00002)\n" in text
-    from dailypapers.render import unescape_title
+    from dailypapers.digest.render import unescape_title
 
     assert unescape_title(entries[0].title_md) == title
 

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dailypapers.cli import app
+from dailypapers.digest.views import day_view, last_day, page_url, period_path, web_url
 from dailypapers.search_index import WORD, compact_words, normalize, worth_indexing
 from dailypapers.site import FEED_PERIODS, build_site
 from dailypapers.store import Store
-from dailypapers.views import day_view, last_day, page_url, period_path, web_url
 from tests.shared_data import shared_path
 from tests.site_corpus import XSS_DATE, XSS_ID, XSS_TITLE, build_corpus, generated_digest
 
@@ -31,7 +31,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("site")
     db = root / "dailypapers.db"
     with Store.open(db) as store:
-        from dailypapers.importer import import_digest
+        from dailypapers.digest.importer import import_digest
 
         for day in range(1, 13):
             import_digest(store, generated_digest(f"2024-12-{day:02d}", day))
@@ -43,7 +43,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def build_corpus_extra(db: Path) -> None:
     """Add the hostile day to an existing database, as build_corpus does."""
-    from dailypapers.importer import import_digest
+    from dailypapers.digest.importer import import_digest
     from tests.site_corpus import hostile_digest, hostile_paper
 
     with Store.open(db) as store:

@@ -21,10 +21,10 @@ from typing import Any
 
 import pytest
 
+from dailypapers.digest.views import DayView, day_view
 from dailypapers.search_index import normalize
 from dailypapers.site import build_site
 from dailypapers.store import Store
-from dailypapers.views import DayView, day_view
 from tests.site_corpus import XSS_DATE, XSS_ID, XSS_TITLE, Corpus, build_corpus
 
 CHROMIUM = Path(os.environ.get("DAILYPAPERS_CHROMIUM", "/usr/bin/chromium"))

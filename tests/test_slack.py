@@ -31,11 +31,11 @@ from dailypapers.channels.slack import (
     paper_post,
     units,
 )
+from dailypapers.digest.render import escape_title
+from dailypapers.digest.views import DayView
 from dailypapers.errors import ConfigError
 from dailypapers.models import Section
-from dailypapers.render import escape_title
 from dailypapers.store import Store
-from dailypapers.views import DayView
 from tests import publishing
 from tests.fake_slack import (
     CHANNEL,

@@ -17,8 +17,8 @@ from typer.testing import Result
 from dailypapers.channels import open_channel
 from dailypapers.channels.telegram import LIMIT, TelegramChannel, format_paper, units
 from dailypapers.deliver import deliver
+from dailypapers.digest.views import DayView, PaperView
 from dailypapers.store import Store
-from dailypapers.views import DayView, PaperView
 from tests import publishing
 from tests.fake_telegram import CHAT_ID, TOKEN, FakeTelegram, Stored, parse_html
 from tests.publishing import (

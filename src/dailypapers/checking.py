@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from dailypapers.archive import find_digest_files, parse_digest
+from dailypapers.digest.parse import find_digest_files, parse_digest
+from dailypapers.digest.render import unescape_title
 from dailypapers.errors import ArchiveError
 from dailypapers.models import EXTRACTIVE_NOTE
-from dailypapers.render import unescape_title
 from dailypapers.store import Store
 from dailypapers.summarize.checks import CheckSettings, Finding, check_summary, settings_for
 

@@ -29,13 +29,13 @@ from dailypapers.cli_common import (
     user_errors,
 )
 from dailypapers.config import Config, SummarizerChoice, build_config
+from dailypapers.digest.importer import import_archive
+from dailypapers.digest.write import publish_day
 from dailypapers.doctor import diagnose
 from dailypapers.errors import ConfigError, DateError
 from dailypapers.http import make_client
-from dailypapers.importer import import_archive
 from dailypapers.logs import secret_values, setup_logging
 from dailypapers.pipeline import Day, run_day, validate_date
-from dailypapers.publish import publish_day
 from dailypapers.report import (
     print_checks,
     print_findings,

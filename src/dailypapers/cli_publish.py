@@ -23,11 +23,11 @@ from dailypapers.cli_common import (
     user_errors,
 )
 from dailypapers.deliver import DeliveryReport, deliver
+from dailypapers.digest.views import day_view
 from dailypapers.errors import ConfigError, DateError
 from dailypapers.logs import setup_logging
 from dailypapers.pipeline import validate_date
 from dailypapers.store import Store
-from dailypapers.views import day_view
 from dailypapers.weekly import validate_week, week_view
 
 

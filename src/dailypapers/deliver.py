@@ -16,11 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from dailypapers.digest.views import DayView
 from dailypapers.errors import DailyPapersError
 from dailypapers.logs import redact
 from dailypapers.periods import now
 from dailypapers.store import Store
-from dailypapers.views import DayView
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from html import escape
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from dailypapers.views import DayView, PaperView, is_week, last_day, section_name
+from dailypapers.digest.views import DayView, PaperView, is_week, last_day, section_name
 
 ATOM = "http://www.w3.org/2005/Atom"
 #: Feed and entry ids must be stable and absolute; a tag URI needs no host of ours.

@@ -17,12 +17,12 @@ from typing import Any, Literal, Protocol
 import httpx2
 
 from dailypapers.config import Config
+from dailypapers.digest.render import escape_title
+from dailypapers.digest.write import publish_day
 from dailypapers.errors import DailyPapersError, DateError
 from dailypapers.logs import redact
 from dailypapers.models import DigestEntry, LLMCall, Paper, PaperText
-from dailypapers.publish import publish_day
 from dailypapers.ratelimit import RateLimiter
-from dailypapers.render import escape_title
 from dailypapers.sources.arxiv import download_pdf
 from dailypapers.sources.hf import fetch_day, parse_entries
 from dailypapers.sources.pdf import Extractor, normalise_text

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from dailypapers.views import DayView, PaperView
+from dailypapers.digest.views import DayView, PaperView
 
 WORD = re.compile(r"\w(?:[\w.\-+/]*\w)?")
 #: Marks the boundary between words in a compacted text; never typed in a query.

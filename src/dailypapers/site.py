@@ -22,12 +22,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from dailypapers import __version__
-from dailypapers.feeds import atom_feed, day_json, index_json
-from dailypapers.files import write_atomic_bytes
-from dailypapers.render import is_video
-from dailypapers.search_index import search_index_js
-from dailypapers.store import Store
-from dailypapers.views import (
+from dailypapers.digest.render import is_video
+from dailypapers.digest.views import (
     DayView,
     PaperView,
     day_view,
@@ -37,6 +33,10 @@ from dailypapers.views import (
     section_name,
     web_url,
 )
+from dailypapers.feeds import atom_feed, day_json, index_json
+from dailypapers.files import write_atomic_bytes
+from dailypapers.search_index import search_index_js
+from dailypapers.store import Store
 from dailypapers.weekly import stored_weeks, week_view
 
 SITE_TITLE = "Daily Papers 한국어 요약"

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from datetime import MINYEAR, UTC, date, datetime
 from pathlib import Path
 
+from dailypapers.digest.render import escape_title, render_entry
+from dailypapers.digest.views import DayView, last_day, paper_view
 from dailypapers.errors import DateError
 from dailypapers.files import write_atomic
 from dailypapers.models import DigestEntry, Paper
@@ -30,11 +32,9 @@ from dailypapers.pipeline import (
     RunReport,
     summarize_papers,
 )
-from dailypapers.render import escape_title, render_entry
 from dailypapers.sources.hf import fetch_list, parse_entries
 from dailypapers.store import Store, entry_from_row
 from dailypapers.summarize import Summarizer
-from dailypapers.views import DayView, last_day, paper_view
 
 WEEK = re.compile(r"(\d{4})-W(\d{2})")
 DEFAULT_TOP = 10

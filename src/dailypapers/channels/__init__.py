@@ -10,8 +10,8 @@ import importlib
 from collections.abc import Callable, Mapping
 
 from dailypapers.deliver import Channel
+from dailypapers.digest.views import URL_LIMIT, web_url
 from dailypapers.errors import ConfigError
-from dailypapers.views import URL_LIMIT, web_url
 
 CHANNEL_NAMES = ("slack", "discord", "telegram", "email")
 

@@ -51,10 +51,10 @@ from dailypapers.channels.common import (
     units,
 )
 from dailypapers.deliver import DeliveryError, Message
+from dailypapers.digest.views import DayView, PaperView, page_url, section_name
+from dailypapers.digest.views import web_url as checked_url
 from dailypapers.errors import ConfigError
 from dailypapers.logs import redact
-from dailypapers.views import DayView, PaperView, page_url, section_name
-from dailypapers.views import web_url as checked_url
 
 log = logging.getLogger(__name__)
 

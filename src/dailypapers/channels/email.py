@@ -38,10 +38,10 @@ from typing import Literal
 from dailypapers.channels import read_site_url, require
 from dailypapers.channels.common import authors_text, heading, paper_count, paper_links
 from dailypapers.deliver import DeliveryError, Message
+from dailypapers.digest.render import is_video
+from dailypapers.digest.views import DayView, PaperView, page_url, section_name, web_url
 from dailypapers.errors import ConfigError
 from dailypapers.logs import redact
-from dailypapers.render import is_video
-from dailypapers.views import DayView, PaperView, page_url, section_name, web_url
 
 log = logging.getLogger(__name__)
 

@@ -42,8 +42,8 @@ from dailypapers.channels.common import (
     units,
 )
 from dailypapers.deliver import DeliveryError, Message
+from dailypapers.digest.views import DayView, PaperView, page_url, section_name
 from dailypapers.errors import ConfigError
-from dailypapers.views import DayView, PaperView, page_url, section_name
 
 API_URL = "https://slack.com/api/"
 POST_METHOD = "chat.postMessage"

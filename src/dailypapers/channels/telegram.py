@@ -54,10 +54,10 @@ from dailypapers.channels.common import (
     units,
 )
 from dailypapers.deliver import DeliveryError, Message
+from dailypapers.digest.views import DayView, PaperView, page_url, section_name
 from dailypapers.errors import ConfigError
 from dailypapers.http import USER_AGENT
 from dailypapers.logs import redact
-from dailypapers.views import DayView, PaperView, page_url, section_name
 
 TELEGRAM_API = "https://api.telegram.org"
 #: Characters (UTF-16 code units) of visible text Telegram accepts in one message.

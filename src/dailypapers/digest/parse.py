@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
 
+from dailypapers.digest.render import ABS_URL, is_video, reads_as_python_list
 from dailypapers.errors import ArchiveError
 from dailypapers.models import AuthorsStyle, Digest, DigestEntry, DigestRun, Section
-from dailypapers.render import ABS_URL, is_video, reads_as_python_list
 
 HEADER = re.compile(r"^## Daily Papers \((\d{4}-\d{2}-\d{2})\)$")
 HEADING = re.compile(r"^### \[(?P<title>.*)\]\(" + re.escape(ABS_URL) + r"(?P<id>[^)\s]+)\)$")

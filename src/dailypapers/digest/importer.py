@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dailypapers.archive import find_digest_files, parse_digest
+from dailypapers.digest.parse import find_digest_files, parse_digest
+from dailypapers.digest.render import unescape_title
 from dailypapers.errors import ArchiveError
 from dailypapers.models import (
     EXTRACTIVE_NOTE,
@@ -19,7 +20,6 @@ from dailypapers.models import (
     Paper,
     Summary,
 )
-from dailypapers.render import unescape_title
 from dailypapers.store import Store
 from dailypapers.summarize import EXTRACTIVE_MODEL
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date as Date
 from urllib.parse import urlsplit
 
+from dailypapers.digest.render import unescape_title
 from dailypapers.models import DigestEntry, Section
-from dailypapers.render import unescape_title
 from dailypapers.store import Store
 
 HF_PAPER_URL = "https://huggingface.co/papers/{}"

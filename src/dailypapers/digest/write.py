@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dailypapers.digest.render import digest_path, render_digest, render_readme
 from dailypapers.files import write_atomic
-from dailypapers.render import digest_path, render_digest, render_readme
 from dailypapers.store import Store
 
 
