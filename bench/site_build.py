@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from dailypapers.site import build_site  # noqa: E402
+from dailypapers.site.build import build_site  # noqa: E402
 from dailypapers.store import Store  # noqa: E402
 from tests.site_corpus import build_corpus  # noqa: E402
 

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from dailypapers.cli import app
 from dailypapers.digest.views import day_view, last_day, page_url, period_path, web_url
-from dailypapers.search_index import WORD, compact_words, normalize, worth_indexing
-from dailypapers.site import FEED_PERIODS, build_site
+from dailypapers.site.build import FEED_PERIODS, build_site
+from dailypapers.site.search_index import WORD, compact_words, normalize, worth_indexing
 from dailypapers.store import Store
 from tests.shared_data import shared_path
 from tests.site_corpus import XSS_DATE, XSS_ID, XSS_TITLE, build_corpus, generated_digest

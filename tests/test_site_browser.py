@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from dailypapers.digest.views import DayView, day_view
-from dailypapers.search_index import normalize
-from dailypapers.site import build_site
+from dailypapers.site.build import build_site
+from dailypapers.site.search_index import normalize
 from dailypapers.store import Store
 from tests.site_corpus import XSS_DATE, XSS_ID, XSS_TITLE, Corpus, build_corpus
 

@@ -16,7 +16,7 @@ from dailypapers.cli_common import (
     out_console,
     user_errors,
 )
-from dailypapers.site import build_site
+from dailypapers.site.build import build_site
 from dailypapers.store import Store
 
 site_app = typer.Typer(

@@ -33,9 +33,9 @@ from dailypapers.digest.views import (
     section_name,
     web_url,
 )
-from dailypapers.feeds import atom_feed, day_json, index_json
 from dailypapers.files import write_atomic_bytes
-from dailypapers.search_index import search_index_js
+from dailypapers.site.feeds import atom_feed, day_json, index_json
+from dailypapers.site.search_index import search_index_js
 from dailypapers.store import Store
 from dailypapers.weekly import stored_weeks, week_view
 
@@ -103,7 +103,7 @@ def build_site(store: Store, out: Path, *, base_url: str | None = None) -> SiteR
     site.file("data/index.json", index_json([p.view for p in days], [w.view for w in weeks]))
     latest = sorted(days + weeks, key=lambda p: _sort_key(p.view.period))[-FEED_PERIODS:]
     site.file("feed.xml", atom_feed([(p.view, p.path) for p in latest], SITE_TITLE, base_url))
-    assets = resources.files("dailypapers").joinpath("site")
+    assets = resources.files("dailypapers.site").joinpath("assets")
     for name in ASSETS:
         site.file(f"assets/{name}", assets.joinpath(name).read_bytes())
     report.seconds = time.perf_counter() - started
@@ -115,7 +115,7 @@ class _Writer:
         self.out = out
         self.report = report
         self.env = Environment(
-            loader=PackageLoader("dailypapers", "templates"),
+            loader=PackageLoader("dailypapers.site", "templates"),
             autoescape=True,
             undefined=StrictUndefined,
             trim_blocks=True,
