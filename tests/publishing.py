@@ -18,11 +18,11 @@ from typing import Any
 
 from typer.testing import Result
 
-from dailypapers.deliver import Channel, DeliveryReport, deliver
 from dailypapers.digest.importer import import_digest
 from dailypapers.digest.render import escape_title
 from dailypapers.digest.views import DayView, PaperView, day_view
 from dailypapers.models import SECTION_LABELS, Digest, DigestEntry, DigestRun, Section
+from dailypapers.publish.deliver import Channel, DeliveryReport, deliver
 from dailypapers.store import Store
 from tests.e2e import invoke
 from tests.site_corpus import generated_digest

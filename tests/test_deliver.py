@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dailypapers.deliver import DeliveryError, Message, deliver
 from dailypapers.digest.views import DayView
+from dailypapers.publish.deliver import DeliveryError, Message, deliver
 from dailypapers.store import Store
 
 SECRET = "xoxb-very-secret-token"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from dailypapers.channels.email import from_env
 from dailypapers.digest.views import DayView
+from dailypapers.publish.email import from_env
 from tests import publishing
 from tests.fake_smtp import PASSWORD, USER, FakeSMTP
 from tests.publishing import (

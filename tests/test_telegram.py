@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from dailypapers.channels import open_channel
-from dailypapers.channels.telegram import LIMIT, TelegramChannel, format_paper, units
-from dailypapers.deliver import deliver
 from dailypapers.digest.views import DayView, PaperView
+from dailypapers.publish import open_channel
+from dailypapers.publish.deliver import deliver
+from dailypapers.publish.telegram import LIMIT, TelegramChannel, format_paper, units
 from dailypapers.store import Store
 from tests import publishing
 from tests.fake_telegram import CHAT_ID, TOKEN, FakeTelegram, Stored, parse_html

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from dailypapers.channels import CHANNEL_NAMES, open_channel
 from dailypapers.cli_common import (
     DateOption,
     DbOption,
@@ -22,11 +21,12 @@ from dailypapers.cli_common import (
     today,
     user_errors,
 )
-from dailypapers.deliver import DeliveryReport, deliver
 from dailypapers.digest.views import day_view
 from dailypapers.errors import ConfigError, DateError
 from dailypapers.logs import setup_logging
 from dailypapers.pipeline import validate_date
+from dailypapers.publish import CHANNEL_NAMES, open_channel
+from dailypapers.publish.deliver import DeliveryReport, deliver
 from dailypapers.store import Store
 from dailypapers.weekly import validate_week, week_view
 

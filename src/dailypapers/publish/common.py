@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 
 import httpx2
 
-from dailypapers.deliver import DeliveryError, Message
 from dailypapers.digest.views import URL_LIMIT, PaperView, web_url
 from dailypapers.http import parse_retry_after
+from dailypapers.publish.deliver import DeliveryError, Message
 
 ELLIPSIS = "…"
 

@@ -35,13 +35,13 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, getaddresses, parseaddr
 from typing import Literal
 
-from dailypapers.channels import read_site_url, require
-from dailypapers.channels.common import authors_text, heading, paper_count, paper_links
-from dailypapers.deliver import DeliveryError, Message
 from dailypapers.digest.render import is_video
 from dailypapers.digest.views import DayView, PaperView, page_url, section_name, web_url
 from dailypapers.errors import ConfigError
 from dailypapers.logs import redact
+from dailypapers.publish import read_site_url, require
+from dailypapers.publish.common import authors_text, heading, paper_count, paper_links
+from dailypapers.publish.deliver import DeliveryError, Message
 
 log = logging.getLogger(__name__)
 

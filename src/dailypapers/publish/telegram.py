@@ -41,8 +41,12 @@ from typing import Any
 
 import httpx2
 
-from dailypapers.channels import read_api_url, read_site_url, require
-from dailypapers.channels.common import (
+from dailypapers.digest.views import DayView, PaperView, page_url, section_name
+from dailypapers.errors import ConfigError
+from dailypapers.http import USER_AGENT
+from dailypapers.logs import redact
+from dailypapers.publish import read_api_url, read_site_url, require
+from dailypapers.publish.common import (
     ELLIPSIS,
     authors_text,
     heading,
@@ -53,11 +57,7 @@ from dailypapers.channels.common import (
     transport_failure,
     units,
 )
-from dailypapers.deliver import DeliveryError, Message
-from dailypapers.digest.views import DayView, PaperView, page_url, section_name
-from dailypapers.errors import ConfigError
-from dailypapers.http import USER_AGENT
-from dailypapers.logs import redact
+from dailypapers.publish.deliver import DeliveryError, Message
 
 TELEGRAM_API = "https://api.telegram.org"
 #: Characters (UTF-16 code units) of visible text Telegram accepts in one message.

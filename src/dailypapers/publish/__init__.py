@@ -9,9 +9,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 
-from dailypapers.deliver import Channel
 from dailypapers.digest.views import URL_LIMIT, web_url
 from dailypapers.errors import ConfigError
+from dailypapers.publish.deliver import Channel
 
 CHANNEL_NAMES = ("slack", "discord", "telegram", "email")
 
@@ -22,7 +22,7 @@ def open_channel(name: str, env: Mapping[str, str], *, timeout: float = 30.0) ->
     """The channel called ``name``, configured from ``env``; ConfigError names what is missing."""
     if name not in CHANNEL_NAMES:
         raise ConfigError(f"unknown channel {name!r}: choose from {', '.join(CHANNEL_NAMES)}")
-    module = importlib.import_module(f"dailypapers.channels.{name}")
+    module = importlib.import_module(f"dailypapers.publish.{name}")
     opener: ChannelOpener = module.from_env
     return opener(env, timeout=timeout)
 

@@ -37,8 +37,12 @@ from typing import Any
 import httpx2
 
 from dailypapers import __version__
-from dailypapers.channels import read_api_url, read_site_url, require
-from dailypapers.channels.common import (
+from dailypapers.digest.views import DayView, PaperView, page_url, section_name
+from dailypapers.digest.views import web_url as checked_url
+from dailypapers.errors import ConfigError
+from dailypapers.logs import redact
+from dailypapers.publish import read_api_url, read_site_url, require
+from dailypapers.publish.common import (
     authors_text,
     describe,
     fit,
@@ -50,11 +54,7 @@ from dailypapers.channels.common import (
     transport_failure,
     units,
 )
-from dailypapers.deliver import DeliveryError, Message
-from dailypapers.digest.views import DayView, PaperView, page_url, section_name
-from dailypapers.digest.views import web_url as checked_url
-from dailypapers.errors import ConfigError
-from dailypapers.logs import redact
+from dailypapers.publish.deliver import DeliveryError, Message
 
 log = logging.getLogger(__name__)
 

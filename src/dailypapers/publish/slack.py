@@ -30,8 +30,10 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
-from dailypapers.channels import read_api_url, read_site_url, require
-from dailypapers.channels.common import (
+from dailypapers.digest.views import DayView, PaperView, page_url, section_name
+from dailypapers.errors import ConfigError
+from dailypapers.publish import read_api_url, read_site_url, require
+from dailypapers.publish.common import (
     authors_text,
     describe,
     fit,
@@ -41,9 +43,7 @@ from dailypapers.channels.common import (
     retry_after,
     units,
 )
-from dailypapers.deliver import DeliveryError, Message
-from dailypapers.digest.views import DayView, PaperView, page_url, section_name
-from dailypapers.errors import ConfigError
+from dailypapers.publish.deliver import DeliveryError, Message
 
 API_URL = "https://slack.com/api/"
 POST_METHOD = "chat.postMessage"
