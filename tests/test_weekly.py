@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from dailypapers.errors import DateError
+from dailypapers.jobs.week import stored_weeks, validate_week, week_of, week_view
 from dailypapers.models import EXTRACTIVE_NOTE
 from dailypapers.store import Store
-from dailypapers.weekly import stored_weeks, validate_week, week_of, week_view
 from tests.e2e import World, invoke, paper_pdf
 from tests.fakes import THUMBNAIL, korean_summary, make_entry
 

@@ -13,9 +13,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from dailypapers.backfill import DayResult, dates_between, run_range
-from dailypapers.batch import run_batch
-from dailypapers.checking import check_database, check_files
 from dailypapers.cli_common import (
     DateOption,
     DbOption,
@@ -31,11 +28,15 @@ from dailypapers.cli_common import (
 from dailypapers.config import Config, SummarizerChoice, build_config
 from dailypapers.digest.importer import import_archive
 from dailypapers.digest.write import publish_day
-from dailypapers.doctor import diagnose
 from dailypapers.errors import ConfigError, DateError
 from dailypapers.http import make_client
+from dailypapers.jobs.backfill import DayResult, dates_between, run_range
+from dailypapers.jobs.batch import run_batch
+from dailypapers.jobs.check import check_database, check_files
+from dailypapers.jobs.day import Day, run_day, validate_date
+from dailypapers.jobs.doctor import diagnose
+from dailypapers.jobs.week import DEFAULT_TOP, run_week, validate_week
 from dailypapers.logs import secret_values, setup_logging
-from dailypapers.pipeline import Day, run_day, validate_date
 from dailypapers.report import (
     print_checks,
     print_findings,
@@ -53,7 +54,6 @@ from dailypapers.summarize.checks import settings_for
 from dailypapers.summarize.cost import SpendCap, spend_report
 from dailypapers.summarize.languages import LANGUAGES
 from dailypapers.summarize.providers import PROVIDERS
-from dailypapers.weekly import DEFAULT_TOP, run_week, validate_week
 
 
 @app.command()

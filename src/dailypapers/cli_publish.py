@@ -23,12 +23,12 @@ from dailypapers.cli_common import (
 )
 from dailypapers.digest.views import day_view
 from dailypapers.errors import ConfigError, DateError
+from dailypapers.jobs.day import validate_date
+from dailypapers.jobs.week import validate_week, week_view
 from dailypapers.logs import setup_logging
-from dailypapers.pipeline import validate_date
 from dailypapers.publish import CHANNEL_NAMES, open_channel
 from dailypapers.publish.deliver import DeliveryReport, deliver
 from dailypapers.store import Store
-from dailypapers.weekly import validate_week, week_view
 
 
 def _flag(name: str, where: str) -> object:

@@ -13,10 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from dailypapers.backfill import DayResult
-from dailypapers.checking import PaperCheck
-from dailypapers.doctor import Finding
-from dailypapers.pipeline import PaperResult, RunReport
+from dailypapers.jobs.backfill import DayResult
+from dailypapers.jobs.check import PaperCheck
+from dailypapers.jobs.day import PaperResult, RunReport
+from dailypapers.jobs.doctor import Finding
 from dailypapers.summarize.cost import Spend, SpendReport
 
 OUTCOME_STYLE = {

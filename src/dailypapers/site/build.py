@@ -34,10 +34,10 @@ from dailypapers.digest.views import (
     web_url,
 )
 from dailypapers.files import write_atomic_bytes
+from dailypapers.jobs.week import stored_weeks, week_view
 from dailypapers.site.feeds import atom_feed, day_json, index_json
 from dailypapers.site.search_index import search_index_js
 from dailypapers.store import Store
-from dailypapers.weekly import stored_weeks, week_view
 
 SITE_TITLE = "Daily Papers 한국어 요약"
 ASSETS = ("style.css", "site.js")

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from dailypapers.errors import DailyPapersError, DateError
-from dailypapers.pipeline import Day, Progress, RunReport, run_day
+from dailypapers.jobs.day import Day, Progress, RunReport, run_day
 from dailypapers.store import Store
 
 MAX_DAYS = 400

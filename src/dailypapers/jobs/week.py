@@ -23,8 +23,7 @@ from dailypapers.digest.render import escape_title, render_entry
 from dailypapers.digest.views import DayView, last_day, paper_view
 from dailypapers.errors import DateError
 from dailypapers.files import write_atomic
-from dailypapers.models import DigestEntry, Paper
-from dailypapers.pipeline import (
+from dailypapers.jobs.day import (
     Day,
     NoProgress,
     PaperResult,
@@ -32,6 +31,7 @@ from dailypapers.pipeline import (
     RunReport,
     summarize_papers,
 )
+from dailypapers.models import DigestEntry, Paper
 from dailypapers.sources.hf import fetch_list, parse_entries
 from dailypapers.store import Store, entry_from_row
 from dailypapers.summarize import Summarizer

@@ -16,10 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
-from dailypapers.backfill import incomplete_reason
-from dailypapers.models import LLMCall, Paper, PaperText
-from dailypapers.periods import now
-from dailypapers.pipeline import (
+from dailypapers.jobs.backfill import incomplete_reason
+from dailypapers.jobs.day import (
     Day,
     NoProgress,
     PaperResult,
@@ -30,6 +28,8 @@ from dailypapers.pipeline import (
     read_paper_text,
     store_result,
 )
+from dailypapers.models import LLMCall, Paper, PaperText
+from dailypapers.periods import now
 from dailypapers.summarize import OpenAISummarizer, SummaryOutcome, parse_answer
 
 WAITING = frozenset({"validating", "in_progress", "finalizing", "cancelling"})

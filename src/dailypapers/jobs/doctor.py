@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from dailypapers.backfill import incomplete_reason
 from dailypapers.digest.render import digest_path, render_digest, render_readme
+from dailypapers.jobs.backfill import incomplete_reason
 from dailypapers.store import Store
 
 DIGEST_FILE = re.compile(r"paper_logs/(\d{4})/(\d{2})/(\d{2})\.md$")
