@@ -118,7 +118,7 @@ class Measured:
 def dailypapers(world: Fakes, label: str, *args: str, **env: str) -> Measured:
     """Run the CLI in a child process; wall time and that child's own peak RSS."""
     log = world.tmp / f"{label}.log"
-    command = [sys.executable, "-m", "dailypapers.cli", "run", *args]
+    command = [sys.executable, "-m", "dailypapers", "run", *args]
     started = time.monotonic()
     with log.open("wb") as sink:
         child = subprocess.Popen(command, env=world.env | env, stdout=sink, stderr=sink)

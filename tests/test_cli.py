@@ -55,7 +55,7 @@ def test_the_site_commands_have_help_and_are_in_the_readme() -> None:
 
 def test_the_installed_command_runs() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "dailypapers.cli", "--version"],
+        [sys.executable, "-m", "dailypapers", "--version"],
         capture_output=True,
         text=True,
         check=False,

@@ -150,7 +150,7 @@ def wait_for_session_end(session: int, timeout: float = 5.0) -> list[int]:
 
 
 def cli_command(world: World, date: str) -> list[str]:
-    return ["-m", "dailypapers.cli", "run", "--date", date, "--out", str(world.out)]
+    return ["-m", "dailypapers", "run", "--date", date, "--out", str(world.out)]
 
 
 def child_env(world: World, *, llm: bool = True) -> dict[str, str]:

@@ -24,7 +24,7 @@ import yaml
 
 from dailypapers import __version__
 from dailypapers.cli import app
-from dailypapers.cli_workflow import VERSION_MARK, workflow_template
+from dailypapers.cli.workflow import VERSION_MARK, workflow_template
 from tests.e2e import World, invoke
 from tests.fake_slack import CHANNEL, TOKEN, FakeSlack
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from dailypapers.cli_common import (
+from dailypapers.cli.common import (
     DateOption,
     DbOption,
     OutOption,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from dailypapers import __version__
-from dailypapers.cli_common import app, out_console, user_errors
+from dailypapers.cli.common import app, out_console, user_errors
 from dailypapers.errors import DailyPapersError
 from dailypapers.files import write_atomic
 

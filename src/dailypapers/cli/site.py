@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from dailypapers.cli_common import (
+from dailypapers.cli.common import (
     DbOption,
     OutOption,
     app,

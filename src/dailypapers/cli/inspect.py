@@ -1,0 +1,161 @@
+"""Commands that look without changing anything: status, check, stats, providers, doctor."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from dailypapers.cli.common import (
+    DateOption,
+    DbOption,
+    OutOption,
+    app,
+    err_console,
+    offline_config,
+    out_console,
+    today,
+    user_errors,
+)
+from dailypapers.cli.output import (
+    print_checks,
+    print_findings,
+    print_stats,
+    print_status,
+)
+from dailypapers.jobs.check import check_database, check_files
+from dailypapers.jobs.day import validate_date
+from dailypapers.jobs.doctor import diagnose
+from dailypapers.store import Store
+from dailypapers.summarize.checks import settings_for
+from dailypapers.summarize.cost import spend_report
+from dailypapers.summarize.languages import LANGUAGES
+from dailypapers.summarize.providers import PROVIDERS
+
+
+@app.command()
+def status(date: DateOption = None, out: OutOption = None, db: DbOption = None) -> None:
+    """Show the stored state of a day: each paper's status, text source, tokens and errors."""
+    with user_errors():
+        when = validate_date(date or today())
+        config = offline_config(out, db)
+        with Store.open(config.db_path) as store:
+            rows = store.day_rows(when)
+            last_run = store.last_run(when)
+    if not rows:
+        out_console.print(f"nothing stored for {when}")
+        return
+    print_status(out_console, when, rows, last_run)
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Digest files, or folders of them (ours or the predecessor's)."),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db", help="Also check the summaries stored here against their stored paper text."
+        ),
+    ] = None,
+    json_lines: Annotated[
+        bool, typer.Option("--json", help="One JSON object per paper and line, clean ones too.")
+    ] = False,
+    lang: Annotated[str, typer.Option(help="The summaries' language: ko, en, ja or zh.")] = "ko",
+) -> None:
+    """Check summaries: the three sections and their length, the language, leftover JSON or
+    Markdown, chatter, planted instructions, and (with --db) every number against the paper.
+
+    Prints each paper with findings and a summary; exits 1 if any paper has findings.
+    """
+    if not paths and db is None:
+        err_console.print("error: give digest files or folders, or --db FILE")
+        raise typer.Exit(1)
+    if lang not in LANGUAGES:
+        err_console.print(f"error: unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
+        raise typer.Exit(1)
+    settings = settings_for(lang)
+    with user_errors():
+        results = list(check_files(paths or [], settings))
+        if db is not None:
+            if not db.exists():
+                err_console.print(f"error: no database at {db}")
+                raise typer.Exit(1)
+            with Store.open(db) as store:
+                results += check_database(store, settings)
+    for result in results:
+        if json_lines:
+            out_console.print_json(data=result.as_dict(), indent=None)
+    print_checks(err_console if json_lines else out_console, results, detailed=not json_lines)
+    if any(r.findings for r in results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(
+    out: OutOption = None,
+    db: DbOption = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only papers first listed on or after this date.")
+    ] = None,
+) -> None:
+    """Tokens and cost (USD at list price) of every LLM call stored: per day, per model, and
+    the costliest papers. Prices: the built-in table, or DAILYPAPERS_PRICES."""
+    with user_errors():
+        config = offline_config(out, db)
+        with Store.open(config.db_path) as store:
+            rows = store.call_tokens(validate_date(since) if since else None)
+    spend = spend_report([tuple(row) for row in rows], config.prices)
+    print_stats(out_console, spend)
+
+
+@app.command()
+def providers() -> None:
+    """List the LLM presets for --provider: URL, key variable, default model, and whether the
+    key is set in this environment (local servers need none)."""
+    table = Table(title="dailypapers providers", show_lines=False)
+    for column in ("name", "configured", "key variable", "default model", "base URL", "what"):
+        table.add_column(column, overflow="fold")
+    for preset in PROVIDERS.values():
+        configured = "[green]yes[/]" if preset.configured(os.environ) else "[red]no[/]"
+        table.add_row(
+            preset.name,
+            configured,
+            preset.key_variable or "(none: local)",
+            preset.default_model,
+            preset.base_url,
+            preset.about,
+        )
+    out_console.print(table)
+    out_console.print(
+        "choose one with --provider NAME or DAILYPAPERS_PROVIDER; DAILYPAPERS_BASE_URL "
+        "overrides its URL, --model its model"
+    )
+
+
+@app.command()
+def doctor(
+    out: OutOption = None,
+    db: DbOption = None,
+    since: Annotated[
+        str | None, typer.Option(help="Look only at days from this date on, YYYY-MM-DD.")
+    ] = None,
+) -> None:
+    """Find days missing or incomplete in the database and the digest files, and say how to
+    fix each: weekdays never run, interrupted runs, failed papers, digest files missing or
+    different from the database, a stale README, leftover temporary files. Exits 1 if any."""
+    with user_errors():
+        config = offline_config(out, db)
+        with Store.open(config.db_path) as store:
+            findings = diagnose(
+                store, config.out_dir, since=validate_date(since) if since else None
+            )
+            days = len(store.known_dates())
+    print_findings(out_console, findings, days)
+    if findings:
+        raise typer.Exit(1)
