@@ -6,7 +6,8 @@ import socket
 
 import pytest
 
-from dailypapers.http import USER_AGENT, HTTPFailure, get_with_retry, make_client, parse_retry_after
+from dailypapers.http import USER_AGENT, HTTPFailure, get_with_retry, make_client
+from dailypapers.retry import retry_after as parse_retry_after
 from tests.fakes import FakeArxiv
 
 

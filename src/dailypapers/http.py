@@ -1,19 +1,15 @@
-"""One HTTP client for Hugging Face and arXiv: explicit timeouts, bounded jittered retries."""
+"""One HTTP client for Hugging Face and arXiv: explicit timeouts, retries by the one policy."""
 
 from __future__ import annotations
 
-import email.utils
 import logging
-import random
-import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
 
 import httpx2
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from dailypapers import __version__
 from dailypapers.ratelimit import RateLimiter
+from dailypapers.retry import RetryPolicy, retry_after, sleep_before_retry, too_long
 
 log = logging.getLogger(__name__)
 
@@ -42,45 +38,42 @@ def get_with_retry(
     params: Mapping[str, str | int] | None = None,
     attempts: int = 4,
     backoff: float = 1.0,
-    max_wait: float = 60.0,
     pacer: RateLimiter | None = None,
 ) -> httpx2.Response:
     """GET ``url``; retry timeouts, connection errors, 429 and 5xx; fail at once on other 4xx.
 
-    With a ``pacer``, every try waits for its turn, and a 429 holds back every user of it.
+    Waits follow the one retry policy (``dailypapers.retry``). With a ``pacer``, every try
+    waits for its turn, and a 429 holds back every user of it.
     """
-
-    def wait(state: RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome else None
-        if isinstance(error, HTTPFailure) and error.retry_after is not None:
-            seconds = min(error.retry_after, max_wait)
-        else:
-            seconds = random.uniform(0, min(backoff * 2 ** (state.attempt_number - 1), max_wait))
-        if pacer is not None and isinstance(error, HTTPFailure) and error.status == 429:
-            pacer.pause(seconds)
-        log.info("GET %s failed (%s); retrying in %.1f s", url, error, seconds)
-        return seconds
-
-    def get_once() -> httpx2.Response:
+    policy = RetryPolicy(attempts=attempts, backoff=backoff)
+    attempt = 1
+    while True:
         if pacer is not None:
             pacer.acquire()
-        return _get_once(client, url, params)
+        try:
+            return _get_once(client, url, params)
+        except HTTPFailure as e:
+            seconds = _wait_or_give_up(e, policy, attempt)
+            if pacer is not None and e.status == 429:
+                pacer.pause(seconds)
+            sleep_before_retry(f"GET {url}", attempt, e.reason, seconds)
+        attempt += 1
 
-    retrying = Retrying(
-        stop=stop_after_attempt(attempts),
-        wait=wait,
-        retry=retry_if_exception(_retryable),
-        sleep=time.sleep,
-        reraise=True,
-    )
-    try:
-        return retrying(get_once)
-    except HTTPFailure as e:
-        if attempts > 1 and _retryable(e):
-            raise HTTPFailure(
-                f"{e.reason} (after {attempts} tries)", status=e.status, retry_after=e.retry_after
-            ) from e
-        raise
+
+def _wait_or_give_up(error: HTTPFailure, policy: RetryPolicy, attempt: int) -> float:
+    """Seconds to wait before the next try; raises when there is to be none."""
+    if not _retryable(error):
+        raise error
+    seconds = policy.wait(attempt, error.retry_after)
+    if seconds is None:
+        reason = f"{error.reason} ({too_long(error.retry_after or 0.0)})"
+        raise HTTPFailure(reason, status=error.status) from error
+    if attempt >= policy.attempts:
+        if policy.attempts == 1:
+            raise error
+        reason = f"{error.reason} (after {policy.attempts} tries)"
+        raise HTTPFailure(reason, status=error.status, retry_after=error.retry_after) from error
+    return seconds
 
 
 def _retryable(error: BaseException) -> bool:
@@ -102,26 +95,10 @@ def _get_once(
         return response
     reason = f"HTTP {response.status_code} {response.reason_phrase}".strip()
     raise HTTPFailure(
-        reason, status=response.status_code, retry_after=parse_retry_after(response.headers)
+        reason, status=response.status_code, retry_after=retry_after(response.headers)
     )
 
 
 def _timeout_of(client: httpx2.Client) -> str:
     read = client.timeout.read
     return f"{read:g} s" if read is not None else "the time limit"
-
-
-def parse_retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), if any."""
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    if value.strip().replace(".", "", 1).isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())

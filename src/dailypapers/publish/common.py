@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import httpx2
 
 from dailypapers.digest.views import URL_LIMIT, PaperView, web_url
-from dailypapers.http import parse_retry_after
 from dailypapers.publish.deliver import DeliveryError, Message
+from dailypapers.retry import retry_after as read_retry_after
 
 ELLIPSIS = "…"
 
@@ -98,15 +98,12 @@ def share(lengths: Sequence[int], room: int) -> list[int]:
 
 def retry_after(headers: Mapping[str, Any], asked: object = None, *, default: float) -> float:
     """Seconds to wait before trying again, never negative: ``asked`` (the number in the
-    service's own answer) when it is one, else the ``Retry-After`` header (any case, seconds or
-    an HTTP date), else ``default``."""
+    service's own answer) when it is one, else the headers (``Retry-After`` in seconds or as
+    an HTTP date, ``retry-after-ms``, any case), else ``default``."""
     if isinstance(asked, int | float) and not isinstance(asked, bool):
         seconds: float | None = float(asked)
     else:
-        found = {str(name).lower(): value for name, value in headers.items()}
-        value = found.get("retry-after")
-        value = value[0] if isinstance(value, list | tuple) and value else value
-        seconds = parse_retry_after({"retry-after": value}) if isinstance(value, str) else None
+        seconds = read_retry_after(headers)
     return default if seconds is None else max(0.0, seconds)
 
 

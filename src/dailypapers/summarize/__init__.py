@@ -20,7 +20,6 @@ from typing import Any, Literal, Protocol
 import openai
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from dailypapers.http import parse_retry_after
 from dailypapers.models import (
     SECTION_KEYS,
     SECTION_LABELS,
@@ -32,6 +31,7 @@ from dailypapers.models import (
 )
 from dailypapers.periods import now
 from dailypapers.ratelimit import RateLimiter
+from dailypapers.retry import retry_after
 from dailypapers.summarize.budget import count_tokens, fit_text
 from dailypapers.summarize.checks import check_summary, settings_for
 from dailypapers.summarize.extractive import summarize_extractive
@@ -459,11 +459,7 @@ def _status_message(error: openai.APIStatusError) -> str:
 def _retry_after(error: openai.APIError) -> float | None:
     if not isinstance(error, openai.APIStatusError):
         return None
-    headers = error.response.headers
-    milliseconds = headers.get("retry-after-ms")
-    if milliseconds and milliseconds.replace(".", "", 1).isdigit():
-        return float(milliseconds) / 1000
-    return parse_retry_after(headers)
+    return retry_after(error.response.headers)
 
 
 def _shrink(paper: Paper, text: PaperText, message: str) -> PaperText | None:
