@@ -42,11 +42,11 @@ def main() -> None:
         corpus = build_corpus(root / "dailypapers.db")
         source = "reference corpus" if corpus.from_reference else "generated days (no reference)"
         with Store.open(corpus.db) as store:
-            papers = store.db.execute("SELECT COUNT(DISTINCT arxiv_id) FROM digest_entries")
-            print(f"{source}: {len(corpus.days)} days, {papers.fetchone()[0]:,} papers")
             cold, warm = [], []
             for run in range(args.repeat):
                 report = build_site(store, root / f"site-{run}")
+                if run == 0:
+                    print(f"{source}: {len(corpus.days)} days, {report.papers:,} papers")
                 cold.append(report.seconds)
                 warm.append(build_site(store, root / f"site-{run}").seconds)
         print(f"build into an empty folder: median {median_s(cold)}, max {max(cold):.2f} s")

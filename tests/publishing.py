@@ -20,7 +20,7 @@ from typer.testing import Result
 
 from dailypapers.digest.importer import import_digest
 from dailypapers.digest.render import escape_title
-from dailypapers.digest.views import DayView, PaperView, day_view
+from dailypapers.digest.views import PaperView, PeriodView, day_view
 from dailypapers.models import SECTION_LABELS, Digest, DigestEntry, DigestRun, Section
 from dailypapers.publish.deliver import Channel, DeliveryReport, deliver
 from dailypapers.store import Store
@@ -73,7 +73,7 @@ def store_titles(db: Path, titles: Sequence[str], *, top_votes: int = 90) -> lis
     return list(titles)
 
 
-def stored_view(db: Path) -> DayView:
+def stored_view(db: Path) -> PeriodView:
     """DAY as the channels get it from the database."""
     with Store.open(db) as store:
         view = day_view(store, DAY)
@@ -95,7 +95,7 @@ def publish(channel: str, db: Path, env: Mapping[str, str], *flags: str) -> Resu
 
 
 def deliver_quietly(
-    store: Store, channel: Channel, view: DayView, waits: list[float] | None = None
+    store: Store, channel: Channel, view: PeriodView, waits: list[float] | None = None
 ) -> DeliveryReport:
     """Deliver ``view``, recording the waits instead of sleeping."""
     return deliver(store, channel, view, sleep=(waits if waits is not None else []).append)

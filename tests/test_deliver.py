@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from dailypapers.digest.views import DayView
+from dailypapers.digest.views import PeriodView
+from dailypapers.periods import Period
 from dailypapers.publish.deliver import DeliveryError, Message, deliver
 from dailypapers.store import Store
 
 SECRET = "xoxb-very-secret-token"
-VIEW = DayView(period="2024-12-06", papers=())
+VIEW = PeriodView(Period.parse("2024-12-06"), papers=())
 
 
 @dataclass
@@ -29,7 +30,7 @@ class ScriptedChannel:
     name: str = "scripted"
     target: str = "room"
 
-    def messages(self, view: DayView) -> list[Message]:
+    def messages(self, view: PeriodView) -> list[Message]:
         return [Message("header", "h"), *(Message(k, k, "header") for k in ("p1", "p2"))]
 
     def send(self, message: Message, parent_id: str | None) -> str:

@@ -18,9 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dailypapers.digest.render import escape_title
-from dailypapers.digest.views import DayView
+from dailypapers.digest.views import PeriodView
 from dailypapers.errors import ConfigError
 from dailypapers.models import DigestEntry
+from dailypapers.periods import Period
 from dailypapers.publish.deliver import deliver
 from dailypapers.publish.discord import (
     CONTENT_LIMIT,
@@ -213,7 +214,7 @@ def test_a_crowded_message_is_taken_by_the_fake_as_it_counts(
     fake: FakeDiscord, channel: DiscordChannel, store: Store
 ) -> None:
     long = "𝐋𝐨𝐧𝐠 " * 2000  # outside the BMP: two UTF-16 units each
-    view = DayView(DAY, (paper(sections=sections(long, long, long)),))
+    view = PeriodView(Period.parse(DAY), (paper(sections=sections(long, long, long)),))
     report = deliver_quietly(store, channel, view)
 
     assert report.sent == ["header", "2412.06001"]
@@ -370,7 +371,7 @@ def test_bad_settings_are_refused_before_any_request(env: dict[str, str], expect
 def test_a_5xx_after_the_message_was_kept_is_found_not_sent_again(
     fake: FakeDiscord, channel: DiscordChannel, store: Store
 ) -> None:
-    view = DayView(DAY, (paper(),))
+    view = PeriodView(Period.parse(DAY), (paper(),))
     fake.fail_after_store(502)
     waits: list[float] = []
 
@@ -386,7 +387,7 @@ def test_a_message_that_cannot_be_looked_for_fails_without_a_copy_and_is_found_l
     fake: FakeDiscord, store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="dailypapers")
-    view = DayView(DAY, (paper(),))
+    view = PeriodView(Period.parse(DAY), (paper(),))
     channel = DiscordChannel(
         token=TOKEN, channel_id=CHANNEL_ID, api_url=fake.api_url, sleep=lambda _: None
     )
@@ -416,7 +417,7 @@ def test_a_negative_wait_asked_for_is_no_wait(
     fake.rate_limit(-5)
     waits: list[float] = []
 
-    report = deliver_quietly(store, channel, DayView(DAY, (paper(),)), waits)
+    report = deliver_quietly(store, channel, PeriodView(Period.parse(DAY), (paper(),)), waits)
 
     assert waits == [0.0]  # time.sleep refuses a negative wait
     assert report.sent == ["header", "2412.06001"]
@@ -425,7 +426,7 @@ def test_a_negative_wait_asked_for_is_no_wait(
 def test_a_5xx_before_the_message_was_kept_is_sent_again_once(
     fake: FakeDiscord, channel: DiscordChannel, store: Store
 ) -> None:
-    view = DayView(DAY, (paper(),))
+    view = PeriodView(Period.parse(DAY), (paper(),))
     fake.fail_next(503)
 
     report = deliver_quietly(store, channel, view)
@@ -438,7 +439,7 @@ def test_a_5xx_before_the_message_was_kept_is_sent_again_once(
 def test_find_looks_back_past_a_page_and_ignores_copies_by_people(
     fake: FakeDiscord, channel: DiscordChannel
 ) -> None:
-    view = DayView(DAY, (paper("2412.06001"), paper("2412.06002")))
+    view = PeriodView(Period.parse(DAY), (paper("2412.06001"), paper("2412.06002")))
     header, first, second = channel.messages(view)
     header_id = channel.send(header, None)
     channel.send(first, header_id)  # starts the thread
@@ -458,7 +459,7 @@ def test_find_looks_back_past_a_page_and_ignores_copies_by_people(
 def test_find_in_a_thread_that_was_never_started_finds_nothing(
     fake: FakeDiscord, channel: DiscordChannel
 ) -> None:
-    header, post = channel.messages(DayView(DAY, (paper(),)))
+    header, post = channel.messages(PeriodView(Period.parse(DAY), (paper(),)))
     header_id = channel.send(header, None)
 
     assert channel.find(post, header_id) is None
@@ -468,7 +469,7 @@ def test_find_in_a_thread_that_was_never_started_finds_nothing(
 def test_a_resend_with_the_same_nonce_gets_the_first_message_back(
     fake: FakeDiscord, channel: DiscordChannel
 ) -> None:
-    header, _ = channel.messages(DayView(DAY, (paper(),)))
+    header, _ = channel.messages(PeriodView(Period.parse(DAY), (paper(),)))
 
     first = channel.send(header, None)
     second = channel.send(header, None)

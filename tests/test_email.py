@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from dailypapers.digest.views import DayView
+from dailypapers.digest.views import PeriodView
+from dailypapers.periods import Period
 from dailypapers.publish.email import from_env
 from tests import publishing
 from tests.fake_smtp import PASSWORD, USER, FakeSMTP
@@ -109,7 +110,7 @@ def test_titles_made_of_markup_stay_literal_text(smtp: FakeSMTP, db: Path) -> No
 
 
 def test_one_paper_is_one_paper_in_the_subject_and_the_lead(smtp: FakeSMTP) -> None:
-    [message] = from_env(smtp.env()).messages(DayView(DAY, (paper(),)))
+    [message] = from_env(smtp.env()).messages(PeriodView(Period.parse(DAY), (paper(),)))
 
     plain, html = parts(message.body)
 

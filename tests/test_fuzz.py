@@ -36,6 +36,7 @@ from dailypapers.models import (
     Paper,
     Section,
 )
+from dailypapers.periods import Period
 from dailypapers.sources.hf import ARXIV_ID, collapse, parse_entries, parse_entry, parse_page_body
 from dailypapers.sources.pdf import ExtractedText, extract_text, looks_like_pdf
 from dailypapers.store import Store
@@ -275,7 +276,7 @@ def test_every_parsed_paper_can_be_stored_and_read_back(raw: list[dict[str, Any]
     with tempfile.TemporaryDirectory() as folder, Store.open(Path(folder) / "db.sqlite") as store:
         for paper in day.papers:
             store.upsert_paper(paper, DAY)
-        store.record_listing(DAY, day.papers)
+        store.record_listing(Period.day(DAY), day.papers)
         again = [store.get_paper(p.arxiv_id) for p in day.papers]
         listing = store.listing(DAY)
 

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dailypapers.cli import app
-from dailypapers.digest.views import day_view, last_day, page_url, period_path, web_url
+from dailypapers.digest.views import day_view, page_url, period_path, web_url
+from dailypapers.periods import Period
 from dailypapers.site.build import FEED_PERIODS, build_site
 from dailypapers.site.search_index import WORD, compact_words, normalize, worth_indexing
 from dailypapers.store import Store
@@ -270,9 +271,10 @@ def test_reference_corpus_index_stays_under_two_megabytes(tmp_path: Path) -> Non
 
 
 def test_a_week_is_dated_by_its_sunday_and_kept_apart_from_days() -> None:
-    assert last_day("2024-W49") == date(2024, 12, 8)
-    assert last_day("2024-12-06") == date(2024, 12, 6)
-    assert period_path("2024-W49") == "weeks/2024-W49.html"
-    assert page_url("https://me.github.io/papers/", "2024-12-06") == (
+    assert Period.parse("2024-W49").last_day == date(2024, 12, 8)
+    assert Period.parse("2024-W49").first_day == date(2024, 12, 2)
+    assert Period.parse("2024-12-06").last_day == date(2024, 12, 6)
+    assert period_path(Period.week("2024-W49")) == "weeks/2024-W49.html"
+    assert page_url("https://me.github.io/papers/", Period.day("2024-12-06")) == (
         "https://me.github.io/papers/days/2024-12-06.html"
     )

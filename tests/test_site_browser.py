@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from dailypapers.digest.views import DayView, day_view
+from dailypapers.digest.views import PeriodView, day_view
 from dailypapers.site.build import build_site
 from dailypapers.site.search_index import normalize
 from dailypapers.store import Store
@@ -50,7 +50,7 @@ class Site:
     corpus: Corpus
     shots: Path
 
-    def day(self, date: str) -> DayView:
+    def day(self, date: str) -> PeriodView:
         with Store.open(self.corpus.db) as store:
             view = day_view(store, date)
         assert view is not None

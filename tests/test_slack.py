@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 from typer.testing import Result
 
 from dailypapers.digest.render import escape_title
-from dailypapers.digest.views import DayView
+from dailypapers.digest.views import PeriodView
 from dailypapers.errors import ConfigError
 from dailypapers.models import Section
+from dailypapers.periods import Period
 from dailypapers.publish.slack import (
     HEADER_LIMIT,
     TEXT_LIMIT,
@@ -273,7 +274,7 @@ def test_long_text_is_cut_to_slacks_limits_and_short_text_kept_whole(
     assert TEXT_LIMIT - 10 <= units(post.text) <= TEXT_LIMIT
     assert block_errors(list(post.blocks)) == []
 
-    report = deliver_quietly(store, channel_for(fake), DayView(DAY, (crowded,)))
+    report = deliver_quietly(store, channel_for(fake), PeriodView(Period.parse(DAY), (crowded,)))
 
     assert report.sent == ["header", "2412.06001"]
     assert fake.replies(fake.top_level()[0].ts)[0].blocks == list(post.blocks)
@@ -289,7 +290,7 @@ def test_long_text_is_cut_to_slacks_limits_and_short_text_kept_whole(
 )
 def test_the_header_counts_the_papers_and_links_the_period_page(period: str, page: str) -> None:
     line = "논문 2편 · 스레드에 한 편씩"
-    view = DayView(period, (paper(), paper(arxiv_id="2412.06002")))
+    view = PeriodView(Period.parse(period), (paper(), paper(arxiv_id="2412.06002")))
 
     post = header_post(view, "https://papers.example.org")
 
@@ -373,7 +374,9 @@ def test_the_wait_is_the_one_slack_asks_for(fake: FakeSlack, store: Store) -> No
     fake.ratelimit_next(retry_after=3)
     waits: list[float] = []
 
-    report = deliver_quietly(store, channel_for(fake), DayView(DAY, (paper(),)), waits)
+    report = deliver_quietly(
+        store, channel_for(fake), PeriodView(Period.parse(DAY), (paper(),)), waits
+    )
 
     assert waits == [3.0]
     assert report.sent == ["header", "2412.06001"]
@@ -404,7 +407,7 @@ def test_the_token_never_reaches_the_logs(
     for name in ("", "slack_sdk", "dailypapers"):  # a CLI run may have set them
         caplog.set_level(logging.DEBUG, logger=name)
 
-    report = deliver_quietly(store, channel_for(fake), DayView(DAY, (paper(),)))
+    report = deliver_quietly(store, channel_for(fake), PeriodView(Period.parse(DAY), (paper(),)))
 
     assert report.ok
     assert "chat.postMessage" in caplog.text  # the SDK did log its requests
@@ -497,7 +500,9 @@ def test_a_lost_answer_after_the_post_was_kept_is_found_not_posted_again(
     fake.drop_next(stored=True)  # the header is kept; the client hears nothing
     waits: list[float] = []
 
-    report = deliver_quietly(store, channel_for(fake), DayView(DAY, (paper(),)), waits)
+    report = deliver_quietly(
+        store, channel_for(fake), PeriodView(Period.parse(DAY), (paper(),)), waits
+    )
 
     assert report.recovered == ["header"]
     assert report.sent == ["2412.06001"]
@@ -511,7 +516,7 @@ def test_a_post_dropped_before_it_was_kept_is_posted_once_more(
 ) -> None:
     fake.drop_next(stored=False)
 
-    report = deliver_quietly(store, channel_for(fake), DayView(DAY, (paper(),)))
+    report = deliver_quietly(store, channel_for(fake), PeriodView(Period.parse(DAY), (paper(),)))
 
     assert report.sent == ["header", "2412.06001"]
     assert report.recovered == []
@@ -525,7 +530,9 @@ def test_a_passing_failure_is_looked_up_and_retried_and_a_refusal_is_not(
     fake.error_next("internal_error")  # Slack may have posted it all the same
     waits: list[float] = []
 
-    report = deliver_quietly(store, channel_for(fake), DayView(DAY, (paper(),)), waits)
+    report = deliver_quietly(
+        store, channel_for(fake), PeriodView(Period.parse(DAY), (paper(),)), waits
+    )
 
     assert report.sent == ["header", "2412.06001"]
     assert waits == [2.0]
@@ -534,7 +541,9 @@ def test_a_passing_failure_is_looked_up_and_retried_and_a_refusal_is_not(
     assert_published_once(fake, ["2412.06001"])
 
     fake.error_next("invalid_arguments")
-    again = deliver_quietly(store, channel_for(fake), DayView("2024-12-07", (paper(),)), waits)
+    again = deliver_quietly(
+        store, channel_for(fake), PeriodView(Period.parse("2024-12-07"), (paper(),)), waits
+    )
 
     assert again.failed == {"header": "Slack refused the header: invalid_arguments"}
     assert again.waiting == ["2412.06001"]
@@ -548,7 +557,7 @@ def test_an_unreachable_api_fails_the_header_at_once_and_holds_back_the_papers(
         channel = channel_for(gone)
     waits: list[float] = []
 
-    report = deliver_quietly(store, channel, DayView(DAY, (paper(),)), waits)
+    report = deliver_quietly(store, channel, PeriodView(Period.parse(DAY), (paper(),)), waits)
 
     # A refused connection surely sent nothing: no lookup, no wait, no "may have arrived".
     reason = f"the header: could not connect to Slack at {gone.url.removeprefix('http://')}"
@@ -560,7 +569,9 @@ def test_an_unreachable_api_fails_the_header_at_once_and_holds_back_the_papers(
 
 def test_find_pages_through_a_long_thread_and_ignores_copies_by_people(fake: FakeSlack) -> None:
     channel = channel_for(fake)
-    view = DayView(DAY, (paper(arxiv_id="2412.06001"), paper(arxiv_id="2412.06002")))
+    view = PeriodView(
+        Period.parse(DAY), (paper(arxiv_id="2412.06001"), paper(arxiv_id="2412.06002"))
+    )
     header, first, second = channel.messages(view)
     header_ts = channel.send(header, None)
     channel.send(first, header_ts)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from dailypapers.models import DigestEntry, Paper, Section, Summary
-from dailypapers.store import Store, _migrations
+from dailypapers.store import Store
+from dailypapers.store.db import _migrations
 
 PAPER = Paper("2412.00001", "A title", ("B", "A"), 5, None, "abstract", raw={"paper": {"id": "x"}})
 SUMMARY = Summary((Section("***What's New***", "가"),), "llm", "gpt-4o", "v1", "pdf")

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from dailypapers.digest.views import DayView, PaperView
+from dailypapers.digest.views import PaperView, PeriodView
+from dailypapers.periods import Period
 from dailypapers.publish import open_channel
 from dailypapers.publish.deliver import deliver
 from dailypapers.publish.telegram import LIMIT, TelegramChannel, format_paper, units
@@ -125,7 +126,7 @@ def test_every_paper_message_parses_and_fits(title: str, texts: tuple[str, ...])
 def test_the_header_links_the_day_or_week_page(period: str, page: str) -> None:
     channel = TelegramChannel(token=TOKEN, chat_id=CHAT_ID, site_url="https://x.example/p/")
 
-    [header] = channel.messages(DayView(period, ()))
+    [header] = channel.messages(PeriodView(Period.parse(period), ()))
 
     parsed = parse_html(header.body.html)
     assert parsed.text.startswith(f"Daily Papers {period}\n0 papers,")

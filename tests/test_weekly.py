@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
+from dailypapers.digest.views import week_view
 from dailypapers.errors import DateError
-from dailypapers.jobs.week import stored_weeks, validate_week, week_of, week_view
 from dailypapers.models import EXTRACTIVE_NOTE
+from dailypapers.periods import Period, validate_week
 from dailypapers.store import Store
 from tests.e2e import World, invoke, paper_pdf
 from tests.fakes import THUMBNAIL, korean_summary, make_entry
@@ -244,8 +245,8 @@ def test_top_must_be_positive(world: World) -> None:
 def test_the_week_that_has_begun_is_allowed_and_the_next_is_not() -> None:
     friday = date(2024, 12, 6)
 
-    assert week_of(friday) == WEEK
-    assert week_of(date(2024, 12, 30)) == "2025-W01"
+    assert str(Period.week_of(friday)) == WEEK
+    assert str(Period.week_of(date(2024, 12, 30))) == "2025-W01"
     assert validate_week(WEEK, today=friday) == WEEK
     assert validate_week("2020-W53", today=friday) == "2020-W53"
     with pytest.raises(DateError, match="week 2024-W50 is in the future"):
@@ -262,14 +263,14 @@ def test_week_view_and_stored_weeks_read_the_store_only(world: World) -> None:
     requests = len(world.hf.requests)
 
     with Store.open(world.out / "dailypapers.db") as store:
-        weeks = stored_weeks(store)
+        weeks = store.stored_weeks()
         view = week_view(store, WEEK)
         missing = week_view(store, "2024-W47")
 
     assert weeks == ["2024-W48", WEEK]
     assert missing is None
     assert view is not None
-    assert view.period == WEEK
+    assert view.period.name == WEEK
     assert [(p.arxiv_id, p.votes, p.title) for p in view.papers] == [
         ("2412.00901", 50, "Weekly paper 901"),
         ("2412.00902", 20, "Tricky *title* [with] marks"),

@@ -21,7 +21,7 @@ from dailypapers.cli.common import (
 from dailypapers.config import build_config
 from dailypapers.digest.importer import import_archive
 from dailypapers.digest.write import publish_day
-from dailypapers.jobs.day import validate_date
+from dailypapers.periods import validate_date
 from dailypapers.store import Store
 
 

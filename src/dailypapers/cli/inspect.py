@@ -27,8 +27,8 @@ from dailypapers.cli.output import (
     print_status,
 )
 from dailypapers.jobs.check import check_database, check_files
-from dailypapers.jobs.day import validate_date
 from dailypapers.jobs.doctor import diagnose
+from dailypapers.periods import validate_date
 from dailypapers.store import Store
 from dailypapers.summarize.checks import settings_for
 from dailypapers.summarize.cost import spend_report
@@ -43,7 +43,7 @@ def status(date: DateOption = None, out: OutOption = None, db: DbOption = None) 
         when = validate_date(date or today())
         config = offline_config(out, db)
         with Store.open(config.db_path) as store:
-            rows = store.day_rows(when)
+            rows = store.day_states(when)
             last_run = store.last_run(when)
     if not rows:
         out_console.print(f"nothing stored for {when}")
@@ -110,7 +110,8 @@ def stats(
         config = offline_config(out, db)
         with Store.open(config.db_path) as store:
             rows = store.call_tokens(validate_date(since) if since else None)
-    spend = spend_report([tuple(row) for row in rows], config.prices)
+    uses = [(r.day, r.model, r.arxiv_id, r.calls, r.input_tokens, r.output_tokens) for r in rows]
+    spend = spend_report(uses, config.prices)
     print_stats(out_console, spend)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from dailypapers.jobs.backfill import DayResult
 from dailypapers.jobs.check import PaperCheck
 from dailypapers.jobs.day import PaperResult, RunReport
 from dailypapers.jobs.doctor import Finding
+from dailypapers.store import PaperState, RunRecord
 from dailypapers.summarize.cost import Spend, SpendReport
 
 OUTCOME_STYLE = {
@@ -200,7 +200,7 @@ def print_findings(console: Console, findings: list[Finding], days: int) -> None
 
 
 def print_status(
-    console: Console, when: str, rows: list[sqlite3.Row], last_run: sqlite3.Row | None
+    console: Console, when: str, rows: list[PaperState], last_run: RunRecord | None
 ) -> None:
     table = Table(title=f"dailypapers status {when}", show_lines=False)
     for column in (
@@ -214,18 +214,18 @@ def print_status(
     ):
         table.add_column(column, overflow="fold")
     for row in rows:
-        status = row["status"]
-        detail = row["last_error"] if status == "failed" else row["title"]
+        status = row.status
+        detail = row.last_error if status == "failed" else row.title
         table.add_row(
-            row["arxiv_id"],
-            str(row["upvotes"]),
+            row.arxiv_id,
+            str(row.upvotes),
             f"[{OUTCOME_STYLE.get(status, 'white')}]{status}",
-            row["text_source"] or "-",
-            str(row["fitted_tokens"] or "-"),
-            row["digest_dates"] or "-",
+            row.text_source or "-",
+            str(row.fitted_tokens or "-"),
+            row.digest_dates or "-",
             Text(detail or ""),
         )
     console.print(table)
     if last_run is not None:
-        finished = last_run["finished_at"] or "never (interrupted)"
-        console.print(f"last run started {last_run['started_at']}, finished {finished}")
+        finished = last_run.finished_at or "never (interrupted)"
+        console.print(f"last run started {last_run.started_at}, finished {finished}")

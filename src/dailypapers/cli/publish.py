@@ -21,11 +21,10 @@ from dailypapers.cli.common import (
     today,
     user_errors,
 )
-from dailypapers.digest.views import day_view
+from dailypapers.digest.views import day_view, week_view
 from dailypapers.errors import ConfigError, DateError
-from dailypapers.jobs.day import validate_date
-from dailypapers.jobs.week import validate_week, week_view
 from dailypapers.logs import setup_logging
+from dailypapers.periods import validate_date, validate_week
 from dailypapers.publish import CHANNEL_NAMES, open_channel
 from dailypapers.publish.deliver import DeliveryReport, deliver
 from dailypapers.store import Store

@@ -29,11 +29,12 @@ from dailypapers.cli.output import (
 from dailypapers.config import Config, SummarizerChoice, build_config
 from dailypapers.errors import ConfigError, DateError
 from dailypapers.http import make_client
-from dailypapers.jobs.backfill import DayResult, dates_between, run_range
+from dailypapers.jobs.backfill import DayResult, run_range
 from dailypapers.jobs.batch import run_batch
-from dailypapers.jobs.day import Day, run_day, validate_date
-from dailypapers.jobs.week import DEFAULT_TOP, run_week, validate_week
+from dailypapers.jobs.day import Day, run_day
+from dailypapers.jobs.week import DEFAULT_TOP, run_week
 from dailypapers.logs import secret_values, setup_logging
+from dailypapers.periods import dates_between, validate_date, validate_week
 from dailypapers.sources.arxiv import arxiv_pacer
 from dailypapers.sources.pdf import Extractor
 from dailypapers.store import Store

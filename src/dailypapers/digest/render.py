@@ -14,6 +14,7 @@ with a blank line after every part. Everything here is pure except ``write_atomi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -115,3 +116,8 @@ def unescape_title(title_md: str) -> str:
 def digest_path(out_dir: Path, date: str) -> Path:
     year, month, day = date.split("-")
     return out_dir / "paper_logs" / year / month / f"{day}.md"
+
+
+def render_week(week: str, entries: Sequence[DigestEntry]) -> str:
+    """The weekly digest's Markdown: the day digests' entry format under one week header."""
+    return f"## Weekly Papers ({week})\n\n" + "".join(render_entry(entry) for entry in entries)

@@ -7,11 +7,11 @@ own way: HTML for the site, mrkdwn for Slack, and so on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date as Date
 from urllib.parse import urlsplit
 
 from dailypapers.digest.render import unescape_title
 from dailypapers.models import DigestEntry, Section
+from dailypapers.periods import Period
 from dailypapers.store import Store
 
 HF_PAPER_URL = "https://huggingface.co/papers/{}"
@@ -43,14 +43,14 @@ class PaperView:
 
 
 @dataclass(frozen=True)
-class DayView:
-    """A day's digest as one list, highest votes first. ``period`` is a date or an ISO week."""
+class PeriodView:
+    """A day's or a week's digest as one list, in the order readers see it."""
 
-    period: str
+    period: Period
     papers: tuple[PaperView, ...]
 
 
-def day_view(store: Store, date: str) -> DayView | None:
+def day_view(store: Store, date: str) -> PeriodView | None:
     """The papers of the day's digest, or None when the day has none.
 
     A day whose file holds two runs shows each paper once, as its latest run has it.
@@ -64,7 +64,17 @@ def day_view(store: Store, date: str) -> DayView | None:
             latest[entry.arxiv_id] = entry
     papers = [paper_view(store, entry) for entry in latest.values()]
     papers.sort(key=lambda paper: (-paper.votes, paper.arxiv_id))
-    return DayView(period=date, papers=tuple(papers))
+    return PeriodView(period=Period.day(date), papers=tuple(papers))
+
+
+def week_view(store: Store, week: str) -> PeriodView | None:
+    """The papers of the week's digest in its stored order (most votes first, ties in the
+    API's order, as the file shows them), or None when it has none."""
+    entries = store.load_week(week)
+    if not entries:
+        return None
+    papers = tuple(paper_view(store, entry) for entry in entries)
+    return PeriodView(period=Period.week(week), papers=papers)
 
 
 def paper_view(store: Store, entry: DigestEntry) -> PaperView:
@@ -95,27 +105,14 @@ def web_url(url: str | None, limit: int = URL_LIMIT) -> str | None:
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
-def is_week(period: str) -> bool:
-    """Whether a period is an ISO week (``2024-W49``) rather than a day (``2024-12-06``)."""
-    return "-W" in period
-
-
-def period_path(period: str) -> str:
+def period_path(period: Period) -> str:
     """Where the site keeps a period's page: ``days/2024-12-06.html``, ``weeks/2024-W49.html``."""
-    return f"{'weeks' if is_week(period) else 'days'}/{period}.html"
+    return f"{period.kind}s/{period}.html"
 
 
-def page_url(site_url: str, period: str) -> str:
+def page_url(site_url: str, period: Period) -> str:
     """The address of a period's page on the site published at ``site_url``."""
     return f"{site_url.rstrip('/')}/{period_path(period)}"
-
-
-def last_day(period: str) -> Date:
-    """The period's last day: the day itself, or the Sunday of the week."""
-    if is_week(period):
-        year, week = period.split("-W")
-        return Date.fromisocalendar(int(year), int(week), 7)
-    return Date.fromisoformat(period)
 
 
 def section_name(label: str) -> str:

@@ -1,10 +1,10 @@
-"""Publish stage: write the digest files of a day and the README from the database."""
+"""Write the digest files of a day or a week, and the README, from the database."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from dailypapers.digest.render import digest_path, render_digest, render_readme
+from dailypapers.digest.render import digest_path, render_digest, render_readme, render_week
 from dailypapers.files import write_atomic
 from dailypapers.store import Store
 
@@ -31,4 +31,18 @@ def publish_readme(store: Store, out_dir: Path) -> list[Path]:
         return []
     path = out_dir / "README.md"
     write_atomic(path, render_readme(latest))
+    return [path]
+
+
+def weekly_path(out_dir: Path, week: str) -> Path:
+    return out_dir / "paper_logs" / "weekly" / f"{week}.md"
+
+
+def publish_week(store: Store, out_dir: Path, week: str) -> list[Path]:
+    """Write ``paper_logs/weekly/YYYY-Www.md`` from the database; nothing when it is empty."""
+    entries = store.load_week(week)
+    if not entries:
+        return []
+    path = weekly_path(out_dir, week)
+    write_atomic(path, render_week(week, entries))
     return [path]

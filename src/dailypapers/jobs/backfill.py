@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Literal
 
-from dailypapers.errors import DailyPapersError, DateError
+from dailypapers.errors import DailyPapersError
 from dailypapers.jobs.day import Day, Progress, RunReport, run_day
 from dailypapers.store import Store
 
-MAX_DAYS = 400
 DayOutcome = Literal["done", "skipped", "failed"]
 
 
@@ -24,17 +21,6 @@ class DayResult:
     detail: str = ""
 
 
-def dates_between(since: str, until: str) -> list[str]:
-    """Every date from ``since`` to ``until``, both included (validated dates)."""
-    first, last = date.fromisoformat(since), date.fromisoformat(until)
-    if first > last:
-        raise DateError(f"--since {since} is after --until {until}")
-    count = (last - first).days + 1
-    if count > MAX_DAYS:
-        raise DateError(f"{count} days from {since} to {until}: at most {MAX_DAYS} at a time")
-    return [(first + timedelta(days=n)).isoformat() for n in range(count)]
-
-
 def incomplete_reason(store: Store, when: str) -> str | None:
     """Why ``when`` needs a run, or None when it is complete."""
     run = store.last_run(when)
@@ -42,9 +28,9 @@ def incomplete_reason(store: Store, when: str) -> str | None:
         if when in store.digest_days():
             return None  # imported from an archive
         return "never run"
-    if run["finished_at"] is None:
+    if run.finished_at is None:
         return "the last run was interrupted"
-    report = json.loads(run["report_json"] or "{}")
+    report = run.report
     if report.get("failed"):
         return f"{report['failed']} paper(s) failed in the last run"
     if report.get("listed") == 0:

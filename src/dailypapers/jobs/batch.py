@@ -120,8 +120,8 @@ def collect(day: Day, summarizer: OpenAISummarizer, report: BatchReport) -> set[
     """Store the results of finished batches; return the papers still waiting in one."""
     waiting: set[str] = set()
     for row in day.store.open_batches():
-        batch = summarizer.client.batches.retrieve(row["id"])
-        papers: dict[str, str] = json.loads(row["papers_json"])
+        batch = summarizer.client.batches.retrieve(row.id)
+        papers = row.papers
         if batch.status in WAITING:
             report.waiting[batch.id] = batch.status
             waiting |= set(papers)

@@ -10,7 +10,6 @@ import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -19,9 +18,10 @@ import httpx2
 from dailypapers.config import Config
 from dailypapers.digest.render import escape_title
 from dailypapers.digest.write import publish_day
-from dailypapers.errors import DailyPapersError, DateError
+from dailypapers.errors import DailyPapersError
 from dailypapers.logs import redact
 from dailypapers.models import DigestEntry, LLMCall, Paper, PaperText
+from dailypapers.periods import Period
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.sources.arxiv import download_pdf
 from dailypapers.sources.hf import fetch_day, parse_entries
@@ -137,20 +137,6 @@ class NoProgress:
         return None
 
 
-def validate_date(value: str, *, today: date | None = None) -> str:
-    """Return ``value`` if it is a real ``YYYY-MM-DD`` date that is not in the future (UTC)."""
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        raise DateError(f"invalid date {value!r}: expected YYYY-MM-DD, e.g. 2024-12-06") from None
-    if len(value) != 10:
-        raise DateError(f"invalid date {value!r}: expected YYYY-MM-DD, e.g. 2024-12-06")
-    today = today or datetime.now(UTC).date()
-    if parsed > today:
-        raise DateError(f"date {value} is in the future (today is {today.isoformat()} UTC)")
-    return value
-
-
 @dataclass
 class Day:
     """What a run needs besides its configuration."""
@@ -210,7 +196,7 @@ def list_day(day: Day, when: str, report: RunReport) -> list[Paper]:
     with day.store.transaction():
         for paper in parsed.papers:
             day.store.upsert_paper(paper, when)
-        day.store.record_listing(when, parsed.papers)
+        day.store.record_listing(Period.day(when), parsed.papers)
     return parsed.papers
 
 

@@ -45,8 +45,8 @@ def diagnose(store: Store, out_dir: Path, *, since: str | None = None) -> list[F
 
 
 def _database(store: Store) -> list[Finding]:
-    result = store.db.execute("PRAGMA quick_check").fetchone()[0]
-    if result == "ok":
+    result = store.integrity_problem()
+    if result is None:
         return []
     return [
         Finding(

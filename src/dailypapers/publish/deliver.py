@@ -16,11 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from dailypapers.digest.views import DayView
+from dailypapers.digest.views import PeriodView
 from dailypapers.errors import DailyPapersError
 from dailypapers.logs import redact
-from dailypapers.periods import now
-from dailypapers.store import Store
+from dailypapers.store import Delivery, DeliveryKey, Store
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +72,7 @@ class Channel(Protocol):
     #: Whether ``find`` can tell if an earlier, unrecorded send did arrive.
     can_find: bool
 
-    def messages(self, view: DayView) -> list[Message]:
+    def messages(self, view: PeriodView) -> list[Message]:
         """The period's messages, formatted for this channel, parents before replies."""
         ...
 
@@ -111,57 +110,34 @@ class DeliveryReport:
 
 
 class Ledger:
-    """The ``deliveries`` rows of one channel, target and period."""
+    """The deliveries of one channel, target and period, as the store keeps them."""
 
     def __init__(self, store: Store, channel: str, target: str, period: str) -> None:
-        self.db = store.db
-        self.key = (channel, target, period)
+        self.store = store
+        self.key = DeliveryKey(channel, target, period)
 
-    def row(self, item: str) -> Any:
-        return self.db.execute(
-            "SELECT * FROM deliveries WHERE channel = ? AND target = ? AND period = ? AND item = ?",
-            (*self.key, item),
-        ).fetchone()
+    def row(self, item: str) -> Delivery | None:
+        return self.store.delivery(self.key, item)
 
     def remote_id(self, item: str) -> str | None:
         row = self.row(item)
-        return str(row["remote_id"]) if row is not None and row["status"] == "sent" else None
+        return row.remote_id if row is not None and row.status == "sent" else None
 
     def sending(self, item: str) -> None:
-        self.db.execute(
-            """
-            INSERT INTO deliveries (channel, target, period, item, status, attempts, updated_at)
-            VALUES (?, ?, ?, ?, 'sending', 1, ?)
-            ON CONFLICT DO UPDATE SET status = 'sending', attempts = attempts + 1,
-                updated_at = excluded.updated_at
-            """,
-            (*self.key, item, now()),
-        )
+        self.store.mark_sending(self.key, item)
 
     def sent(self, item: str, remote_id: str) -> None:
-        self.db.execute(
-            """
-            UPDATE deliveries SET status = 'sent', remote_id = ?, error = NULL, updated_at = ?
-            WHERE channel = ? AND target = ? AND period = ? AND item = ?
-            """,
-            (remote_id, now(), *self.key, item),
-        )
+        self.store.mark_sent(self.key, item, remote_id)
 
     def failed(self, item: str, error: str, *, unclear: bool) -> None:
         """Record the error. An unclear one stays ``sending``: the next run looks first."""
-        self.db.execute(
-            """
-            UPDATE deliveries SET status = ?, error = ?, updated_at = ?
-            WHERE channel = ? AND target = ? AND period = ? AND item = ?
-            """,
-            ("sending" if unclear else "failed", error, now(), *self.key, item),
-        )
+        self.store.mark_failed(self.key, item, error, unclear=unclear)
 
 
 def deliver(
     store: Store,
     channel: Channel,
-    view: DayView,
+    view: PeriodView,
     *,
     attempts: int = DEFAULT_ATTEMPTS,
     secrets: Sequence[str] = (),
@@ -172,8 +148,8 @@ def deliver(
     A fatal error (bad token, unknown channel) stops the rest: it is the failure of the
     message it happened on. Every error is redacted of ``secrets`` before it is kept.
     """
-    ledger = Ledger(store, channel.name, channel.target, view.period)
-    report = DeliveryReport(channel.name, channel.target, view.period)
+    ledger = Ledger(store, channel.name, channel.target, view.period.name)
+    report = DeliveryReport(channel.name, channel.target, view.period.name)
     for message in channel.messages(view):
         try:
             _deliver_one(ledger, channel, message, report, attempts, secrets, sleep)
@@ -195,7 +171,7 @@ def _deliver_one(
     sleep: Callable[[float], None],
 ) -> None:
     row = ledger.row(message.key)
-    if row is not None and row["status"] == "sent":
+    if row is not None and row.status == "sent":
         report.already_sent.append(message.key)
         return
     parent_id = None
@@ -204,7 +180,7 @@ def _deliver_one(
         if parent_id is None:
             report.waiting.append(message.key)
             return
-    unclear = row is not None and row["status"] == "sending"
+    unclear = row is not None and row.status == "sending"
     for attempt in range(1, attempts + 1):
         if unclear and _settled_by_looking(ledger, channel, message, parent_id, report, secrets):
             return

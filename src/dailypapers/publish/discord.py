@@ -37,7 +37,7 @@ from typing import Any
 import httpx2
 
 from dailypapers import __version__
-from dailypapers.digest.views import DayView, PaperView, page_url, section_name
+from dailypapers.digest.views import PaperView, PeriodView, page_url, section_name
 from dailypapers.digest.views import web_url as checked_url
 from dailypapers.errors import ConfigError
 from dailypapers.logs import redact
@@ -124,14 +124,14 @@ def thread_name(period: str) -> str:
     return heading(period)[:THREAD_NAME_LIMIT]
 
 
-def header_content(view: DayView, site_url: str | None) -> str:
+def header_content(view: PeriodView, site_url: str | None) -> str:
     lines = [
-        f"## {escape(thread_name(view.period))}",
+        f"## {escape(thread_name(view.period.name))}",
         f"논문 {len(view.papers)}편 · 스레드에 한 편씩",
     ]
     if site_url is not None and (page := web_url(page_url(site_url, view.period), 500)):
         lines.append(link("사이트에서 보기", page))
-    lines.append(marker(view.period, "header"))
+    lines.append(marker(view.period.name, "header"))
     return "\n".join(lines)
 
 
@@ -211,8 +211,8 @@ class DiscordChannel:
     def close(self) -> None:
         self._client.close()
 
-    def messages(self, view: DayView) -> list[Message]:
-        name, period = thread_name(view.period), view.period
+    def messages(self, view: PeriodView) -> list[Message]:
+        name, period = thread_name(view.period.name), view.period.name
 
         def post(item: str, content: str) -> DiscordPost:
             return DiscordPost(

@@ -36,7 +36,7 @@ from email.utils import format_datetime, getaddresses, parseaddr
 from typing import Literal
 
 from dailypapers.digest.render import is_video
-from dailypapers.digest.views import DayView, PaperView, page_url, section_name, web_url
+from dailypapers.digest.views import PaperView, PeriodView, page_url, section_name, web_url
 from dailypapers.errors import ConfigError
 from dailypapers.logs import redact
 from dailypapers.publish import read_site_url, require
@@ -148,8 +148,8 @@ def is_loopback(host: str) -> bool:
 # the message -----------------------------------------------------------------------------
 
 
-def subject(view: DayView) -> str:
-    return f"{heading(view.period)} — {paper_count(len(view.papers))}"
+def subject(view: PeriodView) -> str:
+    return f"{heading(view.period.name)} — {paper_count(len(view.papers))}"
 
 
 def message_id(period: str, recipients: Sequence[str], sender: str) -> str:
@@ -160,7 +160,7 @@ def message_id(period: str, recipients: Sequence[str], sender: str) -> str:
     return f"<dailypapers.{period}.{digest}@{domain}>"
 
 
-def plain_text(view: DayView, site_url: str | None) -> str:
+def plain_text(view: PeriodView, site_url: str | None) -> str:
     lines = [subject(view), ""]
     if site_url:
         lines += [f"On the web: {page_url(site_url, view.period)}", ""]
@@ -213,7 +213,7 @@ def paper_html(paper: PaperView) -> str:
     return "\n".join(parts)
 
 
-def html_text(view: DayView, site_url: str | None) -> str:
+def html_text(view: PeriodView, site_url: str | None) -> str:
     lead = f"{paper_count(len(view.papers))}, most upvoted first."
     if site_url:
         lead = f"{_e(lead)} {_a('Read on the web', page_url(site_url, view.period))}"
@@ -226,7 +226,7 @@ def html_text(view: DayView, site_url: str | None) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{_e(subject(view))}</title></head>",
             f'<body style="{STYLE["body"]}"><div style="{STYLE["page"]}">',
-            f'<h1 style="{STYLE["h1"]}">{_e(heading(view.period))}</h1>',
+            f'<h1 style="{STYLE["h1"]}">{_e(heading(view.period.name))}</h1>',
             f'<p style="{STYLE["lead"]}">{lead}</p>',
             *(paper_html(paper) for paper in view.papers),
             f'<p style="{STYLE["foot"]}">{_e(FOOTER)}</p>',
@@ -236,7 +236,7 @@ def html_text(view: DayView, site_url: str | None) -> str:
 
 
 def build_email(
-    view: DayView, settings: SmtpSettings, *, site_url: str | None = None
+    view: PeriodView, settings: SmtpSettings, *, site_url: str | None = None
 ) -> EmailMessage:
     mail = EmailMessage()
     mail["Subject"] = subject(view)
@@ -244,7 +244,7 @@ def build_email(
     mail["To"] = ", ".join(settings.recipients)
     mail["Date"] = format_datetime(datetime.now(UTC))
     mail["Message-ID"] = message_id(
-        view.period, settings.recipient_addresses, settings.sender_address
+        view.period.name, settings.recipient_addresses, settings.sender_address
     )
     mail.set_content(plain_text(view, site_url), cte="base64")
     mail.add_alternative(html_text(view, site_url), subtype="html", cte="base64")
@@ -270,7 +270,7 @@ class EmailChannel:
     def close(self) -> None:
         """Nothing to let go: each send opens and ends its own SMTP session."""
 
-    def messages(self, view: DayView) -> list[Message]:
+    def messages(self, view: PeriodView) -> list[Message]:
         return [Message("digest", build_email(view, self.settings, site_url=self.site_url))]
 
     def find(self, message: Message, parent_id: str | None) -> str | None:

@@ -30,7 +30,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
-from dailypapers.digest.views import DayView, PaperView, page_url, section_name
+from dailypapers.digest.views import PaperView, PeriodView, page_url, section_name
 from dailypapers.errors import ConfigError
 from dailypapers.publish import read_api_url, read_site_url, require
 from dailypapers.publish.common import (
@@ -134,8 +134,8 @@ def metadata(period: str, item: str) -> dict[str, Any]:
     return {"event_type": EVENT_TYPE, "event_payload": {"period": period, "item": item}}
 
 
-def header_post(view: DayView, site_url: str | None) -> SlackPost:
-    title = heading(view.period)
+def header_post(view: PeriodView, site_url: str | None) -> SlackPost:
+    title = heading(view.period.name)
     count = f"논문 {len(view.papers)}편"
     line, text = count + (" · 스레드에 한 편씩" if view.papers else ""), f"{title} · {count}"
     if site_url:
@@ -146,7 +146,7 @@ def header_post(view: DayView, site_url: str | None) -> SlackPost:
         {"type": "header", "text": plain(fit(title, HEADER_LIMIT))},
         {"type": "section", "text": mrkdwn(line)},
     )
-    return SlackPost(fit(text, TEXT_LIMIT, escape), blocks, metadata(view.period, "header"))
+    return SlackPost(fit(text, TEXT_LIMIT, escape), blocks, metadata(view.period.name, "header"))
 
 
 def paper_post(period: str, paper: PaperView) -> SlackPost:
@@ -249,10 +249,10 @@ class SlackChannel:
     def close(self) -> None:
         """Nothing to let go: slack_sdk's WebClient opens a connection per call."""
 
-    def messages(self, view: DayView) -> list[Message]:
+    def messages(self, view: PeriodView) -> list[Message]:
         header = Message("header", header_post(view, self.site_url))
         papers = [
-            Message(paper.arxiv_id, paper_post(view.period, paper), parent="header")
+            Message(paper.arxiv_id, paper_post(view.period.name, paper), parent="header")
             for paper in view.papers
         ]
         return [header, *papers]

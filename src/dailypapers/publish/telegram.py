@@ -41,7 +41,7 @@ from typing import Any
 
 import httpx2
 
-from dailypapers.digest.views import DayView, PaperView, page_url, section_name
+from dailypapers.digest.views import PaperView, PeriodView, page_url, section_name
 from dailypapers.errors import ConfigError
 from dailypapers.http import USER_AGENT
 from dailypapers.logs import redact
@@ -128,8 +128,8 @@ class Outgoing:
     previews: bool = False
 
 
-def header_text(view: DayView, site_url: str | None) -> Text:
-    text = Text().add(heading(view.period), "b")
+def header_text(view: PeriodView, site_url: str | None) -> Text:
+    text = Text().add(heading(view.period.name), "b")
     text.add(f"\n{paper_count(len(view.papers))}, most upvoted first, one reply each.")
     if site_url is not None:
         text.add("\n").add("Read them on the web", href=page_url(site_url, view.period))
@@ -225,7 +225,7 @@ class TelegramChannel:
     def close(self) -> None:
         self._client.close()
 
-    def messages(self, view: DayView) -> list[Message]:
+    def messages(self, view: PeriodView) -> list[Message]:
         header = Outgoing(header_text(view, self.site_url).render(), previews=bool(self.site_url))
         found = [Message("header", header)]
         for paper in view.papers:

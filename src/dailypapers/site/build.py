@@ -14,7 +14,6 @@ import calendar
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date as Date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,17 +23,15 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from dailypapers import __version__
 from dailypapers.digest.render import is_video
 from dailypapers.digest.views import (
-    DayView,
     PaperView,
+    PeriodView,
     day_view,
-    is_week,
-    last_day,
     period_path,
     section_name,
     web_url,
+    week_view,
 )
 from dailypapers.files import write_atomic_bytes
-from dailypapers.jobs.week import stored_weeks, week_view
 from dailypapers.site.feeds import atom_feed, day_json, index_json
 from dailypapers.site.search_index import search_index_js
 from dailypapers.store import Store
@@ -62,10 +59,10 @@ class SiteReport:
 
 
 @dataclass(frozen=True)
-class Period:
-    """A day or a week, with where its page is and its neighbours."""
+class Page:
+    """A day's or a week's page: where it is and its neighbours."""
 
-    view: DayView
+    view: PeriodView
     previous: str | None = None
     next: str | None = None
 
@@ -77,15 +74,15 @@ class Period:
     @property
     def kind(self) -> str:
         """``day`` or ``week``, as the templates say it."""
-        return "week" if is_week(self.view.period) else "day"
+        return self.view.period.kind
 
 
 def build_site(store: Store, out: Path, *, base_url: str | None = None) -> SiteReport:
     """Write the whole site under ``out``; returns what was written and how long it took."""
     started = time.perf_counter()
     report = SiteReport(out=out)
-    days = _periods([v for d in store.digest_days() if (v := day_view(store, d))])
-    weeks = _periods([v for w in stored_weeks(store) if (v := week_view(store, w))])
+    days = _pages([v for d in store.digest_days() if (v := day_view(store, d))])
+    weeks = _pages([v for w in store.stored_weeks() if (v := week_view(store, w))])
     report.days, report.weeks = len(days), len(weeks)
     report.papers = len({paper.arxiv_id for period in days for paper in period.view.papers})
     site = _Writer(out, report, base_url)
@@ -101,7 +98,7 @@ def build_site(store: Store, out: Path, *, base_url: str | None = None) -> SiteR
     site.page("search.html", "search.html")
     site.file("assets/search-index.js", search_index_js([p.view for p in days]))
     site.file("data/index.json", index_json([p.view for p in days], [w.view for w in weeks]))
-    latest = sorted(days + weeks, key=lambda p: _sort_key(p.view.period))[-FEED_PERIODS:]
+    latest = sorted(days + weeks, key=lambda p: p.view.period.sort_key())[-FEED_PERIODS:]
     site.file("feed.xml", atom_feed([(p.view, p.path) for p in latest], SITE_TITLE, base_url))
     assets = resources.files("dailypapers.site").joinpath("assets")
     for name in ASSETS:
@@ -147,21 +144,16 @@ class _Writer:
         self.report.written.append(target)
 
 
-def _periods(views: Sequence[DayView]) -> list[Period]:
+def _pages(views: Sequence[PeriodView]) -> list[Page]:
     paths = [period_path(view.period) for view in views]
     return [
-        Period(
+        Page(
             view=view,
             previous=paths[i - 1] if i > 0 else None,
             next=paths[i + 1] if i + 1 < len(paths) else None,
         )
         for i, view in enumerate(views)
     ]
-
-
-def _sort_key(period: str) -> str:
-    """Weeks sort after the days they end with: 2024-W49 just after the Sunday of that week."""
-    return last_day(period).isoformat() + ("~" if is_week(period) else "")
 
 
 @dataclass(frozen=True)
@@ -173,11 +165,11 @@ class Month:
     papers: int
 
 
-def _months(days: Iterable[Period]) -> list[Month]:
+def _months(days: Iterable[Page]) -> list[Month]:
     """Newest month first, each as a calendar whose days with a digest are links."""
-    by_month: dict[tuple[int, int], dict[int, Period]] = {}
+    by_month: dict[tuple[int, int], dict[int, Page]] = {}
     for period in days:
-        day = Date.fromisoformat(period.view.period)
+        day = period.view.period.first_day
         by_month.setdefault((day.year, day.month), {})[day.day] = period
     months = []
     for (year, month), known in sorted(by_month.items(), reverse=True):

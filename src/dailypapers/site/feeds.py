@@ -12,7 +12,8 @@ from html import escape
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from dailypapers.digest.views import DayView, PaperView, is_week, last_day, section_name
+from dailypapers.digest.views import PaperView, PeriodView, section_name
+from dailypapers.periods import Period
 
 ATOM = "http://www.w3.org/2005/Atom"
 #: Feed and entry ids must be stable and absolute; a tag URI needs no host of ours.
@@ -21,7 +22,7 @@ ENTRY_SECTIONS = 1  # the entry lists each paper with its first section (What's 
 
 
 def atom_feed(
-    periods: Sequence[tuple[DayView, str]], title: str, base_url: str | None = None
+    periods: Sequence[tuple[PeriodView, str]], title: str, base_url: str | None = None
 ) -> str:
     """An Atom 1.0 feed with one entry per period, newest first.
 
@@ -43,9 +44,9 @@ def atom_feed(
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def _entry(view: DayView, link: str) -> ET.Element:
+def _entry(view: PeriodView, link: str) -> ET.Element:
     entry = ET.Element(f"{{{ATOM}}}entry")
-    kind = "Weekly Papers" if is_week(view.period) else "Daily Papers"
+    kind = "Weekly Papers" if view.period.is_week else "Daily Papers"
     _text(entry, "title", f"{kind} ({view.period}): {len(view.papers)}편")
     _text(entry, "id", f"{TAG}{view.period}")
     _link(entry, link, rel="alternate", kind="text/html")
@@ -65,10 +66,10 @@ def _paper_html(paper: PaperView, page: str) -> str:
     )
 
 
-def day_json(view: DayView, base_url: str | None = None) -> str:
+def day_json(view: PeriodView, base_url: str | None = None) -> str:
     """One period's papers as JSON: everything the page shows, as data."""
     data = {
-        "period": view.period,
+        "period": view.period.name,
         "count": len(view.papers),
         "papers": [paper_data(paper) for paper in view.papers],
     }
@@ -91,19 +92,20 @@ def paper_data(paper: PaperView) -> dict[str, Any]:
     }
 
 
-def index_json(days: Sequence[DayView], weeks: Sequence[DayView]) -> str:
+def index_json(days: Sequence[PeriodView], weeks: Sequence[PeriodView]) -> str:
     data = {
         "days": [
-            {"date": d.period, "count": len(d.papers), "json": f"{d.period}.json"} for d in days
+            {"date": d.period.name, "count": len(d.papers), "json": f"{d.period}.json"}
+            for d in days
         ],
-        "weeks": [{"week": w.period, "count": len(w.papers)} for w in weeks],
+        "weeks": [{"week": w.period.name, "count": len(w.papers)} for w in weeks],
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def _timestamp(period: str) -> str:
+def _timestamp(period: Period) -> str:
     """Midnight UTC of the day (or the Sunday of the week): stable across rebuilds."""
-    return f"{last_day(period).isoformat()}T00:00:00Z"
+    return f"{period.last_day.isoformat()}T00:00:00Z"
 
 
 def _url(base_url: str | None, path: str) -> str:

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from dailypapers.digest.views import DayView, PaperView
+from dailypapers.digest.views import PaperView, PeriodView
 
 WORD = re.compile(r"\w(?:[\w.\-+/]*\w)?")
 #: Marks the boundary between words in a compacted text; never typed in a query.
@@ -37,7 +37,7 @@ STOP_WORDS = frozenset(
 )
 
 
-def search_index_js(days: Sequence[DayView]) -> str:
+def search_index_js(days: Sequence[PeriodView]) -> str:
     """The index of every day's papers, each paper once (its first day), as a script."""
     rows = []
     seen: set[str] = set()
@@ -46,7 +46,7 @@ def search_index_js(days: Sequence[DayView]) -> str:
             if paper.arxiv_id in seen:
                 continue
             seen.add(paper.arxiv_id)
-            rows.append(index_row(paper, view.period))
+            rows.append(index_row(paper, view.period.name))
     data = {"fields": FIELDS, "stop": sorted(STOP_WORDS), "papers": rows}
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return f"window.DAILYPAPERS_INDEX={payload};\n"
