@@ -21,9 +21,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from dailypapers.sources.pdf import extract_text, normalise_text  # noqa: E402
-from dailypapers.summarize import PROMPT_OVERHEAD, SYSTEM_PROMPT  # noqa: E402
 from dailypapers.summarize.budget import count_tokens, fit_text, truncate_tokens  # noqa: E402
 from dailypapers.summarize.cost import BATCH_DISCOUNT, DEFAULT_PRICES  # noqa: E402
+from dailypapers.summarize.prompt import PROMPT_OVERHEAD, system_prompt  # noqa: E402
 from tests.pdfgen import make_paper_pdf  # noqa: E402
 from tests.shared_data import SHARED  # noqa: E402
 
@@ -59,7 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--papers", type=int, default=30)
     args = parser.parse_args()
-    instructions = count_tokens(SYSTEM_PROMPT) + PROMPT_OVERHEAD
+    instructions = count_tokens(system_prompt()) + PROMPT_OVERHEAD
     texts = paper_texts()
     ours = [fit_text("", "", text, 16_000).tokens + instructions for text in texts]
     theirs = [count_tokens(truncate_tokens(text, HEAD_CUT)) + instructions for text in texts]

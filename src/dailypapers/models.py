@@ -16,6 +16,9 @@ EXTRACTIVE_NOTE = (
     "Extractive summary: sentences taken from the paper itself (no LLM was configured)."
 )
 
+#: The model name under which extractive summaries (made without an LLM) are stored.
+EXTRACTIVE_MODEL = "extractive"
+
 #: Starts the line shown under the authors of an entry that did not pass every check.
 FLAGGED_NOTE_PREFIX = "Flagged by the checks: "
 
@@ -86,6 +89,21 @@ class DigestEntry:
     sections: tuple[Section, ...]
     authors_style: AuthorsStyle = "comma"
     note: str | None = None
+    #: The language its summary is written in (``ko``, ``en``, ...), when the store knows it;
+    #: read from the summary, not part of what the entry is.
+    lang: str | None = field(default=None, compare=False)
+
+
+def summary_lang(kind: str, prompt_version: str) -> str | None:
+    """The language of a stored summary: English for an extractive one (sentences of the
+    paper), Korean for an imported one (the predecessor's archive), else the code its prompt
+    version starts with (``en-sections-v2``: ``en``); None when that says nothing."""
+    if kind == "extractive":
+        return "en"
+    if kind == "imported" or prompt_version.startswith("imported-"):
+        return "ko"
+    code, dash, _ = prompt_version.partition("-")
+    return code.lower() if dash and code.isalpha() and 2 <= len(code) <= 3 else None
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from rich.text import Text
 
 from dailypapers.jobs.backfill import DayResult
 from dailypapers.jobs.check import PaperCheck
-from dailypapers.jobs.day import PaperResult, RunReport
 from dailypapers.jobs.doctor import Finding
+from dailypapers.jobs.results import PaperResult, RunReport
 from dailypapers.store import PaperState, RunRecord
 from dailypapers.summarize.cost import Spend, SpendReport
 

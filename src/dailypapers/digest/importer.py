@@ -13,6 +13,7 @@ from dailypapers.digest.parse import find_digest_files, parse_digest
 from dailypapers.digest.render import unescape_title
 from dailypapers.errors import ArchiveError
 from dailypapers.models import (
+    EXTRACTIVE_MODEL,
     EXTRACTIVE_NOTE,
     FLAGGED_NOTE_PREFIX,
     Digest,
@@ -21,7 +22,6 @@ from dailypapers.models import (
     Summary,
 )
 from dailypapers.store import Store
-from dailypapers.summarize import EXTRACTIVE_MODEL
 
 #: The model the predecessor's digests were written with.
 IMPORTED_MODEL = "gpt-4o"

@@ -9,9 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any, Literal, Protocol
+from dataclasses import dataclass, replace
 
 import httpx2
 
@@ -19,6 +17,7 @@ from dailypapers.config import Config
 from dailypapers.digest.render import escape_title
 from dailypapers.digest.write import publish_day
 from dailypapers.errors import DailyPapersError
+from dailypapers.jobs.results import NoProgress, PaperResult, Progress, RunReport
 from dailypapers.logs import redact
 from dailypapers.models import DigestEntry, LLMCall, Paper, PaperText
 from dailypapers.periods import Period
@@ -27,114 +26,11 @@ from dailypapers.sources.arxiv import download_pdf
 from dailypapers.sources.hf import fetch_day, parse_entries
 from dailypapers.sources.pdf import Extractor, normalise_text
 from dailypapers.store import Store
-from dailypapers.summarize import (
-    OUTPUT_RESERVE,
-    PROMPT_OVERHEAD,
-    SYSTEM_PROMPT,
-    Summarizer,
-    SummaryOutcome,
-)
-from dailypapers.summarize.budget import count_tokens, fit_text
+from dailypapers.summarize import Summarizer, SummaryOutcome
+from dailypapers.summarize.budget import fit_text
 from dailypapers.summarize.cost import BATCH_SUFFIX, SpendCap, price_of
 
 log = logging.getLogger(__name__)
-
-Outcome = Literal["summarized", "reused", "failed", "seen", "skipped"]
-OUTCOMES: tuple[Outcome, ...] = ("summarized", "reused", "failed", "seen", "skipped")
-
-
-@dataclass
-class PaperResult:
-    arxiv_id: str
-    title: str
-    outcome: Outcome
-    detail: str | None = None
-    text_source: str | None = None
-    input_tokens: int = 0
-    output_tokens: int = 0
-    llm_calls: int = 0
-    failed_calls: int = 0
-    flags: tuple[str, ...] = ()
-    cost_usd: float = 0.0
-
-
-@dataclass
-class RunReport:
-    date: str
-    summarizer: str
-    listed: int = 0
-    results: list[PaperResult] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    written: list[Path] = field(default_factory=list)
-    seconds: float = 0.0
-    rate_limit_wait_s: float = 0.0
-
-    def count(self, outcome: Outcome) -> int:
-        return sum(1 for r in self.results if r.outcome == outcome)
-
-    @property
-    def input_tokens(self) -> int:
-        return sum(r.input_tokens for r in self.results)
-
-    @property
-    def output_tokens(self) -> int:
-        return sum(r.output_tokens for r in self.results)
-
-    @property
-    def cost_usd(self) -> float:
-        return sum(r.cost_usd for r in self.results)
-
-    @property
-    def flagged(self) -> list[PaperResult]:
-        """Papers kept with a summary that did not pass every check."""
-        return [r for r in self.results if r.flags]
-
-    @property
-    def llm_calls(self) -> int:
-        return sum(r.llm_calls for r in self.results)
-
-    @property
-    def failed_calls(self) -> int:
-        """LLM calls that gave nothing usable: each was retried or ended a paper."""
-        return sum(r.failed_calls for r in self.results)
-
-    @property
-    def ok(self) -> bool:
-        return self.count("failed") == 0 and not self.problems
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "date": self.date,
-            "summarizer": self.summarizer,
-            "listed": self.listed,
-            **{name: self.count(name) for name in OUTCOMES},
-            "cost_usd": round(self.cost_usd, 4),
-            "input_tokens": self.input_tokens,
-            "output_tokens": self.output_tokens,
-            "llm_calls": self.llm_calls,
-            "failed_llm_calls": self.failed_calls,
-            "rate_limit_wait_s": round(self.rate_limit_wait_s, 2),
-            "seconds": round(self.seconds, 2),
-            "problems": self.problems,
-            "failures": {r.arxiv_id: r.detail for r in self.results if r.outcome == "failed"},
-            "flagged": {r.arxiv_id: list(r.flags) for r in self.flagged},
-        }
-
-
-class Progress(Protocol):
-    """Told how many papers a run has, then of each paper as it is settled."""
-
-    def begin(self, total: int) -> None: ...
-
-    def advance(self, result: PaperResult) -> None: ...
-
-
-class NoProgress:
-    def begin(self, total: int) -> None:
-        return None
-
-    def advance(self, result: PaperResult) -> None:
-        return None
 
 
 @dataclass
@@ -250,7 +146,7 @@ def process_paper(day: Day, paper: Paper) -> tuple[PaperText, SummaryOutcome]:
     cap = day.spend_cap
     if cap is None:
         return text, day.summarizer.summarize(paper, text)
-    estimate = estimated_cost(day, text)
+    estimate = estimated_cost(day, paper, text)
     if not cap.reserve(estimate):
         reason = f"not summarized: the run's cost cap (${cap.cap:g}) would be passed"
         return text, SummaryOutcome(summary=None, skipped=reason)
@@ -259,11 +155,13 @@ def process_paper(day: Day, paper: Paper) -> tuple[PaperText, SummaryOutcome]:
     return text, outcome
 
 
-def estimated_cost(day: Day, text: PaperText) -> float:
-    """What one paper should cost: its text, the instructions, and an answer of usual length."""
+def estimated_cost(day: Day, paper: Paper, text: PaperText) -> float:
+    """What one paper should cost: the messages the summarizer would send, and its answer."""
     price = price_of(day.summarizer.model, day.config.prices)
-    tokens_in = text.tokens + count_tokens(SYSTEM_PROMPT) + PROMPT_OVERHEAD
-    return price.of(tokens_in, OUTPUT_RESERVE) if price else 0.0
+    if price is None:
+        return 0.0
+    tokens = day.summarizer.estimate(paper, text)
+    return price.of(tokens.input_tokens, tokens.output_tokens)
 
 
 def calls_cost(config: Config, calls: list[LLMCall]) -> float:

@@ -18,14 +18,8 @@ from datetime import UTC, datetime
 
 from dailypapers.digest.render import escape_title
 from dailypapers.digest.write import publish_week
-from dailypapers.jobs.day import (
-    Day,
-    NoProgress,
-    PaperResult,
-    Progress,
-    RunReport,
-    summarize_papers,
-)
+from dailypapers.jobs.day import Day, summarize_papers
+from dailypapers.jobs.results import NoProgress, PaperResult, Progress, RunReport
 from dailypapers.models import DigestEntry, Paper
 from dailypapers.periods import Period
 from dailypapers.sources.hf import fetch_list, parse_entries

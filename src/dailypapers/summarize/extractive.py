@@ -3,6 +3,7 @@
 Each section gets the sentences that score highest for it: novelty claims for What's New,
 method sentences for Technical Details, numbers and comparisons for Performance Highlights.
 Pure, deterministic and fast; the sentences stay in English, exactly as the paper has them.
+``ExtractiveSummarizer`` puts this picker behind the summarizer protocol.
 """
 
 from __future__ import annotations
@@ -10,7 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dailypapers.models import SECTION_KEYS
+from dailypapers.models import (
+    EXTRACTIVE_MODEL,
+    SECTION_KEYS,
+    SECTION_LABELS,
+    Paper,
+    PaperText,
+    Section,
+    Summary,
+)
+from dailypapers.ratelimit import RateLimiter
+from dailypapers.summarize.outcome import SummaryOutcome, TokenEstimate
+
+EXTRACTIVE_VERSION = "extractive-v1"
 
 NOVELTY = (
     (r"\bwe (propose|introduce|present)\b", 4.0),
@@ -204,3 +217,28 @@ def _first_unused_abstract_sentence(sentences: list[Sentence], used: set[int]) -
     """With no sentence scoring for a section, the first unused abstract sentence will do."""
     spare = [s for s in sentences if s.order not in used and s.part == "abstract"]
     return spare[:1]
+
+
+class ExtractiveSummarizer:
+    """Fills the three sections with the paper's own sentences; free, offline, in English."""
+
+    model = EXTRACTIVE_MODEL
+    prompt_version = EXTRACTIVE_VERSION
+    limiter: RateLimiter | None = None
+
+    def summarize(self, paper: Paper, text: PaperText) -> SummaryOutcome:
+        body = text.full_text if text.source == "pdf" else ""
+        chosen = summarize_extractive(paper.title, paper.abstract, body)
+        sections = tuple(
+            Section(label, chosen[key])
+            for label, key in zip(SECTION_LABELS, SECTION_KEYS, strict=True)
+        )
+        summary = Summary(sections, "extractive", self.model, self.prompt_version, text.source)
+        return SummaryOutcome(summary)
+
+    def estimate(self, paper: Paper, text: PaperText) -> TokenEstimate:
+        """No LLM, no tokens."""
+        return TokenEstimate(0, 0)
+
+    def close(self) -> None:
+        return None

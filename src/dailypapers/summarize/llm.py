@@ -1,0 +1,330 @@
+"""The LLM summarizer: any OpenAI-compatible chat completions API (OpenAI, Ollama, vLLM, ...).
+
+It asks until a valid answer comes, within separate bounds for each kind of failure, and
+returns every call it made, failed ones too; the caller stores them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+import openai
+
+from dailypapers.models import LLMCall, Paper, PaperText, Section, Summary
+from dailypapers.periods import now
+from dailypapers.ratelimit import RateLimiter
+from dailypapers.retry import RetryPolicy, log_retry, retry_after, sleep_before_retry, too_long
+from dailypapers.summarize.budget import fit_text
+from dailypapers.summarize.checks import check_summary, settings_for
+from dailypapers.summarize.outcome import SummaryOutcome, TokenEstimate
+from dailypapers.summarize.prompt import (
+    ANSWER_SCHEMA,
+    PROMPT_REVISION,
+    build_messages,
+    estimate_tokens,
+    feedback_messages,
+    parse_answer,
+)
+from dailypapers.summarize.settings import LLMConfig
+
+log = logging.getLogger(__name__)
+
+OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
+LIMIT_HEADROOM = 0.95
+MAX_SHRINKS = 3
+MIN_BUDGET = 500
+TOO_LONG = re.compile(r"context (length|window|size)|too many tokens|too long", re.IGNORECASE)
+CONTEXT_NUMBERS = re.compile(r"(\d[\d,]*) tokens")
+
+ReplyKind = Literal["answer", "rate_limited", "transient", "too_long", "fatal"]
+
+
+@dataclass
+class _Reply:
+    """One chat request's result, sorted by what to do next."""
+
+    call: LLMCall
+    kind: ReplyKind = "answer"
+    content: str | None = None
+    problem: str | None = None
+    retry_after: float | None = None
+
+
+class OpenAISummarizer:
+    """Summaries from any OpenAI-compatible chat completions API."""
+
+    def __init__(self, config: LLMConfig, *, client: openai.OpenAI | None = None) -> None:
+        self.config = config
+        self.model = config.model
+        self.prompt_version = f"{config.lang}-{PROMPT_REVISION}"
+        self.check_settings = settings_for(config.lang)
+        self.client = client or openai.OpenAI(
+            api_key=config.api_key or "not-needed",
+            base_url=config.base_url or OPENAI_DEFAULT_BASE_URL,
+            timeout=config.timeout,
+            max_retries=config.sdk_retries,
+        )
+        self.limiter = RateLimiter(
+            requests_per_minute=_below(config.requests_per_minute),
+            tokens_per_minute=_below(config.tokens_per_minute),
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def summarize(self, paper: Paper, text: PaperText) -> SummaryOutcome:
+        """Ask until a valid answer comes, within separate bounds for each kind of failure.
+
+        A wrong answer is asked again with the problem named (``attempts``); 429 pauses every
+        worker for as long as the server asks; 5xx, timeouts and dropped connections back off
+        with jitter; an answer that says the paper is too long for the model's context is asked
+        again with a smaller text budget. Every call is returned, failed ones too.
+        """
+        outcome = SummaryOutcome(summary=None)
+        messages = self.messages(paper, text)
+        tries: Counter[ReplyKind] = Counter()
+        while True:
+            reply = self._call(paper.arxiv_id, messages, len(outcome.calls) + 1)
+            outcome.calls.append(reply.call)
+            tries[reply.kind] += 1
+            if reply.kind == "answer":
+                problem = self._accept(reply, paper, text, outcome)
+                if problem is None:
+                    return outcome
+                tried = _tries(tries["answer"])
+                outcome.error = f"LLM gave no usable summary after {tried}: {problem}"
+                if tries["answer"] >= self.config.attempts:
+                    outcome.summary = outcome.fallback  # a flagged summary beats none
+                    outcome.error = None if outcome.summary else outcome.error
+                    return outcome
+                feedback = feedback_messages(reply.content, problem, self.config.lang)
+                messages = [*messages[:2], *feedback]
+            elif reply.kind == "too_long":
+                smaller = _shrink(paper, text, reply.problem or "")
+                outcome.error = reply.problem
+                if smaller is None or tries["too_long"] > MAX_SHRINKS:
+                    return outcome
+                text = outcome.text = smaller
+                messages = self.messages(paper, text)
+            elif reply.kind == "fatal":
+                outcome.error = reply.problem
+                return outcome
+            elif tries[reply.kind] >= self._limit(reply.kind):
+                outcome.error = f"{reply.problem} (after {_tries(tries[reply.kind])})"
+                return outcome
+            elif refused := self._wait_before_retry(reply, tries[reply.kind]):
+                outcome.error = refused
+                return outcome
+
+    def messages(self, paper: Paper, text: PaperText) -> list[dict[str, str]]:
+        return build_messages(paper, text, lang=self.config.lang, glossary=self.config.glossary)
+
+    def estimate(self, paper: Paper, text: PaperText) -> TokenEstimate:
+        """Tokens of the first request for ``paper``: its messages as sent, and the answer."""
+        return estimate_tokens(self.messages(paper, text))
+
+    def _limit(self, kind: ReplyKind) -> int:
+        if kind == "rate_limited":
+            return self.config.rate_limit_attempts
+        return self.config.transient_attempts
+
+    def _wait_before_retry(self, reply: _Reply, tries: int) -> str | None:
+        """Wait as the retry policy says (a 429 holds back every worker); or, when the server
+        asks for longer than the policy allows, the reason to give up now instead."""
+        policy = RetryPolicy(attempts=self._limit(reply.kind), backoff=self.config.backoff)
+        seconds = policy.wait(tries, reply.retry_after)
+        if seconds is None:
+            return f"{reply.problem} ({too_long(reply.retry_after or 0.0)})"
+        what = f"{reply.call.arxiv_id}: LLM call"
+        if reply.kind == "rate_limited":
+            self.limiter.pause(seconds)
+            log_retry(what, tries, f"{reply.problem}; every worker waits", seconds)
+        else:
+            sleep_before_retry(what, tries, reply.problem or "", seconds)
+        return None
+
+    def _accept(
+        self, reply: _Reply, paper: Paper, text: PaperText, outcome: SummaryOutcome
+    ) -> str | None:
+        """Put the summary in ``outcome`` if the answer is usable; else say why not.
+
+        An answer that fails the checks is asked again once with the findings named; the
+        second time it is kept, flagged with what the checks found.
+        """
+        problem = reply.problem
+        if problem is None:
+            try:
+                sections = parse_answer(reply.content)
+            except ValueError as e:
+                problem = str(e)
+            else:
+                summary = self.checked_summary(paper, text, sections)
+                if not summary.flags or outcome.fallback is not None:
+                    outcome.summary, outcome.error = summary, None
+                    return None
+                outcome.fallback = summary
+                problem = "it failed the checks: " + "; ".join(summary.flags)
+        outcome.calls[-1] = replace(reply.call, ok=False, error=problem)
+        return problem
+
+    def checked_summary(
+        self, paper: Paper, text: PaperText, sections: tuple[Section, ...]
+    ) -> Summary:
+        """The summary, flagged with what the checks find against the text that was sent."""
+        pairs = [(section.label, section.text) for section in sections]
+        source = f"{paper.title}\n{paper.abstract}\n{text.text}"
+        findings = check_summary(
+            pairs, source=source, settings=self.check_settings, title=paper.title
+        )
+        flags = tuple(f"{f.check}: {f.detail}" for f in findings)
+        return Summary(sections, "llm", self.model, self.prompt_version, text.source, flags)
+
+    def _call(self, arxiv_id: str, messages: list[dict[str, str]], attempt: int) -> _Reply:
+        """One chat request, paced by the rate limiter; what came back, or why nothing did."""
+        estimate = estimate_tokens(messages).total
+        waited = self.limiter.acquire(estimate)
+        log.info(
+            "%s: LLM call %d, about %d tokens%s",
+            arxiv_id,
+            attempt,
+            estimate,
+            f" after waiting {waited:.1f} s for the rate limit" if waited else "",
+        )
+        started, clock = now(), time.monotonic()
+        call = LLMCall(
+            arxiv_id, self.model, self.prompt_version, attempt, started, 0.0, 0, 0, True, None, None
+        )
+        try:
+            raw = self.client.chat.completions.with_raw_response.create(  # type: ignore[call-overload]
+                model=self.model,
+                messages=messages,
+                response_format=self.response_format(),
+                **self._options(),
+            )
+            completion = raw.parse()
+        except openai.APIError as e:
+            self.limiter.settle(estimate, 0)
+            kind, reason = _classify(e)
+            failed = replace(
+                call,
+                duration_s=time.monotonic() - clock,
+                ok=False,
+                error=reason,
+                raw_response=_error_body(e),
+            )
+            return _Reply(failed, kind, problem=reason, retry_after=_retry_after(e))
+        usage = completion.usage
+        call = replace(
+            call,
+            duration_s=time.monotonic() - clock,
+            input_tokens=usage.prompt_tokens if usage else 0,
+            output_tokens=usage.completion_tokens if usage else 0,
+            raw_response=raw.text,
+        )
+        if usage:
+            self.limiter.settle(estimate, usage.prompt_tokens + usage.completion_tokens)
+        if not completion.choices:
+            return _Reply(call, problem="the answer had no choices")
+        choice = completion.choices[0]
+        problem = None
+        if choice.message.refusal:
+            problem = f"the model refused: {_short(choice.message.refusal)}"
+        elif choice.finish_reason == "length":
+            problem = "the answer was cut off at the output token limit"
+        return _Reply(call, content=choice.message.content, problem=problem)
+
+    def _options(self) -> dict[str, Any]:
+        """Sampling options, sent only when set: some models refuse ones they do not support."""
+        temperature = self.config.temperature
+        return {} if temperature is None else {"temperature": temperature}
+
+    def response_format(self) -> dict[str, Any]:
+        if self.config.response_format == "json_object":
+            return {"type": "json_object"}
+        return {
+            "type": "json_schema",
+            "json_schema": {"name": "paper_summary", "strict": True, "schema": ANSWER_SCHEMA},
+        }
+
+
+def _classify(error: openai.APIError) -> tuple[ReplyKind, str]:
+    """What kind of failure an SDK error is, and a short reason that names it."""
+    if isinstance(error, openai.APITimeoutError):
+        return "transient", "LLM request timed out"
+    if isinstance(error, openai.APIConnectionError):
+        return "transient", f"LLM connection failed ({error.__cause__ or error})"
+    if not isinstance(error, openai.APIStatusError):
+        return "fatal", f"LLM request failed: {_short(str(error))}"
+    status, message = error.status_code, _short(_status_message(error))
+    reason = f"LLM request failed: HTTP {status}: {message}"
+    code = str(getattr(error, "code", None) or "")
+    if status == 429 and code != "insufficient_quota":
+        return "rate_limited", f"LLM rate limit (HTTP 429): {message}"
+    if status in (408, 409) or status >= 500:
+        return "transient", reason
+    if status in (400, 413) and (code == "context_length_exceeded" or TOO_LONG.search(message)):
+        return "too_long", f"the paper is too long for the model: {message}"
+    return "fatal", reason
+
+
+def _status_message(error: openai.APIStatusError) -> str:
+    """The server's own words: the error object's message, or the body, or the SDK's text."""
+    body = error.body
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return str(body["message"])
+    if isinstance(body, str) and body.strip():
+        return body
+    return error.response.text.strip() or error.message
+
+
+def _retry_after(error: openai.APIError) -> float | None:
+    if not isinstance(error, openai.APIStatusError):
+        return None
+    return retry_after(error.response.headers)
+
+
+def _shrink(paper: Paper, text: PaperText, message: str) -> PaperText | None:
+    """The paper's text fitted into a budget small enough for the model, if there is one."""
+    if text.source != "pdf" or not text.full_text:
+        return None
+    budget = _smaller_budget(message, text.tokens)
+    if budget < MIN_BUDGET:
+        return None
+    fitted = fit_text(paper.title, paper.abstract, text.full_text, budget)
+    return replace(text, text=fitted.text, tokens=fitted.tokens, dropped_sections=fitted.dropped)
+
+
+def _smaller_budget(message: str, current: int) -> int:
+    """From 'maximum context length is N tokens ... requested M tokens', else half."""
+    numbers = [int(n.replace(",", "")) for n in CONTEXT_NUMBERS.findall(message)]
+    half = current // 2
+    if len(numbers) >= 2 and numbers[1] > numbers[0]:
+        overflow = numbers[1] - numbers[0]
+        return min(int((current - overflow) * 0.9), int(current * 0.9))
+    return half
+
+
+def _below(limit: int | None) -> float | None:
+    """Aim a little under a stated limit: servers count tokens a little differently (message
+    framing, their own guess at the answer's length), and a 429 costs a whole pause."""
+    return limit * LIMIT_HEADROOM if limit else None
+
+
+def _tries(count: int) -> str:
+    return "1 try" if count == 1 else f"{count} tries"
+
+
+def _error_body(error: openai.APIError) -> str | None:
+    if isinstance(error, openai.APIStatusError):
+        return error.response.text
+    return None
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
