@@ -9,54 +9,13 @@ import pytest
 
 from tests.e2e import World
 from tests.fakes import FakeArxiv, FakeHF, FakeOpenAI
-
-CLEARED = (
-    "SLACK_BOT_TOKEN",
-    "SLACK_CHANNEL",
-    "SLACK_API_URL",
-    "DISCORD_BOT_TOKEN",
-    "DISCORD_CHANNEL_ID",
-    "DISCORD_API_URL",
-    "TELEGRAM_BOT_TOKEN",
-    "TELEGRAM_CHAT_ID",
-    "TELEGRAM_API_URL",
-    "SMTP_HOST",
-    "SMTP_PORT",
-    "SMTP_SECURITY",
-    "SMTP_USER",
-    "SMTP_PASSWORD",
-    "EMAIL_FROM",
-    "EMAIL_TO",
-    "DAILYPAPERS_SITE_URL",
-    "HF_ENDPOINT",
-    "ARXIV_ENDPOINT",
-    "OPENAI_API_KEY",
-    "OPENAI_BASE_URL",
-    "DAILYPAPERS_MODEL",
-    "DAILYPAPERS_DB",
-    "DAILYPAPERS_OUT",
-    "DAILYPAPERS_TOKEN_BUDGET",
-    "DAILYPAPERS_CONCURRENCY",
-    "DAILYPAPERS_SUMMARIZER",
-    "DAILYPAPERS_RESPONSE_FORMAT",
-    "DAILYPAPERS_LLM_TIMEOUT",
-    "DAILYPAPERS_HTTP_TIMEOUT",
-    "DAILYPAPERS_LLM_RPM",
-    "DAILYPAPERS_LLM_TPM",
-    "DAILYPAPERS_ARXIV_INTERVAL",
-    "DAILYPAPERS_PDF_TIMEOUT",
-)
+from tests.isolation import isolate
 
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in CLEARED:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DAILYPAPERS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home" / ".cache"))
-    monkeypatch.setenv("DAILYPAPERS_HTTP_BACKOFF", "0.01")
-    monkeypatch.setenv("DAILYPAPERS_ARXIV_INTERVAL", "0")  # the fake arXiv needs no politeness
+    """Nothing from the developer's shell (see tests/isolation.py), and a folder to work in."""
+    isolate(monkeypatch, tmp_path)
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
