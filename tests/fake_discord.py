@@ -10,10 +10,10 @@ form body: content over 2,000 characters, embed limits, a nonce over 25 characte
 Like Discord, it keeps no ``nonce``: a message read back has none, and a post repeating a
 recent ``nonce`` with ``enforce_nonce`` gets the first message back.
 
-Scripting beyond the base ``fail_next``/``enqueue``: ``bucket`` (posts per channel allowed in a
-window, with Discord's ``X-RateLimit-*`` headers), ``rate_limit`` (429 with ``retry_after``),
-``fail_after_store`` (the message is kept, the answer is an error) and ``crash_at`` (call
-``kill`` when the nth message or thread post arrives, before or after the fake keeps it).
+Scripting beyond the base ``fail_next``/``enqueue``/``crash_at``: ``bucket`` (posts per channel
+allowed in a window, with Discord's ``X-RateLimit-*`` headers) and ``rate_limit`` (429 with
+``retry_after``). A good post passes the crash plans' "before_store" and "after_store" stages
+as a "message", the start of a thread as a "thread".
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,16 +89,6 @@ class Thread:
     auto_archive_duration: int
 
 
-@dataclass
-class Crash:
-    """Call ``kill`` when the ``nth`` post of ``what`` ("message" or "thread") arrives."""
-
-    what: str
-    nth: int
-    kill: Callable[[], None]
-    after_store: bool
-
-
 def error(status: int, code: int, message: str, errors: Any = None) -> Reply:
     body: dict[str, Any] = {"message": message, "code": code}
     if errors is not None:
@@ -127,10 +115,7 @@ class FakeDiscord(FakeServer):
         #: How long a nonce sent with ``enforce_nonce`` is remembered.
         self.nonce_seconds = 300.0
         self.posts = {"message": 0, "thread": 0}  # good posts that arrived
-        self.killed = threading.Event()
         self._limits: list[float] = []
-        self._after_store: list[int] = []
-        self._crash: Crash | None = None
         #: Posts allowed per channel within so many seconds, as Discord's buckets; 429s given.
         self.bucket: tuple[int, float] | None = None
         self.limited = 0
@@ -146,18 +131,6 @@ class FakeDiscord(FakeServer):
         """The next ``times`` requests get 429 with ``retry_after`` seconds."""
         with self._lock:
             self._limits.extend([retry_after] * times)
-
-    def fail_after_store(self, status: int = 502) -> None:
-        """The next message is kept, and its answer is ``status`` (a gateway's HTML page)."""
-        with self._lock:
-            self._after_store.append(status)
-
-    def crash_at(
-        self, nth: int, kill: Callable[[], None], *, after_store: bool, what: str = "message"
-    ) -> None:
-        """Call ``kill`` when the ``nth`` good post of ``what`` arrives, before or after it is
-        kept; the client gets no answer it can read."""
-        self._crash = Crash(what, nth, kill, after_store)
 
     def post_as_someone(self, channel_id: str, content: str) -> Posted:
         """A message by a person, not the bot, in the channel or one of its threads."""
@@ -203,8 +176,8 @@ class FakeDiscord(FakeServer):
         if request.method != "POST" or not isinstance(sent, dict):
             return error(405, 0, "405: Method Not Allowed")
         if starter is not None:
-            return self._start_thread(channel, starter, sent)
-        return self._post(channel, sent)
+            return self._start_thread(request, channel, starter, sent)
+        return self._post(request, channel, sent)
 
     def _too_many(self, wait: float) -> Reply:
         body = {"message": "You are being rate limited.", "retry_after": wait, "global": False}
@@ -238,7 +211,7 @@ class FakeDiscord(FakeServer):
         newest_first = sorted(found, key=lambda m: int(m.id), reverse=True)[:limit]
         return json_reply([m.as_json(with_nonce=False) for m in newest_first])
 
-    def _post(self, channel: str, sent: dict[str, Any]) -> Reply:
+    def _post(self, request: Request, channel: str, sent: dict[str, Any]) -> Reply:
         needed = "SEND_MESSAGES" if channel == self.channel_id else "SEND_MESSAGES_IN_THREADS"
         if needed not in self.granted:
             return error(403, 50013, "Missing Permissions")
@@ -253,15 +226,10 @@ class FakeDiscord(FakeServer):
             earlier = self._same_nonce(channel, sent)
             if earlier is not None:
                 return json_reply(earlier.as_json(with_nonce=True))
-            crash = self._arrived("message")
-            status = self._after_store.pop(0) if self._after_store else None
-        if crash is not None and not crash.after_store:
-            return self._die(crash)
+            self.posts["message"] += 1
+        self.checkpoint("before_store", request, "message")
         kept = self._keep(channel, sent, author_id=BOT_ID)
-        if crash is not None:
-            return self._die(crash)
-        if status is not None:
-            return Reply(status, b"<html>bad gateway</html>", {"content-type": "text/html"})
+        self.checkpoint("after_store", request, "message")
         reply = json_reply(kept.as_json(with_nonce=True))
         reply.headers.update(bucket)
         return reply
@@ -288,7 +256,9 @@ class FakeDiscord(FakeServer):
         }
         return None, headers
 
-    def _start_thread(self, channel: str, starter: str, sent: dict[str, Any]) -> Reply:
+    def _start_thread(
+        self, request: Request, channel: str, starter: str, sent: dict[str, Any]
+    ) -> Reply:
         if "CREATE_PUBLIC_THREADS" not in self.granted:
             return error(403, 50013, "Missing Permissions")
         name = sent.get("name")
@@ -301,14 +271,12 @@ class FakeDiscord(FakeServer):
                 return error(404, 10008, "Unknown Message")
             if starter in self.threads:
                 return error(400, 160004, "A thread has already been created for this message")
-            crash = self._arrived("thread")
-        if crash is not None and not crash.after_store:
-            return self._die(crash)
+            self.posts["thread"] += 1
+        self.checkpoint("before_store", request, "thread")
         with self._lock:
             thread = Thread(starter, channel, name, int(sent.get("auto_archive_duration", 4320)))
             self.threads[starter] = thread
-        if crash is not None:
-            return self._die(crash)
+        self.checkpoint("after_store", request, "thread")
         return json_reply({"id": thread.id, "type": 11, "guild_id": GUILD_ID,
                            "parent_id": channel, "name": name})  # fmt: skip
 
@@ -319,15 +287,6 @@ class FakeDiscord(FakeServer):
             recent = time.monotonic() - kept.created < self.nonce_seconds
             if kept.channel_id == channel and kept.nonce == sent["nonce"] and recent:
                 return kept
-        return None
-
-    def _arrived(self, what: str) -> Crash | None:
-        """Count a good post; the crash due now, if any. Call under the lock."""
-        self.posts[what] += 1
-        crash = self._crash
-        if crash is not None and crash.what == what and crash.nth == self.posts[what]:
-            self._crash = None  # once: the rerun goes through
-            return crash
         return None
 
     def _keep(self, channel: str, sent: dict[str, Any], *, author_id: str) -> Posted:
@@ -344,11 +303,6 @@ class FakeDiscord(FakeServer):
             )
             self.messages.append(kept)
         return kept
-
-    def _die(self, crash: Crash) -> Reply:
-        crash.kill()
-        self.killed.set()
-        return error(500, 0, "the client was killed; nobody reads this")
 
 
 def message_problem(sent: dict[str, Any]) -> Reply | None:

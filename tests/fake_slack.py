@@ -10,20 +10,18 @@ the thread a reply names. It is stricter than Slack on one point: a reply to a `
 that is no top-level message of the channel is refused (``thread_not_found``), where Slack may
 take it and show it nowhere.
 
-Scripting beyond the base ``fail_next``/``enqueue``: ``ratelimit_next`` (429 with
-Retry-After), ``error_next`` (an ``ok: false`` answer), ``drop_next`` (no answer, the post
-kept or not), ``crash_at`` (call ``kill`` when the nth good post arrives, before or after it
-is kept, and answer nothing) and ``post_as_someone`` (a reply by a person).
+Scripting beyond the base ``fail_next``/``enqueue``/``crash_at``: ``ratelimit_next`` (429
+with Retry-After), ``error_next`` (an ``ok: false`` answer) and ``post_as_someone`` (a reply by
+a person). A good post passes the crash plans' "before_store" and "after_store" stages as a
+"message".
 """
 
 from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -45,76 +43,6 @@ TEXT_PROPERTIES = {
     "plain_text": {"type", "text", "emoji"},
     "mrkdwn": {"type", "text", "verbatim"},
 }
-
-
-class Dropped(Exception):
-    """Raised while answering: the connection is closed and nothing is answered."""
-
-
-#: Called with a request that would store a message; returns False to drop the connection.
-Hook = Callable[[Request], bool]
-
-
-class HookedServer(FakeServer):
-    """A fake whose posts can be intercepted before and after they are stored.
-
-    ``before_store(request)`` returning False: the message is not stored and the client gets
-    no answer. ``after_store(request)`` returning False: the message is stored, and the client
-    gets no answer (it cannot know the message's id). A hook may also kill the client first.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.before_store: Hook | None = None
-        self.after_store: Hook | None = None
-        self.killed = threading.Event()
-
-    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
-        try:
-            super()._handle(handler)
-        except Dropped:
-            handler.close_connection = True
-
-    def check_before(self, request: Request) -> None:
-        if self.before_store is not None and not self.before_store(request):
-            raise Dropped
-
-    def check_after(self, request: Request) -> None:
-        if self.after_store is not None and not self.after_store(request):
-            raise Dropped
-
-    def drop_next(self, *, stored: bool, times: int = 1) -> None:
-        """The next ``times`` posts get no answer; ``stored``: whether they are kept first."""
-        left = [times]
-
-        def drop(request: Request) -> bool:
-            if left[0] <= 0:
-                return True
-            left[0] -= 1
-            return False
-
-        if stored:
-            self.after_store = drop
-        else:
-            self.before_store = drop
-
-    def crash_at(self, nth: int, kill: Callable[[], None], *, after_store: bool) -> None:
-        """When the ``nth`` good post arrives, call ``kill`` (before or after keeping the
-        message) and answer nothing."""
-        seen = [0]
-
-        def crash(request: Request) -> bool:
-            seen[0] += 1
-            if seen[0] != nth:
-                return True
-            kill()
-            self.killed.set()
-            return False
-
-        if after_store:
-            self.after_store = crash
-        else:
-            self.before_store = crash
 
 
 @dataclass
@@ -143,7 +71,7 @@ class SlackMessage:
         return shown
 
 
-class FakeSlack(HookedServer):
+class FakeSlack(FakeServer):
     """``/api/<method>`` for the methods dailypapers uses, with Slack's checks and errors."""
 
     def __init__(self, token: str = TOKEN, channel: str = CHANNEL) -> None:
@@ -246,10 +174,10 @@ class FakeSlack(HookedServer):
             parents = {m.ts for m in self.top_level() if m.channel == channel}
         if thread_ts is not None and thread_ts not in parents:
             return failure("thread_not_found")
-        self.check_before(request)
+        self.checkpoint("before_store", request, "message")
         with self._lock:
             message = self._keep(channel, text, blocks, meta, thread_ts, params)
-        self.check_after(request)
+        self.checkpoint("after_store", request, "message")
         shown = message.as_json(with_metadata=False)
         return json_reply({"ok": True, "channel": message.channel, "ts": message.ts,
                            "message": shown})  # fmt: skip

@@ -1,17 +1,18 @@
 """A fake SMTP server on 127.0.0.1 (aiosmtpd): real SMTP with AUTH, storing what it accepts.
 
 It speaks plain SMTP (no TLS) and offers AUTH PLAIN and LOGIN without TLS, so tests run with
-``SMTP_SECURITY=none``. Scripting: ``refuse(address)`` answers 550 to a recipient,
-``crash_at(n, kill)`` kills the client when the nth message's data has arrived, before or
-after the fake stores it.
+``SMTP_SECURITY=none``. Scripting: ``refuse(address)`` answers 550 to a recipient, and the
+HTTP fakes' ``crash_at`` (see ``tests.fakes.CrashPlan``): a message whose data has arrived
+passes "arrival" (as "DATA"), then "before_store" and "after_store" (as a "message"). ``Drop``
+closes the connection, ``Answer`` gives its reply's status and body as the SMTP reply.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -19,6 +20,8 @@ from typing import Any, Self
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+from tests.fakes import Answer, Crashable, Hang, Late, Request, Stage
 
 USER = "papers@example.org"
 PASSWORD = "smtp-SECRET-pass-5e1d"
@@ -37,30 +40,23 @@ class Received:
         return message
 
 
-@dataclass
-class Crash:
-    nth: int
-    kill: Callable[[], None]
-    after_store: bool
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-class FakeSMTP:
+class FakeSMTP(Crashable):
     def __init__(self, user: str = USER, password: str = PASSWORD) -> None:
+        super().__init__()
         self.user, self.password = user, password
         self.host = "127.0.0.1"
         self.port = free_port()
         self.received: list[Received] = []
         self.logins: list[str] = []
         self.refused: set[str] = set()
-        self.arrived = 0  # DATA commands whose message came in whole
-        self._crash: Crash | None = None
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
         # aiosmtpd logs a deprecation warning of its own at every successful login
         logging.getLogger("mail.log").setLevel(logging.ERROR)
         self._controller = Controller(
@@ -90,17 +86,13 @@ class FakeSMTP:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._stopping.set()  # ends every Hang
         self._controller.stop()
 
     # scripting ---------------------------------------------------------------------------
 
     def refuse(self, address: str) -> None:
         self.refused.add(address)
-
-    def crash_at(self, nth: int, kill: Callable[[], None], *, after_store: bool) -> None:
-        """Call ``kill`` (which returns once the client is dead) when the ``nth`` message's
-        data has arrived: before storing it (dropped), or after (kept, its 250 unread)."""
-        self._crash = Crash(nth, kill, after_store)
 
     # the SMTP hooks ----------------------------------------------------------------------
 
@@ -129,16 +121,30 @@ class FakeSMTP:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        with self._lock:
-            self.arrived += 1
-            crash = self._crash if self._crash and self._crash.nth == self.arrived else None
-        if crash is not None and not crash.after_store:
-            crash.kill()
-            return "451 4.3.0 the client was killed; nobody reads this"
         content = envelope.original_content or b""
+        request = Request("DATA", "", {}, {}, content)
+        stages: tuple[tuple[Stage, str], ...] = (("arrival", "DATA"), ("before_store", "message"))
+        for at, what in stages:
+            instead = await self._checkpoint(server, at, request, what)
+            if instead is not None:
+                return instead
         received = Received(str(envelope.mail_from), tuple(envelope.rcpt_tos), content)
         with self._lock:
             self.received.append(received)
-        if crash is not None:
-            crash.kill()
-        return "250 2.0.0 Message accepted for delivery"
+        instead = await self._checkpoint(server, "after_store", request, "message")
+        return instead or "250 2.0.0 Message accepted for delivery"
+
+    async def _checkpoint(self, server: SMTP, at: Stage, request: Request, what: str) -> str | None:
+        """The reply to give instead of the usual one, if a crash plan strikes here."""
+        action = self.strike(at, request, what)
+        if isinstance(action, Late):
+            await asyncio.sleep(action.seconds)
+        if action is None or isinstance(action, Late):
+            return None
+        if isinstance(action, Answer):
+            return f"{action.reply.status} {action.reply.body.decode()}"
+        if isinstance(action, Hang):
+            await asyncio.to_thread(self._stopping.wait, action.seconds)
+        assert isinstance(server.transport, asyncio.Transport)
+        server.transport.abort()  # no reply: the connection is gone
+        return "421 4.4.2 dropped (nobody reads this)"

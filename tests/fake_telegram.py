@@ -4,18 +4,17 @@ It checks what the real API checks for our use: the token (401), the chat (400 "
 found"), HTML parse mode (400 "can't parse entities" for an unsupported tag, an unbalanced tag,
 a bare ``<`` or ``&``, an unknown named entity), the 4,096-character limit on the visible text
 counted in UTF-16 code units (400 "message is too long"), and replies to unknown messages.
-Scripting: ``rate_limit(retry_after)`` for 429s, ``block()`` for 403, ``lose_answers(n)`` to
-store the next messages but answer 502 (an answer lost on the way back), ``crash_at(n, kill)``
-to kill the client when the nth message arrives, before or after the fake stores it. Message
-ids start at ``FIRST_ID`` and grow by one per message, as in a real chat.
+Scripting: ``rate_limit(retry_after)`` for 429s, ``block()`` for 403, and the base
+``crash_at``: a good message passes the crash plans' "before_store" and "after_store" stages as
+a "message" (``crash_at(at="after_store", what="message", then=gateway_error())`` is an answer
+lost on the way back). Message ids start at ``FIRST_ID`` and grow by one per message, as in a
+real chat.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -150,15 +149,6 @@ class Stored:
     link_preview_options: dict[str, Any] | None
 
 
-@dataclass
-class Crash:
-    """Kill the client when the ``nth`` message arrives: before storing it, or after."""
-
-    nth: int
-    kill: Callable[[], None]
-    after_store: bool
-
-
 def error(code: int, description: str, **parameters: Any) -> Reply:
     body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
     if parameters:
@@ -173,11 +163,7 @@ class FakeTelegram(FakeServer):
         self.chats = set(chats)
         self.messages: list[Stored] = []
         self.blocked = False
-        self.arrived = 0  # sendMessage requests with a good token
         self._limits: list[float] = []
-        self._lost_answers = 0
-        self._crash: Crash | None = None
-        self.killed = threading.Event()
 
     @property
     def api_url(self) -> str:
@@ -190,23 +176,9 @@ class FakeTelegram(FakeServer):
         with self._lock:
             self._limits.extend([retry_after] * times)
 
-    def lose_answers(self, times: int = 1) -> None:
-        """Store the next ``times`` messages, then answer 502 Bad Gateway instead of the result."""
-        with self._lock:
-            self._lost_answers += times
-
     def block(self) -> None:
         """The bot was blocked by the user: 403 from now on."""
         self.blocked = True
-
-    def crash_at(self, nth: int, kill: Callable[[], None], *, after_store: bool) -> None:
-        """Call ``kill`` when the ``nth`` good message arrives, before or after storing it.
-
-        ``kill`` must return only once the client is dead: the fake answers right after it.
-        The client gets no answer either way: before, the message is dropped; after, it is kept
-        (Telegram shows it) and the answer goes to a dead client.
-        """
-        self._crash = Crash(nth, kill, after_store)
 
     # serving -----------------------------------------------------------------------------
 
@@ -222,9 +194,9 @@ class FakeTelegram(FakeServer):
             sent = read_body(request)
         except ValueError as e:
             return error(400, f"Bad Request: {e}")
-        return self._send_message(sent)
+        return self._send_message(request, sent)
 
-    def _send_message(self, sent: dict[str, Any]) -> Reply:
+    def _send_message(self, request: Request, sent: dict[str, Any]) -> Reply:
         chat_id = str(sent.get("chat_id", ""))
         if chat_id not in self.chats:
             return error(400, "Bad Request: chat not found")
@@ -237,18 +209,9 @@ class FakeTelegram(FakeServer):
         problem, parsed = self._check(sent)
         if problem is not None or parsed is None:
             return problem or error(400, "Bad Request: message text is empty")
-        with self._lock:
-            self.arrived += 1
-            crash = self._crash if self._crash and self._crash.nth == self.arrived else None
-        if crash is not None and not crash.after_store:
-            return self._die(crash)
+        self.checkpoint("before_store", request, "message")
         stored = self._store(chat_id, sent, parsed)
-        if crash is not None:
-            return self._die(crash)
-        with self._lock:
-            lost, self._lost_answers = self._lost_answers > 0, max(self._lost_answers - 1, 0)
-        if lost:
-            return Reply(502, b"<html><body>502 Bad Gateway</body></html>")
+        self.checkpoint("after_store", request, "message")
         return json_reply({"ok": True, "result": self._result(stored)})
 
     def _check(self, sent: dict[str, Any]) -> tuple[Reply | None, Parsed | None]:
@@ -287,11 +250,6 @@ class FakeTelegram(FakeServer):
             )
             self.messages.append(stored)
         return stored
-
-    def _die(self, crash: Crash) -> Reply:
-        crash.kill()
-        self.killed.set()
-        return error(500, "the client was killed; nobody reads this")
 
     def _result(self, stored: Stored) -> dict[str, Any]:
         result: dict[str, Any] = {

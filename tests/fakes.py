@@ -1,7 +1,11 @@
 """Fake Hugging Face, arXiv and OpenAI-compatible servers: real HTTP on 127.0.0.1.
 
-Each fake has a tiny scripting API: ``fail_next(status)``, ``delay_next(seconds)`` and
-``enqueue(status, body)`` are served before the fake's default behaviour.
+Each fake has a tiny scripting API: ``fail_next(status)`` and ``enqueue(status, body)`` are
+served before the fake's default behaviour. Every fake, these and the channel fakes (Slack,
+Discord, Telegram, SMTP) alike, fails at a chosen request the same way: ``crash_at(nth, at=,
+what=, kill=, then=)`` arms a ``CrashPlan`` (kill the client, then drop the connection, hang,
+answer late, or answer something else, as the message arrives or before or after it is
+stored); ``delay_next(seconds)`` is one such plan.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from typing import Any, Literal, Self
 from urllib.parse import parse_qsl, urlsplit
 
 from dailypapers.summarize.budget import count_tokens
@@ -43,16 +47,158 @@ class Reply:
     delay: float = 0.0
 
 
-class FakeServer:
-    """A threaded HTTP server on a free loopback port, with scripted replies."""
+# crash plans: one way, for every fake, to fail at a chosen request ----------------------------
+
+#: Where in a request's life a plan strikes: as it arrives (any request), or, for a request
+#: that would store something (a post, a message), once the fake has checked it and is about
+#: to store it, or right after storing it.
+Stage = Literal["arrival", "before_store", "after_store"]
+
+
+@dataclass(frozen=True)
+class Drop:
+    """Close the connection without answering: the client sees it broken."""
+
+
+@dataclass(frozen=True)
+class Hang:
+    """Answer nothing and keep the connection open: for ``seconds`` (then close it), or until
+    the fake stops. After storing, the message is kept and the client never learns it."""
+
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Late:
+    """Wait ``seconds`` at that point, then go on as usual: the answer comes late, after a
+    client's timeout if ``seconds`` is longer."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Answer ``reply`` instead of the real answer (after storing: the message is kept and its
+    answer lost on the way back, as behind a failing gateway)."""
+
+    reply: Reply
+
+
+Action = Drop | Hang | Late | Answer
+DROP = Drop()
+
+
+def gateway_error(status: int = 502) -> Answer:
+    """A gateway's HTML error page instead of the API's answer."""
+    page = f"<html><body>{status} Bad Gateway</body></html>".encode()
+    return Answer(Reply(status, page, {"content-type": "text/html"}))
+
+
+@dataclass
+class CrashPlan:
+    """At the ``nth`` request (counted from when the plan is made) that reaches ``at`` and
+    matches ``what`` and ``match``, call ``kill`` if given (it returns once the client is dead),
+    then do ``then``; so for ``times`` matching requests in a row (None: every one from then on).
+
+    ``what`` is, at "arrival", the request's path; at the store stages, what the fake is about
+    to store ("message", or for Discord "thread"). ``match`` is any test of the request.
+    ``fired`` is set each time the plan strikes, once ``kill`` has returned.
+    """
+
+    nth: int = 1
+    at: Stage = "arrival"
+    what: str | None = None
+    match: Callable[[Request], bool] | None = None
+    kill: Callable[[], None] | None = None
+    then: Action = DROP
+    times: int | None = 1
+    seen: int = 0
+    fired: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    def applies(self, at: Stage, request: Request, what: str) -> bool:
+        return (
+            self.at == at
+            and (self.what is None or self.what == what)
+            and (self.match is None or self.match(request))
+        )
+
+    @property
+    def spent(self) -> bool:
+        return self.times is not None and self.seen >= self.nth + self.times - 1
+
+
+class Crashable:
+    """The crash plans of one fake (HTTP or SMTP): ``crash_at`` arms one, ``disarm`` drops
+    them all, and the fake calls ``strike`` at each stage it reaches."""
 
     def __init__(self) -> None:
+        self._plans: list[CrashPlan] = []
+        self._plans_lock = threading.Lock()
+
+    def crash_at(
+        self,
+        nth: int = 1,
+        *,
+        at: Stage = "arrival",
+        what: str | None = None,
+        match: Callable[[Request], bool] | None = None,
+        kill: Callable[[], None] | None = None,
+        then: Action = DROP,
+        times: int | None = 1,
+    ) -> CrashPlan:
+        """Arm a plan (see ``CrashPlan``) and return it."""
+        assert nth >= 1, nth
+        assert times is None or times >= 1, times
+        plan = CrashPlan(nth, at, what, match, kill, then, times)
+        with self._plans_lock:
+            self._plans.append(plan)
+        return plan
+
+    def disarm(self) -> None:
+        """Forget every plan not spent yet."""
+        with self._plans_lock:
+            self._plans.clear()
+
+    def strike(self, at: Stage, request: Request, what: str) -> Action | None:
+        """Count this request for the plans it matches; the action due now, if any, after
+        calling the plan's ``kill``."""
+        due: CrashPlan | None = None
+        with self._plans_lock:
+            for plan in self._plans:
+                if plan.applies(at, request, what):
+                    plan.seen += 1
+                    if due is None and plan.seen >= plan.nth:
+                        due = plan
+            self._plans = [p for p in self._plans if not p.spent]
+        if due is None:
+            return None
+        if due.kill is not None:
+            due.kill()
+        due.fired.set()
+        return due.then
+
+
+class Interrupted(Exception):
+    """Raised in a handler thread: the plan's action replaces the usual answer."""
+
+    def __init__(self, action: Action) -> None:
+        super().__init__(action)
+        self.action = action
+
+
+class FakeServer(Crashable):
+    """A threaded HTTP server on a free loopback port, with scripted replies and crash plans.
+
+    A fake that stores what it is sent calls ``checkpoint("before_store", ...)`` and
+    ``checkpoint("after_store", ...)`` around storing it; every request passes "arrival".
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
         self.requests: list[Request] = []
         self._script: deque[Reply] = deque()
-        self._delays: deque[float] = deque()
         self._lock = threading.Lock()
-        #: Called with each request as it arrives, before it is answered (e.g. to kill a client).
-        self.on_request: Callable[[Request], None] | None = None
+        self._stopping = threading.Event()
         self.seed = 1
         self._seen: dict[str, int] = {}
         fake = self
@@ -82,6 +228,7 @@ class FakeServer:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()  # ends every Hang
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
@@ -122,9 +269,18 @@ class FakeServer:
         with self._lock:
             self._script.clear()
 
-    def delay_next(self, seconds: float, times: int = 1) -> None:
-        with self._lock:
-            self._delays.extend([seconds] * times)
+    def delay_next(self, seconds: float, times: int = 1) -> CrashPlan:
+        """The next ``times`` requests are answered ``seconds`` late."""
+        return self.crash_at(then=Late(seconds), times=times)
+
+    def checkpoint(self, at: Stage, request: Request, what: str) -> None:
+        """Where a fake may crash: waits here for ``Late``, raises ``Interrupted`` for the
+        other actions. Call it holding none of the fake's locks."""
+        action = self.strike(at, request, what)
+        if isinstance(action, Late):
+            time.sleep(action.seconds)
+        elif action is not None:
+            raise Interrupted(action)
 
     # serving ------------------------------------------------------------------------------
 
@@ -140,13 +296,18 @@ class FakeServer:
         )
         with self._lock:
             self.requests.append(request)
-            scripted = self._script.popleft() if self._script else None
-            delay = self._delays.popleft() if self._delays else 0.0
-        if self.on_request is not None:
-            self.on_request(request)
-        if delay:
-            time.sleep(delay)
-        reply = scripted or self.respond(request)
+        try:
+            self.checkpoint("arrival", request, request.path)
+            with self._lock:
+                scripted = self._script.popleft() if self._script else None
+            reply = scripted or self.respond(request)
+        except Interrupted as interrupted:
+            if not isinstance(interrupted.action, Answer):
+                if isinstance(interrupted.action, Hang):
+                    self._stopping.wait(interrupted.action.seconds)
+                handler.close_connection = True  # unanswered: the connection is closed
+                return
+            reply = interrupted.action.reply
         if reply.delay:
             time.sleep(reply.delay)
         try:
@@ -280,13 +441,13 @@ class FakeOpenAI(FakeServer):
     Tokens are counted with o200k, like the real service. Optional limits: ``context_limit``
     (400 context_length_exceeded beyond it), ``token_limit`` (429 with Retry-After beyond it),
     and seeded fault rates (``error_rate`` of 500s, ``malformed_rate`` of non-JSON answers).
+    A stalled server is a crash plan: ``crash_at(then=Late(seconds), times=None)``.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.mode = "good"
         self.latency = 0.0
-        self.stall_seconds = 5.0
         self.calls = 0
         self.prompt_tokens = 0
         self.completion_tokens = 0
@@ -301,7 +462,7 @@ class FakeOpenAI(FakeServer):
         self._contents: deque[tuple[str | None, str | None, str]] = deque()
 
     def set_mode(self, mode: str) -> None:
-        assert mode in {"good", "garbage", "incomplete", "refuse", "error", "stall"}, mode
+        assert mode in {"good", "garbage", "incomplete", "refuse", "error"}, mode
         self.mode = mode
 
     def enqueue_content(
@@ -327,7 +488,7 @@ class FakeOpenAI(FakeServer):
         if malformed and not scripted:
             content = (content or "")[: len(content or "") // 2]  # JSON cut off mid-way
         reply = json_reply(self._completion(sent, prompt, content, refusal, finish))
-        reply.delay = self.latency + (self.stall_seconds if self.mode == "stall" else 0.0)
+        reply.delay = self.latency
         return reply
 
     # the Files and Batches endpoints -----------------------------------------------------

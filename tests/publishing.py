@@ -1,6 +1,6 @@
 """What the channel tests share: papers and a stored day to publish (with titles made of
 markup), the CLI's publish command, the deliveries ledger, the database as text, and the real
-CLI killed by a fake in the middle of publishing."""
+CLI killed by a fake (through its crash plans) in the middle of publishing."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
@@ -21,10 +21,20 @@ from typer.testing import Result
 from dailypapers.digest.importer import import_digest
 from dailypapers.digest.render import escape_title
 from dailypapers.digest.views import PaperView, PeriodView, day_view
-from dailypapers.models import SECTION_LABELS, Digest, DigestEntry, DigestRun, Section
+from dailypapers.models import (
+    SECTION_LABELS,
+    Digest,
+    DigestEntry,
+    DigestRun,
+    Paper,
+    Section,
+    Summary,
+    SummaryKind,
+)
 from dailypapers.publish.deliver import Channel, DeliveryReport, deliver
 from dailypapers.store import Store
 from tests.e2e import invoke
+from tests.fakes import Crashable, Stage
 from tests.site_corpus import generated_digest
 
 KILLED = -signal.SIGKILL
@@ -57,6 +67,30 @@ def store_entries(db: Path, day: str, entries: Iterable[DigestEntry]) -> None:
     """Store ``entries`` as ``day``'s digest, as an imported archive would."""
     with Store.open(db) as store:
         import_digest(store, Digest(day, (DigestRun(tuple(entries)),)))
+
+
+def store_summarized(
+    db: Path,
+    day: str,
+    entries: Sequence[DigestEntry],
+    prompt_version: str | Sequence[str],
+    kind: SummaryKind = "llm",
+) -> list[int]:
+    """Store ``entries`` as ``day``'s digest, each shown with a summary made with
+    ``prompt_version`` (``en-sections-v2``: an English one; or one version per entry), as
+    ``run`` would; the summaries' ids."""
+    versions = (
+        [prompt_version] * len(entries) if isinstance(prompt_version, str) else prompt_version
+    )
+    with Store.open(db) as store, store.transaction():
+        pairs = []
+        for entry, version in zip(entries, versions, strict=True):
+            paper = Paper(entry.arxiv_id, entry.arxiv_id, entry.authors, entry.votes, None, "")
+            store.add_paper_if_missing(paper, day)
+            summary = Summary(entry.sections, kind, "gpt-test", version)
+            pairs.append((entry, store.save_summary(entry.arxiv_id, summary)))
+        store.replace_runs_from(day, 0, [pairs])
+    return [summary_id for _, summary_id in pairs]
 
 
 def store_titles(db: Path, titles: Sequence[str], *, top_votes: int = 90) -> list[str]:
@@ -101,6 +135,13 @@ def deliver_quietly(
     return deliver(store, channel, view, sleep=(waits if waits is not None else []).append)
 
 
+def assert_backoffs(waits: Sequence[float], *ceilings: float) -> None:
+    """``waits`` are the retry policy's jittered backoffs: one per ceiling, each at most it."""
+    assert len(waits) == len(ceilings), waits
+    for wait, ceiling in zip(waits, ceilings, strict=True):
+        assert 0.0 <= wait <= ceiling, waits
+
+
 def deliveries(db: Path) -> list[tuple[Any, ...]]:
     """The ledger: (item, status, remote id, error), in the order the rows were made."""
     with closing(sqlite3.connect(db)) as connection:
@@ -121,13 +162,17 @@ def dump(db: Path) -> str:
 
 
 def publish_killed(
-    args: Sequence[str], env: Mapping[str, str], arm: Callable[[Callable[[], None]], None]
+    args: Sequence[str],
+    env: Mapping[str, str],
+    fake: Crashable,
+    nth: int = 1,
+    *,
+    after_store: bool,
+    what: str = "message",
 ) -> str:
-    """Run ``dailypapers *args`` as a child process and let a fake SIGKILL it.
-
-    ``arm(kill)`` tells the fake to call ``kill`` when its chosen request arrives; ``kill``
-    returns once the child is dead. Returns what the child printed.
-    """
+    """Run ``dailypapers *args`` as a child process that ``fake`` SIGKILLs when the ``nth``
+    ``what`` arrives, just before or just after the fake stores it (a ``CrashPlan``); the
+    request is left unanswered. Returns what the child printed."""
     started = threading.Event()
     children: list[subprocess.Popen[bytes]] = []
 
@@ -136,19 +181,24 @@ def publish_killed(
         children[0].kill()
         children[0].wait(timeout=10)
 
-    arm(kill)
-    with subprocess.Popen(
-        [sys.executable, "-m", "dailypapers", *args],
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    ) as child:
-        children.append(child)
-        started.set()
-        try:
-            output, _ = child.communicate(timeout=60)
-        finally:
-            if child.poll() is None:
-                child.kill()
+    at: Stage = "after_store" if after_store else "before_store"
+    plan = fake.crash_at(nth, at=at, what=what, kill=kill)
+    try:
+        with subprocess.Popen(
+            [sys.executable, "-m", "dailypapers", *args],
+            env={**os.environ, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        ) as child:
+            children.append(child)
+            started.set()
+            try:
+                output, _ = child.communicate(timeout=60)
+            finally:
+                if child.poll() is None:
+                    child.kill()
+    finally:
+        fake.disarm()  # the rerun goes through
     assert child.returncode == KILLED, output.decode()
+    assert plan.fired.wait(timeout=10), output.decode()
     return output.decode()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e import World, invoke, paper_pdf
-from tests.fakes import make_entry
+from tests.fakes import Late, make_entry
 from tests.pdfgen import corrupt_pdf
 
 SECRET = "sk-live-DO-NOT-LEAK-1234567890abcdef"
@@ -131,8 +131,7 @@ def test_an_llm_that_fails_one_paper_does_not_stop_the_day(
 def test_a_stalled_llm_times_out_for_that_paper(world: World) -> None:
     one_paper_day(world)
     world.arxiv.add_pdf("2412.00001", paper_pdf(0))
-    world.openai.set_mode("stall")
-    world.openai.stall_seconds = 3
+    world.openai.crash_at(then=Late(3), times=None)  # every answer comes 3 s late
     env = world.env() | {"DAILYPAPERS_LLM_TIMEOUT": "0.5"}
 
     result = world.run("--date", "2024-12-06", env=env)

@@ -1,8 +1,8 @@
 """Crash safety: SIGKILL the real CLI in the middle of a run, then run it again.
 
-The CLI runs as a child process against the fakes. A fake's ``on_request`` hook kills it when a
-chosen request arrives; the hook runs before the fake answers, so the request is always still in
-flight when the child dies. After each kill, and after a rerun to completion, we check that the
+The CLI runs as a child process against the fakes. A fake's crash plan kills it when a chosen
+request arrives and leaves that request unanswered, so the request is always still in flight
+when the child dies. After each kill, and after a rerun to completion, we check that the
 database is intact, that every output file on disk is whole, that no paper is shown or stored
 twice, and that no paper whose summary was already stored is sent to the LLM again.
 """
@@ -81,11 +81,11 @@ sys.exit(app())
 
 @dataclass
 class Killer:
-    """An ``on_request`` hook that SIGKILLs the child when the ``nth`` request arrives.
+    """The ``kill`` of a crash plan that strikes when the ``nth`` request arrives: SIGKILLs
+    the child.
 
-    It holds that request's answer back until the child is dead. Meanwhile the child's other
-    threads go on: for ``delay`` seconds, and until ``db`` holds summaries of ``min_stored``
-    of the ``papers``.
+    That request gets no answer. Meanwhile the child's other threads go on: for ``delay``
+    seconds, and until ``db`` holds summaries of ``min_stored`` of the ``papers``.
     """
 
     nth: int
@@ -96,14 +96,8 @@ class Killer:
     proc: subprocess.Popen[bytes] | None = None
     started: threading.Event = field(default_factory=threading.Event)
     fired: threading.Event = field(default_factory=threading.Event)
-    seen: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def __call__(self, request: Request) -> None:
-        with self.lock:
-            self.seen += 1
-            if self.seen != self.nth:
-                return
+    def __call__(self) -> None:
         self.started.wait(timeout=10)
         if self.db is not None and self.min_stored:
             wait_for_summaries(self.db, self.papers, self.min_stored)
@@ -170,8 +164,8 @@ def run_child(
     The child gets a session of its own, so that the processes it starts (the PDF reader, the
     forkserver) can be found again after it is killed.
     """
-    if server is not None:
-        server.on_request = killer
+    if server is not None and killer is not None:
+        server.crash_at(killer.nth, kill=killer)
     leftovers: list[int] = []
     try:
         with subprocess.Popen(
@@ -194,7 +188,7 @@ def run_child(
                     os.kill(pid, signal.SIGKILL)
     finally:
         if server is not None:
-            server.on_request = None
+            server.disarm()
     return Outcome(proc.returncode, output.decode("utf-8", errors="replace"), leftovers)
 
 

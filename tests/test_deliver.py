@@ -3,6 +3,7 @@ same paths against fakes of the real services; these pin the rules every channel
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from dailypapers.digest.views import PeriodView
 from dailypapers.periods import Period
 from dailypapers.publish.deliver import DeliveryError, Message, deliver
+from dailypapers.retry import MAX_WAIT
 from dailypapers.store import Store
 
 SECRET = "xoxb-very-secret-token"
@@ -91,8 +93,51 @@ def test_waits_follow_retry_after_then_doubling(store: Store) -> None:
 
     report = deliver(store, channel, VIEW, sleep=waits.append)
 
-    assert waits == [7.0, 4.0]
+    assert waits[0] == 7.0
+    assert len(waits) == 2
+    assert 0.0 <= waits[1] <= 4.0  # the backoff after try 2, jittered
     assert report.sent == ["header", "p1", "p2"]
+
+
+def test_the_backoff_is_the_retry_policys_full_jitter(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[tuple[float, float]] = []
+
+    def uniform(low: float, high: float) -> float:
+        drawn.append((low, high))
+        return high / 4
+
+    monkeypatch.setattr("dailypapers.retry.random.uniform", uniform)
+    waits: list[float] = []
+    channel = ScriptedChannel(errors={"header": [DeliveryError("503", unclear=True)] * 3})
+
+    report = deliver(store, channel, VIEW, sleep=waits.append)
+
+    assert drawn == [(0, 2.0), (0, 4.0), (0, 8.0)]  # doubling, each drawn from zero up
+    assert waits == [0.5, 1.0, 2.0]
+    assert report.sent == ["header", "p1", "p2"]
+
+
+def test_every_retry_is_logged_with_its_wait(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="dailypapers")
+    channel = ScriptedChannel(errors={"header": [DeliveryError("slow down", retry_after=7.0)]})
+
+    deliver(store, channel, VIEW, sleep=lambda _: None)
+
+    assert "scripted header: try 1 failed (slow down); retrying in 7.0 s" in caplog.text
+
+
+def test_a_wait_of_the_limit_is_waited(store: Store) -> None:
+    waits: list[float] = []
+    channel = ScriptedChannel(errors={"header": [DeliveryError("slow down", retry_after=600)]})
+
+    report = deliver(store, channel, VIEW, sleep=waits.append)
+
+    assert waits == [MAX_WAIT]
+    assert report.ok
 
 
 def test_a_plain_refusal_is_not_retried_and_its_replies_wait(store: Store) -> None:
@@ -114,5 +159,7 @@ def test_a_wait_longer_than_the_limit_fails_the_message_for_the_next_run(store: 
     again = deliver(store, channel, VIEW, sleep=waits.append)
 
     assert waits == []
-    assert report.failed == {"header": "slow down (asked to wait 3,600 s: publish again later)"}
+    assert report.failed == {
+        "header": "slow down (asked to wait 3,600 s (more than 600 s): try again later)"
+    }
     assert again.sent == ["header", "p1", "p2"]

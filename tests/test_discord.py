@@ -22,21 +22,18 @@ from dailypapers.digest.views import PeriodView
 from dailypapers.errors import ConfigError
 from dailypapers.models import DigestEntry
 from dailypapers.periods import Period
-from dailypapers.publish.deliver import deliver
-from dailypapers.publish.discord import (
-    CONTENT_LIMIT,
-    SUPPRESS_EMBEDS,
-    DiscordChannel,
-    escape,
-    from_env,
-    paper_content,
-    units,
-)
+from dailypapers.publish.common import units
+from dailypapers.publish.deliver import DeliveryError, deliver
+from dailypapers.publish.discord import SUPPRESS_EMBEDS, DiscordChannel, from_env
+from dailypapers.publish.discord_format import LIMITS, escape, paper_content
+from dailypapers.publish.words import words_for
 from dailypapers.store import Store
 from tests.e2e import invoke
 from tests.fake_discord import BOT_ID, CHANNEL_ID, TOKEN, FakeDiscord
+from tests.fakes import gateway_error
 from tests.publishing import (
     DAY,
+    assert_backoffs,
     deliver_quietly,
     deliveries,
     paper,
@@ -52,6 +49,8 @@ HOSTILE = (
 #: ASCII character that is not a letter, a digit or a space).
 MARKUP = set("\\*_~|`>#[]()<@:")
 LIST_ITEM = re.compile(r"^\s*(-|\+|\d+\.)", re.MULTILINE)
+CONTENT_LIMIT = LIMITS.message
+EN = words_for("en")
 
 
 # helpers -------------------------------------------------------------------------------------
@@ -170,7 +169,7 @@ def test_a_hostile_title_author_and_summary_show_literally() -> None:
         project_page="javascript:alert(1)",
     )
 
-    lines = paper_content(DAY, hostile).split("\n")
+    lines = paper_content(DAY, hostile, EN).split("\n")
 
     assert lines[0].startswith("**")
     assert lines[0].endswith("**")
@@ -197,7 +196,7 @@ def test_long_sections_are_cut_to_fit_and_short_ones_are_kept_whole() -> None:
         note="n" * 1000,
     )
 
-    content = paper_content(DAY, crowded)
+    content = paper_content(DAY, crowded, EN)
     lines = content.split("\n")
 
     assert units(content) <= CONTENT_LIMIT
@@ -372,14 +371,14 @@ def test_a_5xx_after_the_message_was_kept_is_found_not_sent_again(
     fake: FakeDiscord, channel: DiscordChannel, store: Store
 ) -> None:
     view = PeriodView(Period.parse(DAY), (paper(),))
-    fake.fail_after_store(502)
+    fake.crash_at(at="after_store", then=gateway_error(502))  # kept; the answer is lost
     waits: list[float] = []
 
     report = deliver_quietly(store, channel, view, waits)
 
     assert report.recovered == ["header"]
     assert report.sent == ["2412.06001"]
-    assert waits == [2.0]
+    assert_backoffs(waits, 2.0)
     assert len(fake.in_channel()) == 1
 
 
@@ -391,7 +390,7 @@ def test_a_message_that_cannot_be_looked_for_fails_without_a_copy_and_is_found_l
     channel = DiscordChannel(
         token=TOKEN, channel_id=CHANNEL_ID, api_url=fake.api_url, sleep=lambda _: None
     )
-    fake.fail_after_store(502)
+    fake.crash_at(at="after_store", then=gateway_error(502))  # kept; the answer is lost
 
     def reads_break(_: float) -> None:  # while deliver waits to try again
         fake.fail_next(503, times=20)
@@ -404,7 +403,7 @@ def test_a_message_that_cannot_be_looked_for_fails_without_a_copy_and_is_found_l
     assert "could not look for it" in first.failed["header"]
     # the tries before the last one are logged, not dropped
     assert "asking Discord who the bot is: Discord failed (503)" in caplog.text
-    assert "; trying again in " in caplog.text
+    assert "; retrying in " in caplog.text
     assert first.waiting == ["2412.06001"]
     assert second.recovered == ["header"]
     assert second.sent == ["2412.06001"]
@@ -421,6 +420,60 @@ def test_a_negative_wait_asked_for_is_no_wait(
 
     assert waits == [0.0]  # time.sleep refuses a negative wait
     assert report.sent == ["header", "2412.06001"]
+
+
+def waiting_channel(fake: FakeDiscord, waits: list[float]) -> DiscordChannel:
+    """A channel that records its waits instead of sleeping."""
+    return DiscordChannel(
+        token=TOKEN, channel_id=CHANNEL_ID, api_url=fake.api_url, sleep=waits.append
+    )
+
+
+def test_a_read_is_retried_after_the_whole_wait_discord_asks_for(fake: FakeDiscord) -> None:
+    waits: list[float] = []
+    channel = waiting_channel(fake, waits)
+    header, _ = channel.messages(PeriodView(Period.parse(DAY), (paper(),)))
+    fake.rate_limit(120)
+
+    found = channel.find(header, None)
+    channel.close()
+
+    assert found is None
+    assert waits == [pytest.approx(120, abs=1)]  # once, as long as asked: not cut to 60 s
+    assert [r.path.rsplit("/", 1)[-1] for r in fake.requests] == ["@me", "@me", "messages"]
+
+
+def test_a_read_asked_to_wait_longer_than_the_limit_fails_at_once(fake: FakeDiscord) -> None:
+    waits: list[float] = []
+    channel = waiting_channel(fake, waits)
+    header, _ = channel.messages(PeriodView(Period.parse(DAY), (paper(),)))
+    fake.rate_limit(700)
+
+    with pytest.raises(DeliveryError) as raised:
+        channel.find(header, None)
+    channel.close()
+
+    assert raised.value.retry_after == 700
+    assert waits == []
+    assert len(fake.requests) == 1
+
+
+def test_a_post_asked_to_wait_longer_than_the_limit_fails_for_the_next_run(
+    fake: FakeDiscord, store: Store
+) -> None:
+    waits: list[float] = []
+    channel = waiting_channel(fake, waits)
+    fake.rate_limit(700)
+
+    report = deliver_quietly(store, channel, PeriodView(Period.parse(DAY), (paper(),)), waits)
+    channel.close()
+
+    assert waits == []
+    assert report.failed == {
+        "header": "the header: Discord asks to wait 700 s "
+        "(asked to wait 700 s (more than 600 s): try again later)"
+    }
+    assert report.waiting == ["2412.06001"]
 
 
 def test_a_5xx_before_the_message_was_kept_is_sent_again_once(
@@ -483,13 +536,14 @@ def test_a_resend_with_the_same_nonce_gets_the_first_message_back(
 
 def run_killed(fake: FakeDiscord, out: Path, what: str, nth: int, *, after_store: bool) -> str:
     """Run ``publish --discord`` as a child process that the fake SIGKILLs at a post."""
-    output = publish_killed(
+    return publish_killed(
         ["publish", "--date", DAY, "--discord", "--out", str(out)],
         env_for(fake),
-        lambda kill: fake.crash_at(nth, kill, after_store=after_store, what=what),
+        fake,
+        nth,
+        after_store=after_store,
+        what=what,
     )
-    assert fake.killed.wait(timeout=10), output
-    return output
 
 
 CRASHES = {

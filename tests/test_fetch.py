@@ -15,7 +15,7 @@ from openai.types.chat import ChatCompletion
 from dailypapers.errors import FetchError
 from dailypapers.http import make_client
 from dailypapers.sources.hf import fetch_day, parse_entries, parse_entry, parse_page_body
-from tests.fakes import FakeArxiv, FakeHF, FakeOpenAI, make_entry
+from tests.fakes import FakeArxiv, FakeHF, FakeOpenAI, Late, make_entry
 from tests.shared_data import shared_path
 
 
@@ -299,8 +299,8 @@ def test_fake_openai_errors_stalls_and_scripted_content(fake_openai: FakeOpenAI)
     fake_openai.set_mode("error")
     with pytest.raises(openai.InternalServerError) as error:
         ask(fake_openai)
-    fake_openai.set_mode("stall")
-    fake_openai.stall_seconds = 0.5
+    fake_openai.set_mode("good")
+    fake_openai.crash_at(then=Late(0.5))
     with pytest.raises(openai.APITimeoutError):
         ask(fake_openai, timeout=0.1)
 

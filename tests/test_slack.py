@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from slack_sdk import WebClient
 from typer.testing import Result
 
 from dailypapers.digest.render import escape_title
@@ -25,17 +26,16 @@ from dailypapers.digest.views import PeriodView
 from dailypapers.errors import ConfigError
 from dailypapers.models import Section
 from dailypapers.periods import Period
+from dailypapers.publish.common import units
+from dailypapers.publish.deliver import DeliveryError
 from dailypapers.publish.slack import (
-    HEADER_LIMIT,
-    TEXT_LIMIT,
-    TEXT_OBJECT_LIMIT,
+    LookupRateLimitHandler,
     SlackChannel,
-    SlackPost,
+    UnsentRetryHandler,
     from_env,
-    header_post,
-    paper_post,
-    units,
 )
+from dailypapers.publish.slack_format import LIMITS, SlackPost, header_post, paper_post
+from dailypapers.publish.words import words_for
 from dailypapers.store import Store
 from tests import publishing
 from tests.fake_slack import (
@@ -48,6 +48,7 @@ from tests.fake_slack import (
 )
 from tests.publishing import (
     DAY,
+    assert_backoffs,
     deliver_quietly,
     deliveries,
     dump,
@@ -60,6 +61,8 @@ from tests.publishing import (
 from tests.site_corpus import generated_digest
 
 PAPERS = 4
+HEADER_LIMIT, TEXT_LIMIT, TEXT_OBJECT_LIMIT = LIMITS.heading, LIMITS.message, LIMITS.block_text
+EN = words_for("en")
 HOSTILE = (
     "*bold* _it_ ~s~ `code` ```block``` > quote <b>&amp;</b> & <@U0123> <!here> :x: "
     "**md** [x](javascript:1) \\"
@@ -169,7 +172,7 @@ def test_a_hostile_title_authors_and_summary_stay_literal_text() -> None:
         project_page="javascript:alert(1)",
     )
 
-    post = paper_post(DAY, hostile)
+    post = paper_post(DAY, hostile, EN)
 
     assert post.blocks == (
         {"type": "header", "text": shown(HOSTILE)},
@@ -229,7 +232,7 @@ def test_text_from_the_digest_only_ever_goes_into_plain_text(
         project_page=project,
     )
 
-    post = paper_post(DAY, generated)
+    post = paper_post(DAY, generated, EN)
 
     for obj in text_objects(post):
         if obj["type"] == "plain_text":
@@ -258,7 +261,7 @@ def test_long_text_is_cut_to_slacks_limits_and_short_text_kept_whole(
         note="n" * 5000,
     )
 
-    post = paper_post(DAY, crowded)
+    post = paper_post(DAY, crowded, EN)
     texts = [t["text"] for t in text_objects(post)]
 
     assert post.blocks[0]["type"] == "section"  # too long for a header block
@@ -274,7 +277,8 @@ def test_long_text_is_cut_to_slacks_limits_and_short_text_kept_whole(
     assert TEXT_LIMIT - 10 <= units(post.text) <= TEXT_LIMIT
     assert block_errors(list(post.blocks)) == []
 
-    report = deliver_quietly(store, channel_for(fake), PeriodView(Period.parse(DAY), (crowded,)))
+    view = PeriodView(Period.parse(DAY), (crowded,), lang="en")
+    report = deliver_quietly(store, channel_for(fake), view)
 
     assert report.sent == ["header", "2412.06001"]
     assert fake.replies(fake.top_level()[0].ts)[0].blocks == list(post.blocks)
@@ -291,14 +295,15 @@ def test_long_text_is_cut_to_slacks_limits_and_short_text_kept_whole(
 def test_the_header_counts_the_papers_and_links_the_period_page(period: str, page: str) -> None:
     line = "논문 2편 · 스레드에 한 편씩"
     view = PeriodView(Period.parse(period), (paper(), paper(arxiv_id="2412.06002")))
+    title = f"{'Weekly' if 'W' in period else 'Daily'} Papers {period}"
 
     post = header_post(view, "https://papers.example.org")
 
     assert post.blocks == (
-        {"type": "header", "text": shown(f"Daily Papers {period}")},
+        {"type": "header", "text": shown(title)},
         {"type": "section", "text": marked(f"{line} · <{page}|사이트에서 보기>")},
     )
-    assert post.text == f"Daily Papers {period} · 논문 2편\n{page}"
+    assert post.text == f"{title} · 논문 2편\n{page}"
     assert post.metadata["event_payload"] == {"period": period, "item": "header"}
 
 
@@ -381,6 +386,45 @@ def test_the_wait_is_the_one_slack_asks_for(fake: FakeSlack, store: Store) -> No
     assert waits == [3.0]
     assert report.sent == ["header", "2412.06001"]
     assert fake.posts() == 3
+
+
+def waiting_channel(fake: FakeSlack, waits: list[float]) -> SlackChannel:
+    """A channel whose SDK retries record their waits instead of sleeping."""
+    handlers = [LookupRateLimitHandler(sleep=waits.append), UnsentRetryHandler(sleep=waits.append)]
+    client = WebClient(
+        token=TOKEN, base_url=fake.api_url.rstrip("/") + "/", retry_handlers=handlers
+    )
+    return SlackChannel(client, CHANNEL)
+
+
+def test_a_lookup_waits_as_long_as_slack_asks_and_logs_the_retry(
+    fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="dailypapers")
+    waits: list[float] = []
+    channel = waiting_channel(fake, waits)
+    [header, _] = channel.messages(PeriodView(Period.parse(DAY), (paper(),)))
+    fake.ratelimit_next(retry_after=120)
+
+    assert channel.find(header, None) is None
+    assert waits == [120.0]
+    assert "Slack conversations.history: try 1 failed (HTTP 429); retrying in 120.0 s" in (
+        caplog.text
+    )
+
+
+def test_a_lookup_asked_to_wait_longer_than_the_limit_fails_at_once(fake: FakeSlack) -> None:
+    waits: list[float] = []
+    channel = waiting_channel(fake, waits)
+    [header, _] = channel.messages(PeriodView(Period.parse(DAY), (paper(),)))
+    fake.ratelimit_next(retry_after=700)
+
+    with pytest.raises(DeliveryError) as raised:
+        channel.find(header, None)
+
+    assert raised.value.retry_after == 700
+    assert waits == []
+    assert len(fake.requests) == 1
 
 
 def test_a_bad_token_is_named_and_never_shown(fake: FakeSlack, db: Path) -> None:
@@ -497,7 +541,7 @@ def test_bad_settings_are_refused_before_any_request(env: dict[str, str], expect
 def test_a_lost_answer_after_the_post_was_kept_is_found_not_posted_again(
     fake: FakeSlack, store: Store
 ) -> None:
-    fake.drop_next(stored=True)  # the header is kept; the client hears nothing
+    fake.crash_at(at="after_store")  # the header is kept; the client hears nothing
     waits: list[float] = []
 
     report = deliver_quietly(
@@ -506,7 +550,7 @@ def test_a_lost_answer_after_the_post_was_kept_is_found_not_posted_again(
 
     assert report.recovered == ["header"]
     assert report.sent == ["2412.06001"]
-    assert waits == [2.0]
+    assert_backoffs(waits, 2.0)
     assert fake.posts() == 2
     assert_published_once(fake, ["2412.06001"])
 
@@ -514,7 +558,7 @@ def test_a_lost_answer_after_the_post_was_kept_is_found_not_posted_again(
 def test_a_post_dropped_before_it_was_kept_is_posted_once_more(
     fake: FakeSlack, store: Store
 ) -> None:
-    fake.drop_next(stored=False)
+    fake.crash_at(at="before_store")  # the connection drops before the header is kept
 
     report = deliver_quietly(store, channel_for(fake), PeriodView(Period.parse(DAY), (paper(),)))
 
@@ -535,7 +579,7 @@ def test_a_passing_failure_is_looked_up_and_retried_and_a_refusal_is_not(
     )
 
     assert report.sent == ["header", "2412.06001"]
-    assert waits == [2.0]
+    assert_backoffs(waits, 2.0)
     assert [parameters(r).get("channel") for r in fake.requests] == [CHANNEL] * 4
     assert [r.path for r in fake.requests][1] == "/api/conversations.history"
     assert_published_once(fake, ["2412.06001"])
@@ -547,7 +591,7 @@ def test_a_passing_failure_is_looked_up_and_retried_and_a_refusal_is_not(
 
     assert again.failed == {"header": "Slack refused the header: invalid_arguments"}
     assert again.waiting == ["2412.06001"]
-    assert waits == [2.0]  # not tried again
+    assert len(waits) == 1  # not tried again
 
 
 def test_an_unreachable_api_fails_the_header_at_once_and_holds_back_the_papers(
@@ -595,14 +639,9 @@ def test_find_pages_through_a_long_thread_and_ignores_copies_by_people(fake: Fak
 
 def run_killed(fake: FakeSlack, db: Path, *, nth: int, after_store: bool) -> str:
     """Run ``publish --slack`` as a child process that the fake SIGKILLs at its nth post."""
-    output = publish_killed(
-        publish_args("slack", db),
-        env_for(fake),
-        lambda kill: fake.crash_at(nth, kill, after_store=after_store),
+    return publish_killed(
+        publish_args("slack", db), env_for(fake), fake, nth, after_store=after_store
     )
-    fake.before_store = fake.after_store = None
-    assert fake.killed.wait(timeout=10), output
-    return output
 
 
 CRASHES = {

@@ -17,11 +17,14 @@ from typer.testing import Result
 from dailypapers.digest.views import PaperView, PeriodView
 from dailypapers.periods import Period
 from dailypapers.publish import open_channel
+from dailypapers.publish.common import units
 from dailypapers.publish.deliver import deliver
-from dailypapers.publish.telegram import LIMIT, TelegramChannel, format_paper, units
+from dailypapers.publish.telegram import LIMITS, TelegramChannel, format_paper
+from dailypapers.publish.words import words_for
 from dailypapers.store import Store
 from tests import publishing
 from tests.fake_telegram import CHAT_ID, TOKEN, FakeTelegram, Stored, parse_html
+from tests.fakes import gateway_error
 from tests.publishing import (
     AMP_TITLE,
     DAY,
@@ -37,6 +40,8 @@ from tests.publishing import (
 )
 
 PAPERS = 4
+LIMIT = LIMITS.message
+EN = words_for("en")
 
 
 # a stored day and the CLI ------------------------------------------------------------------
@@ -83,7 +88,7 @@ def titled(title: str, texts: tuple[str, ...]) -> PaperView:
 
 @pytest.mark.parametrize("title", [IMG_TITLE, AMP_TITLE])
 def test_a_title_made_of_markup_is_shown_as_literal_text(title: str) -> None:
-    text = format_paper(titled(title, ("새 방법 <b>굵게</b> & 기호", "두 단계", "1.5% 향상")))
+    text = format_paper(titled(title, ("새 방법 <b>굵게</b> & 기호", "두 단계", "1.5% 향상")), EN)
 
     parsed = parse_html(text)  # as strict as Telegram: a stray tag or "&" is an error
 
@@ -96,7 +101,7 @@ def test_a_title_made_of_markup_is_shown_as_literal_text(title: str) -> None:
 
 def test_long_sections_are_cut_to_fit_one_message() -> None:
     long = "확산 모델의 추론을 줄이는 방법 😀 & <tag> " * 300  # ~9,000 units each
-    text = format_paper(titled("A long one", (long, "짧은 내용", long)))
+    text = format_paper(titled("A long one", (long, "짧은 내용", long)), EN)
 
     shown = parse_html(text).text
 
@@ -111,7 +116,7 @@ def test_long_sections_are_cut_to_fit_one_message() -> None:
     texts=st.tuples(*[st.text(alphabet="가나 &<>\"'😀a\n", max_size=5000)] * 3),
 )
 def test_every_paper_message_parses_and_fits(title: str, texts: tuple[str, ...]) -> None:
-    text = format_paper(titled(title, texts))
+    text = format_paper(titled(title, texts), EN)
 
     shown = parse_html(text).text
 
@@ -129,11 +134,12 @@ def test_the_header_links_the_day_or_week_page(period: str, page: str) -> None:
     [header] = channel.messages(PeriodView(Period.parse(period), ()))
 
     parsed = parse_html(header.body.html)
-    assert parsed.text.startswith(f"Daily Papers {period}\n0 papers,")
+    title = f"{'Weekly' if 'W' in period else 'Daily'} Papers {period}"
+    assert parsed.text.startswith(f"{title}\n논문 0편 · ")
     assert parsed.entities[-1] == {
         "type": "a",
-        "offset": parsed.text.index("Read them"),
-        "length": len("Read them on the web"),
+        "offset": parsed.text.index("사이트에서 보기"),
+        "length": len("사이트에서 보기"),
         "url": f"https://x.example/p/{page}",
     }
 
@@ -151,7 +157,7 @@ def test_publish_posts_a_header_then_one_threaded_reply_per_paper(
     assert f"telegram → chat {CHAT_ID} ({DAY}): 5 sent" in result.output
     header, *replies = telegram.messages
     assert header.text == (
-        f"Daily Papers {DAY}\n4 papers, most upvoted first, one reply each.\nRead them on the web"
+        f"Daily Papers {DAY}\n논문 4편 · 추천 많은 순 · 답글로 한 편씩\n사이트에서 보기"
     )
     assert header.entities[-1]["url"] == f"https://papers.example.org/days/{DAY}.html"
     assert header.reply_to is None
@@ -293,7 +299,7 @@ def test_a_429_without_parameters_waits_as_its_retry_after_header_says(
 def test_a_lost_answer_means_one_resend_reported_as_such(
     telegram: FakeTelegram, db: Path, titles: list[str]
 ) -> None:
-    telegram.lose_answers(1)  # the header is stored, but its answer is a 502
+    telegram.crash_at(at="after_store", then=gateway_error())  # the header is kept; a 502
 
     with Store.open(db) as store:
         report = deliver(store, channel_for(telegram), stored_view(db), sleep=lambda _: None)
@@ -308,7 +314,8 @@ def test_a_lost_answer_means_one_resend_reported_as_such(
 def test_a_message_whose_answers_keep_getting_lost_is_resent_once_per_run(
     telegram: FakeTelegram, db: Path, titles: list[str]
 ) -> None:
-    telegram.lose_answers(4)  # every try of the header is stored, every answer lost
+    # every try of the header is stored, every answer lost
+    telegram.crash_at(at="after_store", then=gateway_error(), times=4)
 
     with Store.open(db) as store:
         report = deliver(store, channel_for(telegram), stored_view(db), sleep=lambda _: None)
@@ -340,9 +347,7 @@ def test_the_token_never_reaches_the_http_logs(
 def run_killed(fake: FakeTelegram, db: Path, *, nth: int, after_store: bool) -> str:
     """Run ``publish --telegram`` as a child that the fake kills when its nth message arrives."""
     return publish_killed(
-        publish_args("telegram", db),
-        telegram_env(fake),
-        lambda kill: fake.crash_at(nth, kill, after_store=after_store),
+        publish_args("telegram", db), telegram_env(fake), fake, nth, after_store=after_store
     )
 
 

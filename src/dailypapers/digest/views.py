@@ -6,6 +6,8 @@ own way: HTML for the site, mrkdwn for Slack, and so on.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -18,6 +20,8 @@ HF_PAPER_URL = "https://huggingface.co/papers/{}"
 ARXIV_ABS_URL = "https://arxiv.org/abs/{}"
 #: Links longer than this are left out of pages and messages.
 URL_LIMIT = 2048
+#: The language of a digest none of whose summaries says what it is written in.
+DEFAULT_LANG = "ko"
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class PaperView:
     note: str | None = None
     github_repo: str | None = None
     project_page: str | None = None
+    #: The language of its summary (``ko``, ``en``, ...), when it is known.
+    lang: str | None = None
 
     @property
     def arxiv_url(self) -> str:
@@ -48,6 +54,15 @@ class PeriodView:
 
     period: Period
     papers: tuple[PaperView, ...]
+    #: The language its messages are written in: that of most of its summaries.
+    lang: str = DEFAULT_LANG
+
+
+def digest_lang(papers: Iterable[PaperView]) -> str:
+    """The language most of ``papers`` are summarized in (on a tie, that of the first one
+    shown); ``DEFAULT_LANG`` when none says."""
+    counted = Counter(paper.lang for paper in papers if paper.lang)
+    return counted.most_common(1)[0][0] if counted else DEFAULT_LANG
 
 
 def day_view(store: Store, date: str) -> PeriodView | None:
@@ -64,7 +79,7 @@ def day_view(store: Store, date: str) -> PeriodView | None:
             latest[entry.arxiv_id] = entry
     papers = [paper_view(store, entry) for entry in latest.values()]
     papers.sort(key=lambda paper: (-paper.votes, paper.arxiv_id))
-    return PeriodView(period=Period.day(date), papers=tuple(papers))
+    return PeriodView(period=Period.day(date), papers=tuple(papers), lang=digest_lang(papers))
 
 
 def week_view(store: Store, week: str) -> PeriodView | None:
@@ -74,7 +89,7 @@ def week_view(store: Store, week: str) -> PeriodView | None:
     if not entries:
         return None
     papers = tuple(paper_view(store, entry) for entry in entries)
-    return PeriodView(period=Period.week(week), papers=papers)
+    return PeriodView(period=Period.week(week), papers=papers, lang=digest_lang(papers))
 
 
 def paper_view(store: Store, entry: DigestEntry) -> PaperView:
@@ -89,6 +104,7 @@ def paper_view(store: Store, entry: DigestEntry) -> PaperView:
         note=entry.note,
         github_repo=paper.github_repo if paper else None,
         project_page=paper.project_page if paper else None,
+        lang=entry.lang,
     )
 
 

@@ -1,33 +1,57 @@
-"""What every messaging channel needs: the words and links all of them show, lengths as the
-services count them, cutting text to a limit, sharing room between sections, the wait a
-service asks for, and an HTTP failure told as a delivery error."""
+"""What every messaging channel needs: its limits as data, the links all of them show,
+lengths as the services count them, cutting text to a limit, sharing room between sections,
+the wait a service asks for, and an HTTP failure told as a delivery error. (The words they
+show are in ``words``.)"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx2
 
 from dailypapers.digest.views import URL_LIMIT, PaperView, web_url
 from dailypapers.publish.deliver import DeliveryError, Message
+from dailypapers.publish.words import Words
 from dailypapers.retry import retry_after as read_retry_after
 
 ELLIPSIS = "…"
 
-
-# words and links ---------------------------------------------------------------------------
-
-
-def heading(period: str) -> str:
-    """What every channel calls a period's digest: ``Daily Papers 2024-12-06``."""
-    return f"Daily Papers {period}"
+T = TypeVar("T")
 
 
-def paper_count(count: int) -> str:
-    """``1 paper``, ``4 papers``."""
-    return f"{count} paper{'' if count == 1 else 's'}"
+#: A length no channel reaches: where a channel sets no limit.
+UNLIMITED = 1 << 31
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a channel allows, declared once per channel as data (``LIMITS`` of its formatting
+    module, ``limits`` on its class). Lengths are in UTF-16 code units, as the services count
+    them; ``UNLIMITED`` where the channel sets none."""
+
+    #: The longest message: Discord's content, Telegram's visible text, Slack's fallback text.
+    message: int = UNLIMITED
+    #: The longest heading: Slack's header block, Discord's thread name.
+    heading: int = UNLIMITED
+    #: The longest title, authors line and note, so that the sections keep most of the room.
+    title: int = UNLIMITED
+    authors: int = UNLIMITED
+    note: int = UNLIMITED
+    #: Authors named before "and N more" (None: every one).
+    max_authors: int | None = None
+    #: Links longer than this, or not http(s), are left out.
+    url: int = URL_LIMIT
+    #: The longest text of one block (Slack's text objects), and of a block's bold label.
+    block_text: int = UNLIMITED
+    label: int = UNLIMITED
+    #: The most blocks (Slack) in one message.
+    blocks: int = UNLIMITED
+
+
+# links -------------------------------------------------------------------------------------
 
 
 def describe(message: Message) -> str:
@@ -40,20 +64,11 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def authors_text(authors: Sequence[str], most: int | None = None) -> str:
-    """The authors, comma-separated; past ``most`` of them, "and N more"."""
-    if most is None or len(authors) <= most:
-        return ", ".join(authors)
-    return f"{', '.join(authors[:most])} and {len(authors) - most} more"
-
-
-def paper_links(
-    paper: PaperView, *, limit: int = URL_LIMIT, project: str = "Project page"
-) -> list[tuple[str, str]]:
+def paper_links(paper: PaperView, words: Words, *, limit: int = URL_LIMIT) -> list[tuple[str, str]]:
     """(label, address) of arXiv, Hugging Face and, when they are usable http(s) addresses at
-    most ``limit`` long, GitHub and the project page (labelled ``project``)."""
+    most ``limit`` long, GitHub and the project page."""
     links = [("arXiv", paper.arxiv_url), ("Hugging Face", paper.hf_url)]
-    for label, url in (("GitHub", paper.github_repo), (project, paper.project_page)):
+    for label, url in (("GitHub", paper.github_repo), (words.project, paper.project_page)):
         if (usable := web_url(url, limit)) is not None:
             links.append((label, usable))
     return links
@@ -67,9 +82,11 @@ def units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def fit(plain: str, limit: int, render: Callable[[str], str] = str) -> str:
+def fit(
+    plain: str, limit: int, render: Callable[[str], str] = str, *, at_word: bool = False
+) -> str:
     """``render(plain)``, cut with "…" so that the result is at most ``limit`` long ("" when
-    not even one character fits)."""
+    not even one character fits). ``at_word``: cut at a space when one is near the end."""
     whole = render(plain)
     if units(whole) <= limit:
         return whole
@@ -80,7 +97,12 @@ def fit(plain: str, limit: int, render: Callable[[str], str] = str) -> str:
             low = middle
         else:
             high = middle - 1
-    return render(plain[:low].rstrip() + ELLIPSIS) if low else ""
+    if not low:
+        return ""
+    kept = plain[:low]
+    if at_word and (space := kept.rfind(" ")) >= len(kept) * 4 // 5:
+        kept = kept[:space]
+    return render(kept.rstrip() + ELLIPSIS)
 
 
 def share(lengths: Sequence[int], room: int) -> list[int]:
@@ -94,6 +116,28 @@ def share(lengths: Sequence[int], room: int) -> list[int]:
         caps[i] = min(lengths[i], left // (len(lengths) - done))
         left -= caps[i]
     return caps
+
+
+def fit_sections(
+    texts: Sequence[str],
+    limit: int,
+    build: Callable[[list[str]], T],
+    size: Callable[[T], int],
+    render: Callable[[str], str] = str,
+    *,
+    at_word: bool = False,
+) -> T:
+    """``build(bodies)``, the section ``texts`` rendered as its bodies, at most ``limit`` long
+    as ``size`` measures it: the sections share the room the rest leaves, short ones whole,
+    long ones cut equally (on the plain text, so a cut never splits what ``render`` adds)."""
+    whole = build([render(text) for text in texts])
+    if size(whole) <= limit:
+        return whole
+    bare = size(build([""] * len(texts)))
+    caps = share([units(render(text)) for text in texts], limit - bare)
+    return build(
+        [fit(text, cap, render, at_word=at_word) for text, cap in zip(texts, caps, strict=True)]
+    )
 
 
 def retry_after(headers: Mapping[str, Any], asked: object = None, *, default: float) -> float:

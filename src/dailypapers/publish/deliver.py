@@ -6,6 +6,11 @@ after. A rerun skips what is sent. A message left ``sending`` (the process died,
 was lost) may have arrived: channels that can look (Slack, Discord) are asked first, and the
 message is sent again only when it is not there. Channels that cannot look send it again,
 and the report says so.
+
+A try that may succeed later (an unclear one, or one the channel asks to wait for) is tried
+again after the wait of the package's one retry policy (``dailypapers.retry``): what the
+channel asks, else a jittered backoff. A channel asking for more than ``MAX_WAIT`` is not
+waited for: the message fails, and the next run sends it.
 """
 
 from __future__ import annotations
@@ -19,14 +24,14 @@ from typing import Any, Protocol
 from dailypapers.digest.views import PeriodView
 from dailypapers.errors import DailyPapersError
 from dailypapers.logs import redact
+from dailypapers.retry import MAX_WAIT, RetryPolicy, log_retry, too_long
 from dailypapers.store import Delivery, DeliveryKey, Store
 
 log = logging.getLogger(__name__)
 
 DEFAULT_ATTEMPTS = 4
-#: A service that asks for a longer wait than this is not waited for: the message fails,
-#: and the next run sends it.
-MAX_RETRY_WAIT = 600.0
+#: The first backoff wait in seconds: up to 2, 4, then 8 s before the second, third, fourth try.
+BACKOFF = 2.0
 
 
 class DeliveryError(DailyPapersError):
@@ -150,9 +155,10 @@ def deliver(
     """
     ledger = Ledger(store, channel.name, channel.target, view.period.name)
     report = DeliveryReport(channel.name, channel.target, view.period.name)
+    policy = RetryPolicy(attempts=attempts, backoff=BACKOFF)
     for message in channel.messages(view):
         try:
-            _deliver_one(ledger, channel, message, report, attempts, secrets, sleep)
+            _deliver_one(ledger, channel, message, report, policy, secrets, sleep)
         except DeliveryError as e:
             if not e.fatal:
                 raise
@@ -161,12 +167,30 @@ def deliver(
     return report
 
 
+def reason_of(error: DeliveryError, secrets: Sequence[str]) -> str:
+    """What to keep of ``error``: its reason, redacted, and whether it asked too long a wait."""
+    reason = redact(error.reason, secrets)
+    if error.retry_after is not None and error.retry_after > MAX_WAIT:
+        reason += f" ({too_long(error.retry_after)})"
+    return reason
+
+
+def wait_before_retry(policy: RetryPolicy, attempt: int, error: DeliveryError) -> float | None:
+    """Seconds to wait before trying again after ``error`` on try ``attempt``; None when there
+    is to be no other try (a plain refusal, the last try, or too long a wait asked)."""
+    if attempt >= policy.attempts or error.fatal:
+        return None
+    if error.retry_after is not None:
+        return policy.wait(attempt, error.retry_after)
+    return policy.backoff_wait(attempt) if error.unclear else None
+
+
 def _deliver_one(
     ledger: Ledger,
     channel: Channel,
     message: Message,
     report: DeliveryReport,
-    attempts: int,
+    policy: RetryPolicy,
     secrets: Sequence[str],
     sleep: Callable[[float], None],
 ) -> None:
@@ -181,37 +205,31 @@ def _deliver_one(
             report.waiting.append(message.key)
             return
     unclear = row is not None and row.status == "sending"
-    for attempt in range(1, attempts + 1):
+    what = f"{channel.name} {message.key}"
+    for attempt in range(1, policy.attempts + 1):
         if unclear and _settled_by_looking(ledger, channel, message, parent_id, report, secrets):
             return
         ledger.sending(message.key)
         try:
             remote_id = channel.send(message, parent_id)
         except DeliveryError as e:
-            reason = redact(e.reason, secrets)
+            reason = reason_of(e, secrets)
             ledger.failed(message.key, reason, unclear=e.unclear)
-            log.info("%s %s: try %d failed: %s", channel.name, message.key, attempt, reason)
-            if e.fatal:
-                raise
             # A channel that cannot look gets one blind resend per run, not one per attempt:
             # a slow server that keeps what it is sent would otherwise show it four times.
             blind_again = (
                 e.unclear and not channel.can_find and message.key in report.resent_unclear
             )
-            too_long = e.retry_after is not None and e.retry_after > MAX_RETRY_WAIT
-            if too_long:
-                reason += f" (asked to wait {e.retry_after:,.0f} s: publish again later)"
-            last_try = (
-                attempt == attempts
-                or blind_again
-                or too_long
-                or not (e.unclear or e.retry_after is not None)
-            )
-            if last_try:
+            seconds = None if blind_again else wait_before_retry(policy, attempt, e)
+            if seconds is None:
+                log.info("%s: try %d failed: %s", what, attempt, reason)
+                if e.fatal:
+                    raise
                 report.failed[message.key] = reason
                 return
+            log_retry(what, attempt, reason, seconds)
             unclear = e.unclear
-            sleep(e.retry_after if e.retry_after is not None else min(2.0**attempt, 30.0))
+            sleep(seconds)
             continue
         ledger.sent(message.key, remote_id)
         report.sent.append(message.key)
@@ -237,7 +255,7 @@ def _settled_by_looking(
     except DeliveryError as e:
         if e.fatal:
             raise
-        reason = redact(f"could not look for it: {e.reason}", secrets)
+        reason = f"could not look for it: {reason_of(e, secrets)}"
         ledger.failed(message.key, reason, unclear=True)
         report.failed[message.key] = reason
         return True

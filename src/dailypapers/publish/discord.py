@@ -1,17 +1,12 @@
 """Discord: a header message in the channel, then one message per paper in a thread started
 from the header, via the bot REST API (v10).
 
-Messages are plain ``content`` (at most 2,000 characters, counted here in UTF-16 code units so
-never short) in Discord Markdown. Every piece of data (title, authors, note, sections) is
-escaped with a backslash before each character Discord could read as markup, so a title made of
-``*_~|>#[]()`` and backticks shows as written; links are ``[label](<url>)`` to http(s) addresses
-only, link previews are suppressed and no mention pings anyone. A paper that would not fit has
-its longest sections cut (before escaping, so a cut never splits an escape) and marked "…".
+The messages are made in ``discord_format``: escaped Discord Markdown, each ending with a
+marker line of its own. Link previews are suppressed and no mention pings anyone.
 
 **Finding an earlier send.** Discord does not return a message's ``nonce`` when the channel is
-read back, so every message ends with a marker line of its own, ``-# dailypapers <period> ·
-<item>`` (small grey text). ``find`` reads the thread (a paper) or the channel (the header),
-newest first, for a message by this bot ending with that line, up to 500 messages back.
+read back, so ``find`` reads the thread (a paper) or the channel (the header), newest first,
+for a message by this bot ending with the message's marker line, up to 500 messages back.
 Without Read Message History Discord answers every read with an empty list, so a message left
 unclear by a crash would be sent again. The ``nonce`` is still sent, with ``enforce_nonce``, so
 that Discord itself answers a resend within a few minutes with the first message, not a copy.
@@ -19,62 +14,45 @@ that Discord itself answers a resend within a few minutes with the first message
 **The thread** has the id of the header message. It is started before the first paper is
 posted in it; if it exists already (Discord's error 160004), that is fine.
 
+**Waiting.** A request that is safe to repeat (reading, starting the thread) is tried again
+after a 429, a 5xx or a broken connection, as the package's one retry policy says
+(``dailypapers.retry``): as long as Discord asks, else a jittered backoff, and never when
+Discord asks for more than ``MAX_WAIT``. When Discord says a rate limit bucket is empty, the
+next request waits until it refills. A message post is tried once here: ``deliver`` retries it.
+
 The token goes only into the ``Authorization`` header; every error message is written here.
 Connections are not kept alive between requests: ``publish`` does not close its channels.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import random
 import re
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import httpx2
 
 from dailypapers import __version__
-from dailypapers.digest.views import PaperView, PeriodView, page_url, section_name
-from dailypapers.digest.views import web_url as checked_url
+from dailypapers.digest.views import PeriodView
 from dailypapers.errors import ConfigError
 from dailypapers.logs import redact
 from dailypapers.publish import read_api_url, read_site_url, require
-from dailypapers.publish.common import (
-    authors_text,
-    describe,
-    fit,
-    heading,
-    one_line,
-    paper_links,
-    retry_after,
-    share,
-    transport_failure,
-    units,
-)
+from dailypapers.publish.common import describe, retry_after, transport_failure
 from dailypapers.publish.deliver import DeliveryError, Message
-
-log = logging.getLogger(__name__)
+from dailypapers.publish.discord_format import LIMITS, SITE_URL_LIMIT, DiscordPost, posts
+from dailypapers.retry import MAX_WAIT, RetryPolicy, log_retry
 
 DISCORD_API = "https://discord.com/api/v10"
 USER_AGENT = f"DiscordBot (https://pypi.org/project/dailypapers/, {__version__})"
-#: Discord's limits: message content, thread name, nonce.
-CONTENT_LIMIT = 2000
-THREAD_NAME_LIMIT = 100
-NONCE_LENGTH = 25
-#: Longest title, author line, note and link, so that the sections keep most of the room.
-TITLE_ROOM, AUTHORS_ROOM, NOTE_ROOM, URL_LIMIT = 300, 300, 200, 200
 #: Message flag: no link previews under the message.
 SUPPRESS_EMBEDS = 1 << 2
 #: Minutes without activity before Discord hides the thread (the longest it allows).
 ARCHIVE_MINUTES = 10080
 #: How far ``find`` looks: pages of this many messages, newest first.
 PAGE_SIZE, LOOKUP_PAGES = 100, 5
-#: Tries of a request that is safe to repeat (reading, starting the thread).
-SAFE_TRIES = 3
-MAX_WAIT = 60.0
+#: How a request that is safe to repeat (reading, starting the thread) is tried.
+SAFE_RETRY = RetryPolicy(attempts=3, backoff=1.0)
 DEFAULT_RETRY_AFTER = 1.0
 #: Discord's JSON error codes that this channel acts on.
 UNKNOWN_CHANNEL, UNKNOWN_MESSAGE, THREAD_EXISTS = 10003, 10008, 160004
@@ -84,104 +62,13 @@ PERMISSIONS = (
 )
 
 
-# formatting --------------------------------------------------------------------------------
-
-#: Characters that are markup anywhere in a line (``:`` makes emoji and links, ``@`` mentions).
-MARKUP = re.compile(r"([\\*_~|`>#\[\]()<@:])")
-#: What is markup only at the start of a line: a list item, subtext, a numbered item.
-LINE_START = re.compile(r"^(\s*)(-|\+|\d+\.)", re.MULTILINE)
-
-
-def escape(text: str) -> str:
-    """``text`` as Discord Markdown that shows exactly ``text``."""
-    text = MARKUP.sub(r"\\\1", text)
-    return LINE_START.sub(lambda m: f"{m[1]}{m[2][:-1]}\\{m[2][-1]}", text)
-
-
-def url_in_link(url: str) -> str:
-    """A checked http(s) address, fit for ``(<url>)``: what could end it early encoded."""
-    for char in "\\<>()":
-        url = url.replace(char, f"%{ord(char):02X}")
-    return url
-
-
-def web_url(url: str | None, limit: int = URL_LIMIT) -> str | None:
-    """``url`` fit for ``(<url>)`` when it is a short http(s) address, else None."""
-    url = checked_url(url, limit)
-    return None if url is None else url_in_link(url)
-
-
-def link(label: str, url: str) -> str:
-    return f"[{escape(label)}](<{url}>)"
-
-
-def marker(period: str, item: str) -> str:
-    """The last line of every message: how ``find`` knows it again."""
-    return f"-# dailypapers {period} · {item}"
-
-
-def thread_name(period: str) -> str:
-    return heading(period)[:THREAD_NAME_LIMIT]
-
-
-def header_content(view: PeriodView, site_url: str | None) -> str:
-    lines = [
-        f"## {escape(thread_name(view.period.name))}",
-        f"논문 {len(view.papers)}편 · 스레드에 한 편씩",
-    ]
-    if site_url is not None and (page := web_url(page_url(site_url, view.period), 500)):
-        lines.append(link("사이트에서 보기", page))
-    lines.append(marker(view.period.name, "header"))
-    return "\n".join(lines)
-
-
-def paper_content(period: str, paper: PaperView, limit: int = CONTENT_LIMIT) -> str:
-    """The message of one paper, its sections cut so that it fits ``limit``."""
-    full = [section.text for section in paper.sections]
-    bare = units(paper_lines(period, paper, [""] * len(full)))
-    caps = share([units(escape(text)) for text in full], limit - bare)
-    fitted = [fit(text, cap, escape) for text, cap in zip(full, caps, strict=True)]
-    return paper_lines(period, paper, fitted)
-
-
-def paper_lines(period: str, paper: PaperView, bodies: Sequence[str]) -> str:
-    """The message of one paper with ``bodies`` (escaped) as the section texts."""
-    title = fit(one_line(paper.title), TITLE_ROOM, escape) or escape(paper.arxiv_id)
-    links = [link(label, url_in_link(url)) for label, url in paper_links(paper, limit=URL_LIMIT)]
-    lines = [f"**{title}**", " · ".join([f"▲ {paper.votes}", *links])]
-    if paper.authors:
-        lines.append(f"-# {fit(authors_text(paper.authors), AUTHORS_ROOM, escape)}")
-    if paper.note:
-        lines.append(fit(paper.note, NOTE_ROOM, lambda s: f"*{escape(s)}*"))
-    for section, body in zip(paper.sections, bodies, strict=True):
-        lines.append("")
-        if name := section_name(section.label):
-            lines.append(f"**{escape(name)}**")
-        lines.append(body)
-    lines += ["", marker(period, paper.arxiv_id)]
-    return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class DiscordPost:
-    """One message, ready to send. ``thread`` names the thread its papers go in."""
-
-    content: str
-    marker: str
-    nonce: str
-    thread: str
-
-
-def nonce(target: str, period: str, item: str) -> str:
-    return hashlib.sha256(f"{target}|{period}|{item}".encode()).hexdigest()[:NONCE_LENGTH]
-
-
 # the channel -------------------------------------------------------------------------------
 
 
 class DiscordChannel:
     name = "discord"
     can_find = True
+    limits = LIMITS
 
     def __init__(
         self,
@@ -212,18 +99,8 @@ class DiscordChannel:
         self._client.close()
 
     def messages(self, view: PeriodView) -> list[Message]:
-        name, period = thread_name(view.period.name), view.period.name
-
-        def post(item: str, content: str) -> DiscordPost:
-            return DiscordPost(
-                content, marker(period, item), nonce(self.target, period, item), name
-            )
-
-        found = [Message("header", post("header", header_content(view, self.site_url)))]
-        for paper in view.papers:
-            body = post(paper.arxiv_id, paper_content(period, paper))
-            found.append(Message(paper.arxiv_id, body, parent="header"))
-        return found
+        made = posts(view, self.target, self.site_url)
+        return [Message(item, post, None if item == "header" else "header") for item, post in made]
 
     def send(self, message: Message, parent_id: str | None) -> str:
         post: DiscordPost = message.body
@@ -299,20 +176,20 @@ class DiscordChannel:
         """The JSON answer; None for an error whose code is in ``allow``. Raises DeliveryError.
 
         Anything but a message post is safe to repeat, and is tried again after a 429, a 5xx
-        or a broken connection.
+        or a broken connection, as ``SAFE_RETRY`` says.
         """
-        tries = 1 if method == "POST" and path.endswith("/messages") else SAFE_TRIES
-        for attempt in range(1, tries):
+        tries = 1 if method == "POST" and path.endswith("/messages") else SAFE_RETRY.attempts
+        attempt = 1
+        while True:
             try:
                 return self._once(method, path, what, params, json, allow)
             except DeliveryError as e:
-                if e.fatal or not (e.unclear or e.retry_after is not None):
+                seconds = retry_wait(e, attempt, tries)
+                if seconds is None:
                     raise
-                wait = e.retry_after if e.retry_after is not None else 0.5 * 2**attempt
-                wait = min(wait, MAX_WAIT) + random.uniform(0, 0.1)
-                log.info("%s; trying again in %.1f s", e.reason, wait)
-                self._sleep(wait)
-        return self._once(method, path, what, params, json, allow)
+                log_retry(f"Discord {method} {path}", attempt, e.reason, seconds)
+                self._hold(seconds)
+            attempt += 1
 
     def _once(
         self,
@@ -323,9 +200,7 @@ class DiscordChannel:
         json: Any,
         allow: Collection[int],
     ) -> Any:
-        pause = self._pause_until - time.monotonic()
-        if pause > 0:
-            self._sleep(min(pause, MAX_WAIT))
+        self._wait_for_turn(what)
         try:
             response = self._client.request(
                 method, self.api_url + path, params=dict(params or {}), json=json
@@ -346,6 +221,20 @@ class DiscordChannel:
             return None
         raise self._refusal(what, path, response, data)
 
+    def _hold(self, seconds: float) -> None:
+        """Make no request for ``seconds``: the next one waits (see ``_wait_for_turn``)."""
+        self._pause_until = max(self._pause_until, time.monotonic() + seconds)
+
+    def _wait_for_turn(self, what: str) -> None:
+        """Sleep until the hold is over; a hold longer than ``MAX_WAIT`` is not waited out:
+        the request fails, asking for the wait."""
+        pause = self._pause_until - time.monotonic()
+        if pause > MAX_WAIT:
+            raise DeliveryError(f"{what}: Discord asks to wait {pause:.0f} s", retry_after=pause)
+        if pause > 0:
+            self._sleep(pause)
+            self._pause_until = 0.0  # served
+
     def _note_bucket(self, headers: Mapping[str, str]) -> None:
         """When Discord says a rate limit bucket is empty, wait until it refills before the
         next request, rather than be answered 429."""
@@ -355,7 +244,7 @@ class DiscordChannel:
             reset = float(headers.get("x-ratelimit-reset-after", ""))
         except ValueError:
             return
-        self._pause_until = time.monotonic() + min(max(reset, 0.0), MAX_WAIT)
+        self._hold(max(reset, 0.0))
 
     def _refusal(self, what: str, path: str, response: httpx2.Response, data: Any) -> DeliveryError:
         """The DeliveryError for a failed request: what Discord said, and what to fix."""
@@ -401,6 +290,14 @@ class DiscordChannel:
                 f"{what}: Discord failed ({said}); it may have arrived", unclear=True
             )
         return DeliveryError(f"Discord refused {what} ({said})")
+
+
+def retry_wait(error: DeliveryError, attempt: int, tries: int) -> float | None:
+    """Seconds to wait before trying a request again after ``error`` on try ``attempt`` of
+    ``tries``; None when it is not tried again (also when Discord asks too long a wait)."""
+    if attempt >= tries or error.fatal or not (error.unclear or error.retry_after is not None):
+        return None
+    return SAFE_RETRY.wait(attempt, error.retry_after)
 
 
 def ours(found: Any, me: str, wanted: str) -> bool:
@@ -450,8 +347,8 @@ def from_env(env: Mapping[str, str], *, timeout: float = 30.0) -> DiscordChannel
             f"discord: DISCORD_CHANNEL_ID must be a channel id (digits, from Copy Channel ID "
             f"in developer mode), not {channel_id!r}"
         )
-    api_url = read_api_url(env, "discord", DISCORD_API, limit=500)
-    site_url = read_site_url(env, limit=500)
+    api_url = read_api_url(env, "discord", DISCORD_API, limit=SITE_URL_LIMIT)
+    site_url = read_site_url(env, limit=SITE_URL_LIMIT)
     return DiscordChannel(
         token=token, channel_id=channel_id, api_url=api_url, site_url=site_url, timeout=timeout
     )

@@ -1,7 +1,8 @@
 """Email: one HTML message per period, with a plain-text part, sent over SMTP with smtplib.
 
-The message carries a Message-ID derived from the period and the recipients, so every send of
-the same digest to the same people has the same one.
+The message (made in ``email_format``, in the digest's language) carries a Message-ID derived
+from the period and the recipients, so every send of the same digest to the same people has
+the same one.
 
 **A crash can duplicate the email.** SMTP gives no way to ask whether a message arrived, so
 this channel cannot look for an earlier send (``can_find = False``). If the process dies (or
@@ -20,12 +21,10 @@ refused unless the server is on this machine: it would send the password in the 
 
 from __future__ import annotations
 
-import hashlib
-import html
 import logging
 import smtplib
 import ssl
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,45 +34,18 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, getaddresses, parseaddr
 from typing import Literal
 
-from dailypapers.digest.render import is_video
-from dailypapers.digest.views import PaperView, PeriodView, page_url, section_name, web_url
+from dailypapers.digest.views import PeriodView
 from dailypapers.errors import ConfigError
 from dailypapers.logs import redact
 from dailypapers.publish import read_site_url, require
-from dailypapers.publish.common import authors_text, heading, paper_count, paper_links
 from dailypapers.publish.deliver import DeliveryError, Message
+from dailypapers.publish.email_format import LIMITS, html_text, message_id, plain_text, subject
 
 log = logging.getLogger(__name__)
 
 Security = Literal["starttls", "ssl", "none"]
 SECURITIES: tuple[Security, ...] = ("starttls", "ssl", "none")
 DEFAULT_PORTS: dict[Security, int] = {"starttls": 587, "ssl": 465, "none": 25}
-MAX_AUTHORS = 20
-
-FONT = (
-    "-apple-system,BlinkMacSystemFont,'Segoe UI','Apple SD Gothic Neo','Malgun Gothic',"
-    "'Noto Sans KR',sans-serif"
-)
-STYLE = {
-    "body": "margin:0;padding:0;background:#f4f5f7;",
-    "page": f"max-width:640px;margin:0 auto;padding:16px 12px;font-family:{FONT};"
-    "font-size:16px;line-height:1.65;color:#1f2328;word-break:keep-all;overflow-wrap:anywhere;",
-    "h1": "font-size:22px;line-height:1.3;margin:0 0 4px;",
-    "lead": "margin:0 0 16px;font-size:14px;color:#57606a;",
-    "card": "background:#ffffff;border:1px solid #d0d7de;border-radius:8px;padding:16px;"
-    "margin:0 0 16px;",
-    "h2": "font-size:18px;line-height:1.35;margin:0 0 6px;",
-    "title": "color:#0969da;text-decoration:none;",
-    "meta": "margin:0 0 6px;font-size:13px;color:#57606a;",
-    "link": "color:#0969da;",
-    "note": "margin:8px 0;padding:6px 10px;font-size:13px;background:#fff8c5;border-radius:4px;",
-    "img": "display:block;width:100%;max-width:100%;height:auto;margin:10px 0;border-radius:4px;",
-    "h3": "font-size:15px;line-height:1.4;margin:14px 0 4px;color:#24292f;",
-    "text": "margin:0;",
-    "foot": "margin:16px 0 0;font-size:12px;color:#6e7781;",
-}
-FOOTER = "Summaries are machine-made from each paper; check the paper before you rely on one."
-
 
 # configuration ---------------------------------------------------------------------------
 
@@ -148,93 +120,6 @@ def is_loopback(host: str) -> bool:
 # the message -----------------------------------------------------------------------------
 
 
-def subject(view: PeriodView) -> str:
-    return f"{heading(view.period.name)} — {paper_count(len(view.papers))}"
-
-
-def message_id(period: str, recipients: Sequence[str], sender: str) -> str:
-    """The same for every send of a period's digest to the same people."""
-    key = "\n".join([period, *sorted(address.lower() for address in recipients)])
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
-    domain = sender.rpartition("@")[2] or "dailypapers.invalid"
-    return f"<dailypapers.{period}.{digest}@{domain}>"
-
-
-def plain_text(view: PeriodView, site_url: str | None) -> str:
-    lines = [subject(view), ""]
-    if site_url:
-        lines += [f"On the web: {page_url(site_url, view.period)}", ""]
-    for number, paper in enumerate(view.papers, 1):
-        lines.append(f"{number}. {paper.title}")
-        lines.append(
-            f"   Vote: {paper.votes} · " + " · ".join(url for _, url in paper_links(paper))
-        )
-        if paper.authors:
-            lines.append(f"   Authors: {authors_text(paper.authors, MAX_AUTHORS)}")
-        if paper.note:
-            lines.append(f"   Note: {paper.note}")
-        for section in paper.sections:
-            name = section_name(section.label)
-            lines.append(f"   {name}: {section.text}" if name else f"   {section.text}")
-        lines.append("")
-    lines.append(FOOTER)
-    return "\n".join(lines) + "\n"
-
-
-def _e(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def _a(text: str, url: str, style: str = STYLE["link"]) -> str:
-    return f'<a href="{_e(url)}" style="{style}">{_e(text)}</a>'
-
-
-def paper_html(paper: PaperView) -> str:
-    links = " · ".join(_a(name, url) for name, url in paper_links(paper))
-    parts = [
-        f'<div style="{STYLE["card"]}">',
-        f'<h2 style="{STYLE["h2"]}">{_a(paper.title, paper.arxiv_url, STYLE["title"])}</h2>',
-        f'<p style="{STYLE["meta"]}">Vote: {paper.votes} · {links}</p>',
-    ]
-    if paper.authors:
-        parts.append(
-            f'<p style="{STYLE["meta"]}">{_e(authors_text(paper.authors, MAX_AUTHORS))}</p>'
-        )
-    if paper.note:
-        parts.append(f'<p style="{STYLE["note"]}">{_e(paper.note)}</p>')
-    thumbnail = web_url(paper.thumbnail)
-    if thumbnail is not None and not is_video(thumbnail):
-        parts.append(f'<img src="{_e(thumbnail)}" alt="" width="600" style="{STYLE["img"]}">')
-    for section in paper.sections:
-        if name := section_name(section.label):
-            parts.append(f'<h3 style="{STYLE["h3"]}">{_e(name)}</h3>')
-        parts.append(f'<p style="{STYLE["text"]}">{_e(section.text)}</p>')
-    parts.append("</div>")
-    return "\n".join(parts)
-
-
-def html_text(view: PeriodView, site_url: str | None) -> str:
-    lead = f"{paper_count(len(view.papers))}, most upvoted first."
-    if site_url:
-        lead = f"{_e(lead)} {_a('Read on the web', page_url(site_url, view.period))}"
-    else:
-        lead = _e(lead)
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="ko"><head><meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_e(subject(view))}</title></head>",
-            f'<body style="{STYLE["body"]}"><div style="{STYLE["page"]}">',
-            f'<h1 style="{STYLE["h1"]}">{_e(heading(view.period.name))}</h1>',
-            f'<p style="{STYLE["lead"]}">{lead}</p>',
-            *(paper_html(paper) for paper in view.papers),
-            f'<p style="{STYLE["foot"]}">{_e(FOOTER)}</p>',
-            "</div></body></html>",
-        ]
-    )
-
-
 def build_email(
     view: PeriodView, settings: SmtpSettings, *, site_url: str | None = None
 ) -> EmailMessage:
@@ -257,6 +142,7 @@ def build_email(
 class EmailChannel:
     name = "email"
     can_find = False
+    limits = LIMITS
 
     def __init__(
         self, settings: SmtpSettings, *, timeout: float = 30.0, site_url: str | None = None
@@ -436,4 +322,4 @@ def _hang_up(smtp: smtplib.SMTP) -> None:
 
 def from_env(env: Mapping[str, str], *, timeout: float = 30.0) -> EmailChannel:
     settings = settings_from_env(env)
-    return EmailChannel(settings, timeout=timeout, site_url=read_site_url(env))
+    return EmailChannel(settings, timeout=timeout, site_url=read_site_url(env, limit=LIMITS.url))

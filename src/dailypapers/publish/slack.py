@@ -1,11 +1,13 @@
 """Slack: a header message for the period, then one reply per paper in the header's thread.
 
-Messages are Block Kit, with a plain ``text`` fallback for notifications. Slack's mrkdwn has
-no way to escape ``*``, ``_``, ``~`` or a backquote, so text from the digest (titles, authors,
-summaries) only ever goes into ``plain_text`` objects; mrkdwn holds nothing but our own words
-and links. Every post carries ``metadata`` naming its period and item, so that after a crash
-``find`` can tell whether a post arrived: a paper among the replies of the header's thread,
-the header among the channel's latest messages.
+The messages are made in ``slack_format``: Block Kit with a plain ``text`` fallback, the
+digest's text only in ``plain_text`` objects, and ``metadata`` naming each post's period and
+item, so that after a crash ``find`` can tell whether a post arrived: a paper among the
+replies of the header's thread, the header among the channel's latest messages.
+
+The SDK retries a lookup after a 429, and any request after a connection error that surely
+sent nothing, waiting as the package's one retry policy says (``dailypapers.retry``); a 429
+asking for more than ``MAX_WAIT`` is not waited for. A post's 429 goes back to ``deliver``.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import http.client
 import math
 import re
 import socket
+import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 from urllib.error import URLError
@@ -23,49 +25,28 @@ from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
-from dailypapers.digest.views import PaperView, PeriodView, page_url, section_name
+from dailypapers.digest.views import PeriodView
 from dailypapers.errors import ConfigError
 from dailypapers.publish import read_api_url, read_site_url, require
-from dailypapers.publish.common import (
-    authors_text,
-    describe,
-    fit,
-    heading,
-    one_line,
-    paper_links,
-    retry_after,
-    units,
-)
+from dailypapers.publish.common import describe, retry_after
 from dailypapers.publish.deliver import DeliveryError, Message
+from dailypapers.publish.slack_format import EVENT_TYPE, LIMITS, SlackPost, posts
+from dailypapers.retry import MAX_WAIT, RetryPolicy, log_retry
+from dailypapers.retry import retry_after as asked_wait
 
 API_URL = "https://slack.com/api/"
 POST_METHOD = "chat.postMessage"
-EVENT_TYPE = "dailypapers_message"
-#: Slack's limits: a header block's text, any other text object, blocks per message. The
-#: ``text`` fallback is kept to the length Slack recommends (it truncates at 40,000).
-HEADER_LIMIT = 150
-TEXT_OBJECT_LIMIT = 3000
-MAX_BLOCKS = 50
-TEXT_LIMIT = 4000
-#: The authors line, so that a paper with hundreds of authors stays readable.
-AUTHORS_LIMIT = 1000
-MAX_AUTHORS = 10
-#: Links longer than this, or not http(s), are left out.
-URL_LIMIT = 500
 #: The wait when Slack names none.
 DEFAULT_RETRY_AFTER = 1.0
 #: How far ``find`` looks: pages of this many messages.
 PAGE_SIZE = 200
 LOOKUP_PAGES = 5
-#: Characters that mrkdwn may read as formatting (or an emoji name) and cannot escape.
-MRKDWN_MARKS = frozenset("*_~`:")
 #: Refusals after which no other message can succeed: what to fix, by Slack's error name.
 FATAL_ERRORS = {
     "invalid_auth": "SLACK_BOT_TOKEN is not a valid token: set it to the app's Bot User OAuth "
@@ -88,114 +69,49 @@ FATAL_ERRORS = {
 UNCLEAR_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable"})
 
 
-@dataclass(frozen=True)
-class SlackPost:
-    """One chat.postMessage, ready to send."""
-
-    text: str
-    blocks: tuple[dict[str, Any], ...]
-    metadata: dict[str, Any]
-
-
-# formatting --------------------------------------------------------------------------------
-
-
-def escape(text: str) -> str:
-    """``&``, ``<`` and ``>`` as Slack's entities: text that cannot become a link or mention."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def plain(text: str) -> dict[str, Any]:
-    """A plain_text object: Slack shows it as written, emoji names included."""
-    return {"type": "plain_text", "text": text, "emoji": False}
-
-
-def mrkdwn(text: str) -> dict[str, Any]:
-    """An mrkdwn text object; ``verbatim`` so Slack links and mentions nothing by itself."""
-    return {"type": "mrkdwn", "text": text, "verbatim": True}
-
-
-def link(url: str, label: str) -> str:
-    """``<url|label>`` for one of our labels; the URL cannot end the link early."""
-    for char in "<>|":
-        url = url.replace(char, f"%{ord(char):02X}")
-    return f"<{url.replace('&', '&amp;')}|{escape(label)}>"
-
-
-def bold_label(label: str) -> dict[str, Any]:
-    """The label in bold, or as plain text when mrkdwn could misread it."""
-    label = fit(label, 200)
-    if MRKDWN_MARKS.isdisjoint(label):
-        return mrkdwn(f"*{escape(label)}*")
-    return plain(label)
-
-
-def metadata(period: str, item: str) -> dict[str, Any]:
-    return {"event_type": EVENT_TYPE, "event_payload": {"period": period, "item": item}}
-
-
-def header_post(view: PeriodView, site_url: str | None) -> SlackPost:
-    title = heading(view.period.name)
-    count = f"논문 {len(view.papers)}편"
-    line, text = count + (" · 스레드에 한 편씩" if view.papers else ""), f"{title} · {count}"
-    if site_url:
-        page = page_url(site_url, view.period)
-        line += f" · {link(page, '사이트에서 보기')}"
-        text += f"\n{page}"
-    blocks = (
-        {"type": "header", "text": plain(fit(title, HEADER_LIMIT))},
-        {"type": "section", "text": mrkdwn(line)},
-    )
-    return SlackPost(fit(text, TEXT_LIMIT, escape), blocks, metadata(view.period.name, "header"))
-
-
-def paper_post(period: str, paper: PaperView) -> SlackPost:
-    blocks = [title_block(one_line(paper.title) or paper.arxiv_id)]
-    blocks.append({"type": "context", "elements": [mrkdwn(links_line(paper))]})
-    if paper.authors:
-        authors = fit(f"Authors: {authors_text(paper.authors, MAX_AUTHORS)}", AUTHORS_LIMIT)
-        blocks.append({"type": "context", "elements": [plain(authors)]})
-    if paper.note and paper.note.strip():
-        note = fit(paper.note.strip(), TEXT_OBJECT_LIMIT)
-        blocks.append({"type": "context", "elements": [plain(note)]})
-    for section in paper.sections:
-        if not section.text.strip():
-            continue
-        blocks.append({"type": "section", "text": bold_label(section_name(section.label))})
-        body = fit(section.text.strip(), TEXT_OBJECT_LIMIT)
-        blocks.append({"type": "section", "text": plain(body)})
-    text = fit(fallback_text(paper), TEXT_LIMIT, escape)
-    return SlackPost(text, tuple(blocks[:MAX_BLOCKS]), metadata(period, paper.arxiv_id))
-
-
-def title_block(title: str) -> dict[str, Any]:
-    """A header block, or for a title too long for one, a plain section (cut if need be)."""
-    if units(title) <= HEADER_LIMIT:
-        return {"type": "header", "text": plain(title)}
-    return {"type": "section", "text": plain(fit(title, TEXT_OBJECT_LIMIT))}
-
-
-def links_line(paper: PaperView) -> str:
-    """Votes, then arXiv, Hugging Face and (when usable) GitHub and the project page."""
-    links = [link(url, label) for label, url in paper_links(paper, limit=URL_LIMIT)]
-    return " · ".join([f"▲ {paper.votes}", *links])
-
-
-def fallback_text(paper: PaperView) -> str:
-    """The plain text of the message, for notifications and clients without blocks."""
-    lines = [f"{one_line(paper.title) or paper.arxiv_id} (▲ {paper.votes})", paper.arxiv_url]
-    lines += [f"{section_name(s.label)}: {s.text}" for s in paper.sections if s.text.strip()]
-    return "\n".join(lines)
-
-
 # the channel -------------------------------------------------------------------------------
 
 
+def method_of(request: HttpRequest) -> str:
+    return request.url.split("?")[0].rsplit("/", 1)[-1]
+
+
 def is_post(request: HttpRequest) -> bool:
-    return request.url.split("?")[0].endswith(POST_METHOD)
+    return method_of(request) == POST_METHOD
 
 
-class UnsentRetryHandler(RetryHandler):
+class PolicyRetryHandler(RetryHandler):
+    """A retry handler that waits as the one retry policy says, and logs each retry."""
+
+    def __init__(
+        self, max_retry_count: int = 2, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        super().__init__(max_retry_count)
+        self.policy = RetryPolicy(attempts=max_retry_count + 1)
+        self.sleep = sleep
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        attempt = state.current_attempt + 1
+        asked = asked_wait(response.headers) if response is not None else None
+        seconds = self.policy.wait(attempt, asked) or 0.0
+        if response is not None:
+            reason = f"HTTP {response.status_code}"
+        else:
+            reason = cause(error) if error is not None else "no answer"
+        log_retry(f"Slack {method_of(request)}", attempt, reason, seconds)
+        state.next_attempt_requested = True
+        self.sleep(seconds)
+        state.increment_current_attempt()
+
+
+class UnsentRetryHandler(PolicyRetryHandler):
     """Retries a request after a connection error, but a post only when it surely never left.
 
     A post whose connection broke may have arrived; sending it again blindly could show it
@@ -217,8 +133,9 @@ class UnsentRetryHandler(RetryHandler):
         return never_sent(error) or not is_post(request)
 
 
-class LookupRateLimitHandler(RateLimitErrorRetryHandler):
-    """Waits out a 429 on a lookup. A post's 429 goes back to ``deliver``, which waits."""
+class LookupRateLimitHandler(PolicyRetryHandler):
+    """Waits out a 429 on a lookup, unless Slack asks for more than ``MAX_WAIT``. A post's 429
+    goes back to ``deliver``, which waits."""
 
     def _can_retry(
         self,
@@ -228,7 +145,10 @@ class LookupRateLimitHandler(RateLimitErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        return response is not None and response.status_code == 429 and not is_post(request)
+        if response is None or response.status_code != 429 or is_post(request):
+            return False
+        asked = asked_wait(response.headers)
+        return asked is None or asked <= MAX_WAIT
 
 
 def never_sent(error: BaseException) -> bool:
@@ -239,6 +159,7 @@ def never_sent(error: BaseException) -> bool:
 class SlackChannel:
     name = "slack"
     can_find = True
+    limits = LIMITS
 
     def __init__(self, client: WebClient, channel: str, site_url: str | None = None) -> None:
         self.client = client
@@ -250,12 +171,8 @@ class SlackChannel:
         """Nothing to let go: slack_sdk's WebClient opens a connection per call."""
 
     def messages(self, view: PeriodView) -> list[Message]:
-        header = Message("header", header_post(view, self.site_url))
-        papers = [
-            Message(paper.arxiv_id, paper_post(view.period.name, paper), parent="header")
-            for paper in view.papers
-        ]
-        return [header, *papers]
+        made = posts(view, self.site_url)
+        return [Message(item, post, None if item == "header" else "header") for item, post in made]
 
     def send(self, message: Message, parent_id: str | None) -> str:
         post: SlackPost = message.body
@@ -363,8 +280,8 @@ def from_env(env: Mapping[str, str], *, timeout: float = 30.0) -> SlackChannel:
             f"slack: SLACK_CHANNEL must be a channel id like C0123456789 (at the bottom of the "
             f"channel's details){shown}"
         )
-    api_url = read_api_url(env, "slack", API_URL, limit=URL_LIMIT)
-    site_url = read_site_url(env, limit=URL_LIMIT)
+    api_url = read_api_url(env, "slack", API_URL, limit=LIMITS.url)
+    site_url = read_site_url(env, limit=LIMITS.url)
     client = WebClient(
         token=token,
         base_url=api_url.rstrip("/") + "/",

@@ -5,7 +5,8 @@ piece of data is escaped. Telegram allows 4,096 characters per message *after* t
 entities are parsed, counted here in UTF-16 code units as Telegram counts offsets (an emoji
 counts twice, Hangul once). A paper that would not fit has its longest sections cut, at a word
 where possible, and marked with "…"; cutting happens on the plain text before escaping, so a
-cut never falls inside a tag or an entity.
+cut never falls inside a tag or an entity. The words are the digest's language's
+(``words_for(view.lang)``).
 
 **A crash can duplicate one message.** A bot cannot read a chat's history, so this channel
 cannot look for an earlier send (``can_find = False``). If the process dies in the instant
@@ -47,25 +48,23 @@ from dailypapers.http import USER_AGENT
 from dailypapers.logs import redact
 from dailypapers.publish import read_api_url, read_site_url, require
 from dailypapers.publish.common import (
-    ELLIPSIS,
-    authors_text,
-    heading,
-    paper_count,
+    Limits,
+    fit,
+    fit_sections,
     paper_links,
     retry_after,
-    share,
     transport_failure,
     units,
 )
 from dailypapers.publish.deliver import DeliveryError, Message
+from dailypapers.publish.words import Words, words_for
 
 TELEGRAM_API = "https://api.telegram.org"
-#: Characters (UTF-16 code units) of visible text Telegram accepts in one message.
-LIMIT = 4096
+#: Telegram's limit: UTF-16 code units of visible text in one message; and the longest title,
+#: author line and note, so that the sections keep most of the room.
+LIMITS = Limits(message=4096, title=400, authors=400, note=300)
 #: The path segment requests are built with; the transport puts ``bot<token>`` in its place.
 TOKEN_SLOT = "botTOKEN"
-#: Longest title, author line and note, so that the sections keep most of the room.
-TITLE_ROOM, AUTHORS_ROOM, NOTE_ROOM = 400, 400, 300
 DEFAULT_RETRY_AFTER = 5.0
 
 
@@ -74,22 +73,7 @@ DEFAULT_RETRY_AFTER = 5.0
 
 def cut(text: str, room: int) -> str:
     """``text`` if it fits in ``room`` units, else its start (at a space if one is near) + "…"."""
-    if units(text) <= room:
-        return text
-    if room <= 0:
-        return ""
-    kept, used = [], 0
-    for char in text:
-        size = units(char)
-        if used + size > room - 1:
-            break
-        kept.append(char)
-        used += size
-    start = "".join(kept)
-    space = start.rfind(" ")
-    if space >= len(start) * 4 // 5:
-        start = start[:space]
-    return start.rstrip() + ELLIPSIS
+    return fit(text, room, at_word=True)
 
 
 class Text:
@@ -129,23 +113,25 @@ class Outgoing:
 
 
 def header_text(view: PeriodView, site_url: str | None) -> Text:
-    text = Text().add(heading(view.period.name), "b")
-    text.add(f"\n{paper_count(len(view.papers))}, most upvoted first, one reply each.")
+    words = words_for(view.lang)
+    text = Text().add(words.heading(view.period), "b")
+    text.add("\n" + words.reply_lead.format(count=words.count(len(view.papers))))
     if site_url is not None:
-        text.add("\n").add("Read them on the web", href=page_url(site_url, view.period))
+        text.add("\n").add(words.read_on_site, href=page_url(site_url, view.period))
     return text
 
 
-def paper_text(paper: PaperView, sections: Sequence[str]) -> Text:
+def paper_text(paper: PaperView, sections: Sequence[str], words: Words) -> Text:
     """The message of one paper, with ``sections`` as the (possibly cut) section texts."""
-    text = Text().add(cut(paper.title, TITLE_ROOM), "b", href=paper.arxiv_url)
-    text.add(f"\nVote: {paper.votes}")
-    for label, url in paper_links(paper, project="Project"):
+    text = Text().add(cut(paper.title, LIMITS.title), "b", href=paper.arxiv_url)
+    text.add("\n" + words.votes.format(n=paper.votes))
+    for label, url in paper_links(paper, words, limit=LIMITS.url):
         text.add(" · ").add(label, href=url)
     if paper.authors:
-        text.add("\n").add(cut(authors_text(paper.authors), AUTHORS_ROOM), "i")
+        shown = words.authors(paper.authors, LIMITS.max_authors)
+        text.add("\n").add(cut(shown, LIMITS.authors), "i")
     if paper.note:
-        text.add("\n").add(cut(paper.note, NOTE_ROOM), "i")
+        text.add("\n").add(cut(paper.note, LIMITS.note), "i")
     for section, body in zip(paper.sections, sections, strict=True):
         text.add("\n\n")
         if name := section_name(section.label):
@@ -154,16 +140,17 @@ def paper_text(paper: PaperView, sections: Sequence[str]) -> Text:
     return text
 
 
-def format_paper(paper: PaperView, limit: int = LIMIT) -> str:
-    """The HTML of one paper's message, its sections cut so the visible text fits ``limit``."""
-    full = [section.text for section in paper.sections]
-    text = paper_text(paper, full)
-    if text.length <= limit:
-        return text.render()
-    bare = paper_text(paper, [""] * len(full)).length
-    caps = share([units(body) for body in full], limit - bare)
-    fitted = [cut(body, cap) for body, cap in zip(full, caps, strict=True)]
-    return paper_text(paper, fitted).render()
+def format_paper(paper: PaperView, words: Words) -> str:
+    """The HTML of one paper's message, its sections cut so the visible text fits Telegram's
+    limit."""
+    fitted = fit_sections(
+        [section.text for section in paper.sections],
+        LIMITS.message,
+        lambda bodies: paper_text(paper, bodies, words),
+        lambda text: text.length,
+        at_word=True,
+    )
+    return fitted.render()
 
 
 # the channel -----------------------------------------------------------------------------
@@ -204,6 +191,7 @@ def telegram_client(token: str, *, timeout: float) -> httpx2.Client:
 class TelegramChannel:
     name = "telegram"
     can_find = False
+    limits = LIMITS
 
     def __init__(
         self,
@@ -228,8 +216,10 @@ class TelegramChannel:
     def messages(self, view: PeriodView) -> list[Message]:
         header = Outgoing(header_text(view, self.site_url).render(), previews=bool(self.site_url))
         found = [Message("header", header)]
+        words = words_for(view.lang)
         for paper in view.papers:
-            found.append(Message(paper.arxiv_id, Outgoing(format_paper(paper)), parent="header"))
+            body = Outgoing(format_paper(paper, words))
+            found.append(Message(paper.arxiv_id, body, parent="header"))
         return found
 
     def send(self, message: Message, parent_id: str | None) -> str:
@@ -338,8 +328,8 @@ def from_env(env: Mapping[str, str], *, timeout: float = 30.0) -> TelegramChanne
             "telegram: TELEGRAM_BOT_TOKEN does not look like a bot token "
             "(digits, a colon, then letters, as @BotFather gives it)"
         )
-    api_url = read_api_url(env, "telegram", TELEGRAM_API)
-    site_url = read_site_url(env)
+    api_url = read_api_url(env, "telegram", TELEGRAM_API, limit=LIMITS.url)
+    site_url = read_site_url(env, limit=LIMITS.url)
     return TelegramChannel(
         token=token, chat_id=chat_id, api_url=api_url, site_url=site_url, timeout=timeout
     )

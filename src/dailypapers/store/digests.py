@@ -15,11 +15,12 @@ from dailypapers.models import (
     DigestEntry,
     DigestRun,
     Section,
+    summary_lang,
 )
 from dailypapers.store.db import Database, dumps
 
 #: Columns of a digest or weekly entry joined with what its summary adds to it.
-_ENTRY_WITH_SUMMARY = "e.*, s.sections_json, s.kind, s.flags_json"
+_ENTRY_WITH_SUMMARY = "e.*, s.sections_json, s.kind, s.flags_json, s.prompt_version"
 
 
 class DigestRecords(Database):
@@ -156,8 +157,8 @@ def _note(kind: str, flags: list[str]) -> str | None:
 
 
 def _entry_from_row(row: sqlite3.Row) -> DigestEntry:
-    """A digest entry from an entry row joined with its summary's ``sections_json``, ``kind``
-    and ``flags_json``."""
+    """A digest entry from an entry row joined with its summary's ``sections_json``, ``kind``,
+    ``flags_json`` and ``prompt_version``."""
     return DigestEntry(
         arxiv_id=row["arxiv_id"],
         title_md=row["title_md"],
@@ -167,4 +168,5 @@ def _entry_from_row(row: sqlite3.Row) -> DigestEntry:
         sections=tuple(Section(label, text) for label, text in json.loads(row["sections_json"])),
         authors_style=row["authors_style"],
         note=_note(row["kind"], json.loads(row["flags_json"])),
+        lang=summary_lang(row["kind"], row["prompt_version"]),
     )
