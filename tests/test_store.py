@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
 import sqlite3
 from pathlib import Path
+from typing import get_type_hints
 
 import pytest
 
+from dailypapers.errors import StoreError
 from dailypapers.models import DigestEntry, Paper, Section, Summary
-from dailypapers.store import Store
+from dailypapers.store import BatchRecord, RunRecord, Store
 from dailypapers.store.db import _migrations
 
 PAPER = Paper("2412.00001", "A title", ("B", "A"), 5, None, "abstract", raw={"paper": {"id": "x"}})
@@ -90,3 +93,39 @@ def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
         with pytest.raises(RuntimeError, match="crash"):
             crash_midway(store)
         assert store.get_paper("2412.00001") is None
+
+
+def test_a_database_error_leaves_the_store_as_a_store_error(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "papers.db") as store:
+        store.db.execute("DROP TABLE paper_texts")
+
+        with pytest.raises(StoreError, match=r"papers\.db: no such table: paper_texts"):
+            store.get_text("2412.00001")
+
+
+def test_no_store_method_returns_a_sqlite_row() -> None:
+    returns = {
+        name: get_type_hints(member).get("return")
+        for name, member in inspect.getmembers(Store, inspect.isfunction)
+        if not name.startswith("_")
+    }
+
+    assert not [name for name, hint in returns.items() if "sqlite3" in repr(hint)]
+    assert "Row" not in repr(list(returns.values()))
+
+
+def test_runs_and_batches_come_back_as_records(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "papers.db") as store:
+        run_id = store.start_run("2024-12-06", "gpt-4o")
+        store.finish_run(run_id, {"failed": 1})
+        store.add_batch("batch_1", "gpt-4o", "ko-sections-v2", "file_1", {"2412.00001": "x"})
+        run = store.last_run("2024-12-06")
+        [batch] = store.open_batches()
+
+    assert run == RunRecord(
+        run_id, "2024-12-06", run.started_at, run.finished_at, "gpt-4o", {"failed": 1}
+    )
+    assert run.finished_at is not None
+    assert batch == BatchRecord(
+        "batch_1", "gpt-4o", "ko-sections-v2", "file_1", {"2412.00001": "x"}, "submitted"
+    )
