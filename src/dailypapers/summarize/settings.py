@@ -20,7 +20,7 @@ class LLMConfig:
     lang: str = "ko"
     glossary: dict[str, str] = field(default_factory=dict, repr=False)
     timeout: float = 180.0
-    #: The SDK's own retries are off: summarize.py retries, so each try is paced and recorded.
+    #: The SDK's own retries are off: summarize/llm.py retries, so each try is paced and recorded.
     sdk_retries: int = 0
     #: Answers that are not a valid summary (garbage, refusal, missing keys).
     attempts: int = 3
