@@ -3,9 +3,10 @@
     python bench/cost.py [--papers 30]
 
 Input tokens per paper are counted with o200k on real arXiv PDFs (``../shared/fixtures``;
-generated PDFs otherwise): our fitted text (16,000-token budget) plus the instructions, against
-the first 100,000 tokens of the whole extracted text. Output tokens are those of the
-predecessor's published summaries as a JSON answer (``../shared/reference``; 700 otherwise).
+generated PDFs otherwise): our fitted text (16,000-token budget) against the first 100,000
+tokens of the whole extracted text, each counted on the messages as sent (instructions and
+starter glossary included). Output tokens are those of the predecessor's published summaries
+as a JSON answer (``../shared/reference``; 700 otherwise).
 Prices are the built-in list prices.
 """
 
@@ -20,15 +21,18 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from dailypapers.models import Paper, PaperText  # noqa: E402
 from dailypapers.sources.pdf import extract_text, normalise_text  # noqa: E402
 from dailypapers.summarize.budget import count_tokens, fit_text, truncate_tokens  # noqa: E402
 from dailypapers.summarize.cost import BATCH_DISCOUNT, DEFAULT_PRICES  # noqa: E402
-from dailypapers.summarize.prompt import PROMPT_OVERHEAD, system_prompt  # noqa: E402
+from dailypapers.summarize.glossary import load_glossary  # noqa: E402
+from dailypapers.summarize.prompt import build_messages, estimate_tokens  # noqa: E402
 from tests.pdfgen import make_paper_pdf  # noqa: E402
 from tests.shared_data import SHARED  # noqa: E402
 
 HEAD_CUT = 100_000
 MODELS = ("gpt-4o", "gpt-4o-mini", "gemini-2.5-flash", "deepseek-chat")
+GLOSSARY = load_glossary(None, "ko")
 
 
 def paper_texts() -> list[str]:
@@ -55,14 +59,21 @@ def output_tokens() -> float:
     return statistics.mean(counts)
 
 
+def prompt_tokens(text: str) -> int:
+    """Input tokens of the request that sends ``text``, counted as the summarizer counts its
+    own: the messages as built, with the starter Korean glossary."""
+    paper = Paper("bench", "", (), 0, None, "")
+    messages = build_messages(paper, PaperText("bench", text, "pdf", 0), glossary=GLOSSARY)
+    return estimate_tokens(messages).input_tokens
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--papers", type=int, default=30)
     args = parser.parse_args()
-    instructions = count_tokens(system_prompt()) + PROMPT_OVERHEAD
     texts = paper_texts()
-    ours = [fit_text("", "", text, 16_000).tokens + instructions for text in texts]
-    theirs = [count_tokens(truncate_tokens(text, HEAD_CUT)) + instructions for text in texts]
+    ours = [prompt_tokens(fit_text("", "", text, 16_000).text) for text in texts]
+    theirs = [prompt_tokens(truncate_tokens(text, HEAD_CUT)) for text in texts]
     out = output_tokens()
     mean_ours, mean_theirs = statistics.mean(ours), statistics.mean(theirs)
     print(f"{len(texts)} papers, whole texts {min(theirs):,}-{max(theirs):,} tokens")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 
 import httpx2
@@ -10,8 +9,6 @@ import httpx2
 from dailypapers import __version__
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.retry import RetryPolicy, retry_after, sleep_before_retry, too_long
-
-log = logging.getLogger(__name__)
 
 USER_AGENT = f"dailypapers/{__version__} (+https://pypi.org/project/dailypapers/)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})

@@ -178,11 +178,10 @@ def reason_of(error: DeliveryError, secrets: Sequence[str]) -> str:
 def wait_before_retry(policy: RetryPolicy, attempt: int, error: DeliveryError) -> float | None:
     """Seconds to wait before trying again after ``error`` on try ``attempt``; None when there
     is to be no other try (a plain refusal, the last try, or too long a wait asked)."""
-    if attempt >= policy.attempts or error.fatal:
+    worth_again = error.unclear or error.retry_after is not None
+    if attempt >= policy.attempts or error.fatal or not worth_again:
         return None
-    if error.retry_after is not None:
-        return policy.wait(attempt, error.retry_after)
-    return policy.backoff_wait(attempt) if error.unclear else None
+    return policy.wait(attempt, error.retry_after)
 
 
 def _deliver_one(

@@ -39,7 +39,7 @@ from dailypapers.errors import ConfigError
 from dailypapers.logs import redact
 from dailypapers.publish import read_api_url, read_site_url, require
 from dailypapers.publish.common import describe, retry_after, transport_failure
-from dailypapers.publish.deliver import DeliveryError, Message
+from dailypapers.publish.deliver import DeliveryError, Message, wait_before_retry
 from dailypapers.publish.discord_format import LIMITS, SITE_URL_LIMIT, DiscordPost, posts
 from dailypapers.retry import MAX_WAIT, RetryPolicy, log_retry
 
@@ -178,13 +178,14 @@ class DiscordChannel:
         Anything but a message post is safe to repeat, and is tried again after a 429, a 5xx
         or a broken connection, as ``SAFE_RETRY`` says.
         """
-        tries = 1 if method == "POST" and path.endswith("/messages") else SAFE_RETRY.attempts
+        post = method == "POST" and path.endswith("/messages")
+        policy = RetryPolicy(attempts=1) if post else SAFE_RETRY
         attempt = 1
         while True:
             try:
                 return self._once(method, path, what, params, json, allow)
             except DeliveryError as e:
-                seconds = retry_wait(e, attempt, tries)
+                seconds = wait_before_retry(policy, attempt, e)
                 if seconds is None:
                     raise
                 log_retry(f"Discord {method} {path}", attempt, e.reason, seconds)
@@ -290,14 +291,6 @@ class DiscordChannel:
                 f"{what}: Discord failed ({said}); it may have arrived", unclear=True
             )
         return DeliveryError(f"Discord refused {what} ({said})")
-
-
-def retry_wait(error: DeliveryError, attempt: int, tries: int) -> float | None:
-    """Seconds to wait before trying a request again after ``error`` on try ``attempt`` of
-    ``tries``; None when it is not tried again (also when Discord asks too long a wait)."""
-    if attempt >= tries or error.fatal or not (error.unclear or error.retry_after is not None):
-        return None
-    return SAFE_RETRY.wait(attempt, error.retry_after)
 
 
 def ours(found: Any, me: str, wanted: str) -> bool:

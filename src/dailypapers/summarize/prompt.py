@@ -22,8 +22,6 @@ from dailypapers.summarize.outcome import TokenEstimate
 PROMPT_REVISION = "sections-v2"
 #: Tokens reserved for the answer when asking the rate limiter (three short Korean sections).
 OUTPUT_RESERVE = 1_000
-#: Tokens of the user message around the paper text (intro line, tags, title).
-PROMPT_OVERHEAD = 60
 #: A JSON escape can spell half of an emoji; UTF-8 (the database, the files) cannot hold it.
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
