@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dailypapers.models import Digest, DigestEntry
+from dailypapers.models import Digest, DigestEntry, Paper, Section
 
 ABS_URL = "https://arxiv.org/abs/"
 #: Characters that could end the link text early or turn part of a title into markup:
@@ -98,6 +98,18 @@ def _reads_back(line: str, authors: tuple[str, ...]) -> bool:
 
 def render_readme(digest: Digest) -> str:
     return README_HEADER + render_digest(digest) + README_FOOTER
+
+
+def paper_entry(paper: Paper, sections: tuple[Section, ...], votes: int) -> DigestEntry:
+    """A new digest entry for ``paper``, shown with ``sections`` and ``votes``."""
+    return DigestEntry(
+        arxiv_id=paper.arxiv_id,
+        title_md=escape_title(paper.title),
+        thumbnail=paper.thumbnail,
+        votes=votes,
+        authors=paper.authors,
+        sections=sections,
+    )
 
 
 def escape_title(title: str) -> str:

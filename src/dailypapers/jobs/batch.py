@@ -109,8 +109,10 @@ def _store_results(
     by_day: dict[str, list[PaperResult]] = {}
     for result in results:
         arxiv_id = str(result.get("custom_id"))
+        if arxiv_id not in papers:
+            continue  # not a request of ours: nothing of ours to store
         paper, text = day.store.get_paper(arxiv_id), day.store.get_text(arxiv_id)
-        if arxiv_id not in papers or paper is None or text is None:
+        if paper is None or text is None:
             continue
         outcome = batch_api.outcome(summarizer, batch_id, paper, text, result)
         by_day.setdefault(papers[arxiv_id], []).append(store_result(day, paper, text, outcome))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import httpx2
 
 from dailypapers.config import Config
-from dailypapers.digest.render import escape_title
+from dailypapers.digest.render import paper_entry
 from dailypapers.digest.write import publish_day
 from dailypapers.errors import DailyPapersError
 from dailypapers.jobs.results import NoProgress, PaperResult, Progress, RunReport
@@ -283,15 +283,7 @@ def assemble_day(store: Store, when: str, summarizer: Summarizer) -> None:
         paper = store.get_paper(arxiv_id)
         if stored is None or paper is None:
             continue
-        entry = DigestEntry(
-            arxiv_id=arxiv_id,
-            title_md=escape_title(paper.title),
-            thumbnail=paper.thumbnail,
-            votes=votes,
-            authors=paper.authors,
-            sections=stored.summary.sections,
-        )
-        chosen.append((entry, stored.id))
+        chosen.append((paper_entry(paper, stored.summary.sections, votes), stored.id))
     chosen.sort(key=lambda pair: -pair[0].votes)
     with store.transaction():
         store.replace_runs_from(when, first_run, [chosen] if chosen else [])

@@ -16,11 +16,11 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from dailypapers.digest.render import escape_title
+from dailypapers.digest.render import paper_entry
 from dailypapers.digest.write import publish_week
 from dailypapers.jobs.day import Day, summarize_papers
 from dailypapers.jobs.results import NoProgress, PaperResult, Progress, RunReport
-from dailypapers.models import DigestEntry, Paper
+from dailypapers.models import Paper
 from dailypapers.periods import Period
 from dailypapers.sources.hf import fetch_list, parse_entries
 from dailypapers.store import Store
@@ -103,14 +103,7 @@ def assemble_week(store: Store, week: str, papers: list[Paper], summarizer: Summ
     for paper in papers:
         stored = store.best_summary(paper.arxiv_id, summarizer.model, summarizer.prompt_version)
         if stored is not None:
-            entry = DigestEntry(
-                arxiv_id=paper.arxiv_id,
-                title_md=escape_title(paper.title),
-                thumbnail=paper.thumbnail,
-                votes=paper.upvotes,
-                authors=paper.authors,
-                sections=stored.summary.sections,
-            )
+            entry = paper_entry(paper, stored.summary.sections, paper.upvotes)
             entries.append((entry, stored.id))
     if not entries:
         return
