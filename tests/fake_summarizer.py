@@ -27,7 +27,7 @@ from typing import Any
 
 from dailypapers.config import build_config
 from dailypapers.http import make_client
-from dailypapers.jobs.day import Day
+from dailypapers.jobs.context import Day
 from dailypapers.models import (
     SECTION_KEYS,
     SECTION_LABELS,
@@ -88,6 +88,8 @@ class FakeSummarizer:
         self.calls: list[Call] = []
         self.estimated: list[str] = []  # arXiv ids, in the order ``estimate`` was asked
         self.closed = False
+        self.stopped = False
+        self.checks = 0
         self._next: deque[Scripted] = deque()
         self._by_paper: dict[str, deque[Scripted]] = {}
         self._lock = threading.Lock()  # jobs summarize from worker threads
@@ -147,6 +149,12 @@ class FakeSummarizer:
         with self._lock:
             self.estimated.append(paper.arxiv_id)
         return TokenEstimate(text.tokens, self.output_tokens)
+
+    def check(self) -> None:
+        self.checks += 1
+
+    def stop(self) -> None:
+        self.stopped = True
 
     def close(self) -> None:
         self.closed = True

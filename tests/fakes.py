@@ -294,6 +294,10 @@ class FakeServer(Crashable):
             headers={k.lower(): v for k, v in handler.headers.items()},
             body=handler.rfile.read(length) if length else b"",
         )
+        reply = self.aside(request)
+        if reply is not None:
+            self._send(handler, reply)
+            return
         with self._lock:
             self.requests.append(request)
         try:
@@ -308,6 +312,9 @@ class FakeServer(Crashable):
                 handler.close_connection = True  # unanswered: the connection is closed
                 return
             reply = interrupted.action.reply
+        self._send(handler, reply)
+
+    def _send(self, handler: BaseHTTPRequestHandler, reply: Reply) -> None:
         if reply.delay:
             time.sleep(reply.delay)
         try:
@@ -323,6 +330,11 @@ class FakeServer(Crashable):
 
     def respond(self, request: Request) -> Reply:
         return Reply(404, b'{"error": "not found"}')
+
+    def aside(self, request: Request) -> Reply | None:
+        """A reply outside ``requests``, scripts and crash plans (a client's health check), so
+        that tests counting requests see only the work; None for every other request."""
+        return None
 
 
 def json_reply(value: Any, status: int = 200) -> Reply:
@@ -442,6 +454,8 @@ class FakeOpenAI(FakeServer):
     (400 context_length_exceeded beyond it), ``token_limit`` (429 with Retry-After beyond it),
     and seeded fault rates (``error_rate`` of 500s, ``malformed_rate`` of non-JSON answers).
     A stalled server is a crash plan: ``crash_at(then=Late(seconds), times=None)``.
+    ``GET /v1/models`` is answered aside (``models_asked`` counts it); with ``valid_key`` set,
+    every request with another key gets OpenAI's 401.
     """
 
     def __init__(self) -> None:
@@ -459,6 +473,10 @@ class FakeOpenAI(FakeServer):
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, dict[str, Any]] = {}
         self.batch_polls = 0
+        self.valid_key: str | None = None
+        self.models_asked = 0
+        #: What ``GET /v1/models`` answers instead of the list (a server that has no such page).
+        self.models_reply: Reply | None = None
         self._contents: deque[tuple[str | None, str | None, str]] = deque()
 
     def set_mode(self, mode: str) -> None:
@@ -471,7 +489,39 @@ class FakeOpenAI(FakeServer):
         with self._lock:
             self._contents.append((content, refusal, finish_reason))
 
+    def aside(self, request: Request) -> Reply | None:
+        if request.method != "GET" or request.path not in ("/v1/models", "/models"):
+            return None
+        with self._lock:
+            self.models_asked += 1
+        refused = self._wrong_key(request)
+        if refused is not None:
+            return refused
+        if self.models_reply is not None:
+            return self.models_reply
+        model = {"id": "gpt-4o", "object": "model", "created": 0, "owned_by": "fake"}
+        return json_reply({"object": "list", "data": [model]})
+
+    def _wrong_key(self, request: Request) -> Reply | None:
+        if self.valid_key is None:
+            return None
+        sent = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if sent == self.valid_key:
+            return None
+        shown = sent[:3] + "*" * max(0, len(sent) - 7) + sent[-4:]
+        message = (
+            f"Incorrect API key provided: {shown}. You can find your API key at "
+            "https://platform.openai.com/account/api-keys."
+        )
+        return json_reply(
+            {"error": {"message": message, "type": "invalid_request_error",
+                       "code": "invalid_api_key", "param": None}}, 401,
+        )  # fmt: skip
+
     def respond(self, request: Request) -> Reply:
+        refused = self._wrong_key(request)
+        if refused is not None:
+            return refused
         if request.path.startswith(("/v1/files", "/v1/batches")):
             return self._batch_api(request)
         if request.path not in ("/v1/chat/completions", "/chat/completions"):

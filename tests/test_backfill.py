@@ -65,7 +65,7 @@ def test_a_failing_day_does_not_stop_the_others_and_is_retried_next_time(world: 
 
 def test_a_day_with_a_failed_paper_is_run_again(world: World) -> None:
     serve_days(world, (2, 2, 2))
-    world.openai.fail_next(401)
+    world.openai.fail_next(400)
 
     first = world.run("--since", DAYS[0], "--until", DAYS[-1], "--concurrency", "1")
     second = world.run("--since", DAYS[0], "--until", DAYS[-1])

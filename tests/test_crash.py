@@ -50,7 +50,7 @@ pytestmark = pytest.mark.skipif(
     not Path("/proc/self/fd").is_dir(), reason="finds the child's processes and files in /proc"
 )
 #: The files a run may leave in its output folder; anything else is a stray.
-KEPT = re.compile(r"dailypapers\.db(-wal|-shm)?|README\.md|paper_logs/\d{4}/\d{2}/\d{2}\.md")
+KEPT = re.compile(r"dailypapers\.db(-wal|-shm|\.lock)?|README\.md|paper_logs/\d{4}/\d{2}/\d{2}\.md")
 #: The name ``files.write_atomic`` gives its temporary file next to the target.
 TEMPORARY = re.compile(r"(paper_logs/\d{4}/\d{2}/)?\.(README|\d{2})\.md\.[^/]+\.tmp")
 

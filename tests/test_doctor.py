@@ -30,7 +30,7 @@ def test_missing_weekdays_and_failed_papers_are_found_with_their_fix(world: Worl
     world.add_day(MONDAY, 1, day=2)
     world.add_day(FRIDAY, 2, day=6)
     world.run("--date", MONDAY)
-    world.openai.fail_next(401)
+    world.openai.fail_next(400)
     world.run("--date", FRIDAY, "--concurrency", "1")
 
     code, output = doctor(world)

@@ -39,7 +39,7 @@ def database_dump(path: Path) -> str:
 def test_keys_appear_nowhere_after_failures_and_verbose_logs(world: World, tmp_path: Path) -> None:
     ids = world.add_day(DATE, 4)
     world.arxiv.bodies.pop(ids[0])  # 404: summarized from the abstract
-    world.openai.enqueue(401, echo_key_error(401))  # one paper fails at once, key echoed
+    world.openai.enqueue(400, echo_key_error(400))  # one paper fails at once, key echoed
     world.openai.enqueue(500, echo_key_error(500))  # one is retried after an echoing 500
     world.openai.enqueue(429, echo_key_error(429), {"retry-after": "0"})
     world.openai.enqueue_content(f"not JSON, but here is your key: {OPENAI_KEY}")
@@ -47,14 +47,18 @@ def test_keys_appear_nowhere_after_failures_and_verbose_logs(world: World, tmp_p
     first = world.run("--date", DATE, "--verbose", env=secret_env(world))
     second = world.run("--date", DATE, "-v", env=secret_env(world))
     bad_url = world.run("--date", DATE, env=secret_env(world) | {"HF_ENDPOINT": OPENAI_KEY})
+    world.openai.enqueue(401, echo_key_error(401))  # stops the run, key echoed
+    stopped = world.run("--date", DATE, "--force", env=secret_env(world))
 
-    assert first.exit_code == 1  # the 401 paper failed
+    assert first.exit_code == 1  # the 400 paper failed
+    assert stopped.exit_code == 1
+    assert "refused the key (HTTP 401" in stopped.output
     assert "LLM call" in first.output  # verbose logging was on
     assert second.exit_code == 0, second.output
     assert bad_url.exit_code == 1
     sent = [r.headers.get("authorization") for r in world.openai.requests]
     assert f"Bearer {OPENAI_KEY}" in sent  # the key was really used
-    outputs = first.output + second.output + bad_url.output
+    outputs = first.output + second.output + bad_url.output + stopped.output
     for secret in SECRETS:
         assert secret not in outputs
         assert secret not in database_dump(world.out / "dailypapers.db")

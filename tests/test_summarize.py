@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from dailypapers.errors import LLMUnusable
 from dailypapers.models import SECTION_LABELS, Paper, PaperText
 from dailypapers.summarize import (
     ExtractiveSummarizer,
@@ -177,17 +178,29 @@ def test_a_503_with_retry_after_waits_as_asked(summarizer, fake_openai) -> None:
         ),
     ],
 )
-def test_errors_a_retry_cannot_fix_fail_at_once(  # type: ignore[no-untyped-def]
+def test_errors_no_paper_can_get_past_stop_the_run_at_once(  # type: ignore[no-untyped-def]
     summarizer, fake_openai, status: int, body: dict[str, object], reason: str
 ) -> None:
     fake_openai.enqueue(status, json.dumps(body).encode())
+
+    with pytest.raises(LLMUnusable) as raised:
+        summarizer.summarize(PAPER, TEXT)
+
+    assert len(raised.value.calls) == 1  # the failed call, for the caller to record
+    assert reason in str(raised.value)
+    assert fake_openai.url in str(raised.value)
+
+
+def test_a_bad_request_fails_only_its_paper(summarizer, fake_openai) -> None:  # type: ignore[no-untyped-def]
+    body = {"error": {"message": "Invalid value for 'messages'", "code": "invalid_value"}}
+    fake_openai.enqueue(400, json.dumps(body).encode())
 
     outcome = summarizer.summarize(PAPER, TEXT)
 
     assert outcome.summary is None
     assert len(outcome.calls) == 1
     assert outcome.error is not None
-    assert reason in outcome.error
+    assert "HTTP 400: Invalid value" in outcome.error
 
 
 def test_a_paper_too_long_for_the_model_is_sent_again_shorter(summarizer, fake_openai) -> None:  # type: ignore[no-untyped-def]

@@ -133,14 +133,14 @@ def test_a_summary_of_any_model_is_reused(world: World) -> None:
 
 def test_a_failed_paper_is_left_out_and_the_rerun_bills_just_it(world: World) -> None:
     world.hf.set_week(WEEK, new_entries(world, [9, 8, 7]))
-    world.openai.fail_next(401)  # a wrong key fails at once, without retries
+    world.openai.fail_next(400)  # a bad request fails its paper at once, without retries
 
     first = world.run("--week", WEEK, "--concurrency", "1")
 
     assert first.exit_code == 1
     assert "1 failed" in first.output
     assert weekly_file(world).count("Vote: ") == 2
-    assert "Vote: 9" not in weekly_file(world)  # the first paper sent met the 401
+    assert "Vote: 9" not in weekly_file(world)  # the first paper sent met the 400
     assert "  2412.00900: " in first.output  # named under "failed:", with its cause
     [(status, error)] = query(
         world, "SELECT status, last_error FROM papers WHERE arxiv_id = '2412.00900'"
@@ -161,7 +161,7 @@ def test_a_rerun_where_no_paper_has_a_summary_keeps_the_stored_digest(world: Wor
     assert world.run("--week", WEEK).exit_code == 0
     text, stored = weekly_file(world), query(world, "SELECT * FROM weekly_entries")
     world.hf.set_week(WEEK, new_entries(world, [20], first=950))
-    world.openai.fail_next(401)
+    world.openai.fail_next(400)
 
     result = world.run("--week", WEEK)
 

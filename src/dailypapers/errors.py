@@ -6,6 +6,8 @@ and the cause, e.g. ``2412.04315: PDF download failed: HTTP 404``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class DailyPapersError(Exception):
     """Base class of every error the user should see as one line."""
@@ -58,3 +60,19 @@ class ArchiveError(DailyPapersError):
     """A digest file could not be imported."""
 
     stage = "import"
+
+
+class LLMUnusable(SummarizeError):
+    """The LLM answered in a way that no retry and no other paper can change: a wrong key, a
+    model it does not have, no quota left, or no server at the URL. The whole run stops."""
+
+    stage = "summarize"
+
+    def __init__(self, message: str, *, calls: Sequence[object] = ()) -> None:
+        super().__init__(message)
+        #: The calls made before it was clear, for the caller to record.
+        self.calls = list(calls)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C's ``KeyboardInterrupt``."""

@@ -87,12 +87,16 @@ class RateLimiter:
         self.tokens = TokenBucket(tokens_per_minute, clock=clock) if tokens_per_minute else None
         self._paused_until = 0.0
         self._lock = threading.Lock()
+        self._stopped = threading.Event()
         self.pacing = Pacing()
 
     def acquire(self, tokens: int = 0) -> float:
-        """Wait until a request of about ``tokens`` tokens may be sent; return seconds waited."""
+        """Wait until a request of about ``tokens`` tokens may be sent; return seconds waited.
+
+        Returns at once, without taking anything, once the limiter is stopped.
+        """
         waited = 0.0
-        while (wait := self._try_take(tokens)) > 0:
+        while not self._stopped.is_set() and (wait := self._try_take(tokens)) > 0:
             wait = min(wait, LOOK_AGAIN_S)
             self._sleep(wait)
             waited += wait
@@ -100,6 +104,10 @@ class RateLimiter:
             with self._lock:
                 self.pacing.waited_s += waited
         return waited
+
+    def stop(self) -> None:
+        """Let every waiting caller go: the run is ending, and they will not send after all."""
+        self._stopped.set()
 
     def settle(self, estimated: int, used: int) -> None:
         """Correct the token bucket once the server said what a request really cost."""

@@ -63,7 +63,7 @@ def sleep_before_retry(
     attempt: int,
     reason: str,
     seconds: float,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], object] = time.sleep,
 ) -> None:
     log_retry(what, attempt, reason, seconds)
     sleep(seconds)

@@ -14,6 +14,7 @@ from dailypapers.cli.common import (
     OutOption,
     app,
     err_console,
+    locked_store,
     out_console,
     today,
     user_errors,
@@ -22,7 +23,6 @@ from dailypapers.config import build_config
 from dailypapers.digest.importer import import_archive
 from dailypapers.digest.write import publish_day
 from dailypapers.periods import validate_date
-from dailypapers.store import Store
 
 
 @app.command()
@@ -35,7 +35,7 @@ def render(
     """Write the digest file(s) and README.md again from the database, without the network."""
     with user_errors():
         config = build_config(os.environ, out=out, db=db, summarizer="extractive")
-        with Store.open(config.db_path) as store:
+        with locked_store(config.db_path, "render") as store:
             days = store.digest_days() if all_days else [validate_date(date or today())]
             if not all_days and days[0] not in store.digest_days():
                 err_console.print(f"error: no digest stored for {days[0]}")
@@ -66,7 +66,7 @@ def import_logs(
             err_console.print(f"error: {folder} is not a folder")
             raise typer.Exit(1)
         config = build_config(os.environ, out=out, db=db, summarizer="extractive")
-        with Store.open(config.db_path) as store:
+        with locked_store(config.db_path, "import-logs") as store:
             report = import_archive(store, folder)
     out_console.print(f"imported {report.papers} papers from {len(report.days)} days")
     for error in report.errors:

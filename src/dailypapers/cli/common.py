@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -14,8 +15,11 @@ from rich.console import Console
 
 from dailypapers import __version__
 from dailypapers.config import Config, build_config
-from dailypapers.errors import DailyPapersError, StoreError
+from dailypapers.errors import ConfigError, DailyPapersError, StoreError, Terminated
+from dailypapers.jobs.results import RunStopped
 from dailypapers.logs import redact, secret_values
+from dailypapers.store import Store
+from dailypapers.store.lock import DEFAULT_WAIT_S, write_lock
 
 app = typer.Typer(
     help=(
@@ -76,15 +80,54 @@ def main(
     """dailypapers: the Hugging Face Daily Papers, summarized in Korean."""
 
 
+#: Exit statuses of a run ended by a signal, as shells report them: 128 + the signal's number.
+SIGINT_STATUS = 128 + signal.SIGINT
+SIGTERM_STATUS = 128 + signal.SIGTERM
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn our own errors into one line on stderr and exit status 1; keys redacted."""
+    """Turn our own errors into one line on stderr and exit status 1, and Ctrl-C or SIGTERM into
+    one line and 130 or 143; keys redacted. A run stopped half-way says what it kept."""
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         yield
+    except RunStopped as e:
+        raise typer.Exit(_stopped(e)) from None
+    except KeyboardInterrupt as e:
+        _say("interrupted: nothing was being paid for; run again to continue")
+        raise typer.Exit(_signal_status(e)) from None
     except DailyPapersError as e:
-        message = redact(str(e), secret_values(os.environ))
-        err_console.print(f"error: {message}", markup=False)
+        _say(f"error: {e}")
         raise typer.Exit(1) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stopped(stopped: RunStopped) -> int:
+    """Say why a run stopped and what it kept; the exit status to end with."""
+    cause = stopped.__cause__
+    if isinstance(cause, KeyboardInterrupt):
+        _say(f"interrupted: {stopped}")
+        return _signal_status(cause)
+    if not isinstance(cause, DailyPapersError):
+        raise stopped  # a bug: its traceback shows the cause
+    _say(f"error: {cause}")
+    if stopped.stored:
+        _say(f"stopped: {stopped}")
+    return 1
+
+
+def _say(line: str) -> None:
+    err_console.print(redact(line, secret_values(os.environ)), markup=False)
+
+
+def _signal_status(interrupt: KeyboardInterrupt) -> int:
+    return SIGTERM_STATUS if isinstance(interrupt, Terminated) else SIGINT_STATUS
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def today() -> str:
@@ -97,3 +140,23 @@ def offline_config(out: Path | None, db: Path | None) -> Config:
     if not config.db_path.exists():
         raise StoreError(f"no database at {config.db_path}")
     return config
+
+
+@contextmanager
+def locked_store(db_path: Path, command: str) -> Iterator[Store]:
+    """The database of a command that writes to it, held for this command alone: a second
+    one waits up to $DAILYPAPERS_LOCK_WAIT seconds (default 10), then stops with a message
+    naming the first."""
+    with write_lock(db_path, command, wait=_lock_wait()), Store.open(db_path) as store:
+        yield store
+
+
+def _lock_wait() -> float:
+    value = os.environ.get("DAILYPAPERS_LOCK_WAIT") or str(DEFAULT_WAIT_S)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise ConfigError(f"DAILYPAPERS_LOCK_WAIT={value!r}: give a number of seconds, 0 or more")
+    return seconds

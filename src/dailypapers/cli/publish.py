@@ -16,6 +16,7 @@ from dailypapers.cli.common import (
     VerboseOption,
     app,
     err_console,
+    locked_store,
     offline_config,
     out_console,
     today,
@@ -27,7 +28,6 @@ from dailypapers.logs import setup_logging
 from dailypapers.periods import validate_date, validate_week
 from dailypapers.publish import CHANNEL_NAMES, open_channel
 from dailypapers.publish.deliver import DeliveryReport, deliver
-from dailypapers.store import Store
 
 
 def _flag(name: str, where: str) -> object:
@@ -77,7 +77,7 @@ def publish(
         when = _period(date, week)
         config = offline_config(out, db)
         setup_logging(err_console, verbose=verbose, secrets=config.secrets)
-        with ExitStack() as opened, Store.open(config.db_path) as store:
+        with ExitStack() as opened, locked_store(config.db_path, "publish") as store:
             channels = [opened.enter_context(closing(open_channel(n, os.environ))) for n in chosen]
             view = week_view(store, when) if week else day_view(store, when)
             if view is None:

@@ -17,6 +17,7 @@ from dailypapers.cli.common import (
     VerboseOption,
     app,
     err_console,
+    locked_store,
     out_console,
     today,
     user_errors,
@@ -31,13 +32,13 @@ from dailypapers.errors import ConfigError, DateError
 from dailypapers.http import make_client
 from dailypapers.jobs.backfill import DayResult, run_range
 from dailypapers.jobs.batch import run_batch
-from dailypapers.jobs.day import Day, run_day
+from dailypapers.jobs.context import Day
+from dailypapers.jobs.day import run_day
 from dailypapers.jobs.week import DEFAULT_TOP, run_week
 from dailypapers.logs import secret_values, setup_logging
 from dailypapers.periods import dates_between, validate_date, validate_week
 from dailypapers.sources.arxiv import arxiv_pacer
 from dailypapers.sources.pdf import Extractor
-from dailypapers.store import Store
 from dailypapers.summarize import make_summarizer
 from dailypapers.summarize.cost import SpendCap
 
@@ -176,7 +177,7 @@ def _run_batch(config: Config, dates: list[str]) -> bool:
     """Collect, submit, report; False when a collected day has a failed paper."""
     if config.llm is None:
         raise ConfigError("--batch needs an LLM: set OPENAI_API_KEY or choose a --provider")
-    with _open_day(config) as day:
+    with _open_day(config, "run --batch") as day:
         report = run_batch(day, dates)
     for day_report in report.days:
         print_report(out_console, day_report)
@@ -196,7 +197,7 @@ def _run_batch(config: Config, dates: list[str]) -> bool:
 
 def _run_week(config: Config, week: str, top: int) -> bool:
     """Build the week's digest and print its report; False when a paper or entry failed."""
-    with _open_day(config) as day, progress_bar(err_console) as progress:
+    with _open_day(config, "run --week") as day, progress_bar(err_console) as progress:
         report = run_week(day, week, top, progress)
     shown = min(top, report.listed)
     out_console.print(f"weekly digest {week}: the top {shown} of {report.listed} papers by votes")
@@ -250,12 +251,12 @@ def _summarizer_choice(value: str | None) -> SummarizerChoice | None:
 
 
 @contextmanager
-def _open_day(config: Config) -> Iterator[Day]:
+def _open_day(config: Config, command: str = "run") -> Iterator[Day]:
     """Everything a run needs, opened once for one day or a whole range, closed after."""
     summarizer = make_summarizer(config.llm)
     try:
         with (
-            Store.open(config.db_path) as store,
+            locked_store(config.db_path, command) as store,
             make_client(timeout=config.http_timeout) as http,
             Extractor(config.pdf_timeout) as extractor,
         ):

@@ -12,12 +12,12 @@ from dailypapers.cli.common import (
     DbOption,
     OutOption,
     app,
+    locked_store,
     offline_config,
     out_console,
     user_errors,
 )
 from dailypapers.site.build import build_site
-from dailypapers.store import Store
 
 site_app = typer.Typer(
     help="The static web site: every stored day, an archive, search, an Atom feed, JSON data.",
@@ -49,7 +49,7 @@ def build(
     """
     with user_errors():
         config = offline_config(out, db)
-        with Store.open(config.db_path) as store:
+        with locked_store(config.db_path, "site build") as store:
             url = base_url or os.environ.get("DAILYPAPERS_SITE_URL")
             report = build_site(store, folder, base_url=url)
     index_kb = report.size_of("assets/search-index.js") / 1024

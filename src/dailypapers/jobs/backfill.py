@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dailypapers.errors import DailyPapersError
-from dailypapers.jobs.day import Day, run_day
+from dailypapers.jobs.context import Day
+from dailypapers.jobs.day import run_day
 from dailypapers.jobs.results import Progress, RunReport
 from dailypapers.store import Store
 

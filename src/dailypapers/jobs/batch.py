@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dailypapers.jobs.backfill import incomplete_reason
-from dailypapers.jobs.day import Day, finish_day, list_day, plan_day, read_paper_text, store_result
+from dailypapers.jobs.context import Day
+from dailypapers.jobs.day import finish_day, list_day, plan_day, store_result
+from dailypapers.jobs.reading import read_paper_text
 from dailypapers.jobs.results import NoProgress, PaperResult, RunReport
 from dailypapers.models import Paper, PaperText
 from dailypapers.summarize import batch_api

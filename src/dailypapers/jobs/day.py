@@ -2,49 +2,35 @@
 
 Papers run concurrently in a bounded thread pool; the main thread alone writes to the
 database, one paper at a time as each finishes, so a crash loses at most the papers in flight.
+No more papers are started than there are workers, so when the run must stop (Ctrl-C, SIGTERM,
+an LLM that cannot work, a full disk) nothing is queued: the calls in flight finish, their
+answers are stored, and the run ends with ``RunStopped``.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, replace
-
-import httpx2
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
+from dataclasses import replace
 
 from dailypapers.config import Config
 from dailypapers.digest.render import paper_entry
 from dailypapers.digest.write import publish_day
-from dailypapers.errors import DailyPapersError
-from dailypapers.jobs.results import NoProgress, PaperResult, Progress, RunReport
+from dailypapers.errors import DailyPapersError, LLMUnusable
+from dailypapers.jobs.context import Day
+from dailypapers.jobs.reading import read_paper_text
+from dailypapers.jobs.results import NoProgress, PaperResult, Progress, RunReport, RunStopped
 from dailypapers.logs import redact
 from dailypapers.models import DigestEntry, LLMCall, Paper, PaperText
 from dailypapers.periods import Period
-from dailypapers.ratelimit import RateLimiter
-from dailypapers.sources.arxiv import download_pdf
 from dailypapers.sources.hf import fetch_day, parse_entries
-from dailypapers.sources.pdf import Extractor, normalise_text
 from dailypapers.store import Store
 from dailypapers.summarize import Summarizer, SummaryOutcome
-from dailypapers.summarize.budget import fit_text
-from dailypapers.summarize.cost import BATCH_SUFFIX, SpendCap, price_of
+from dailypapers.summarize.cost import BATCH_SUFFIX, price_of
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Day:
-    """What a run needs besides its configuration."""
-
-    config: Config
-    store: Store
-    http: httpx2.Client
-    summarizer: Summarizer
-    extractor: Extractor
-    arxiv_pacer: RateLimiter | None = None
-    #: One cap for the whole invocation: a range of days shares it.
-    spend_cap: SpendCap | None = None
 
 
 def run_day(day: Day, when: str, progress: Progress | None = None) -> RunReport:
@@ -56,19 +42,45 @@ def run_day(day: Day, when: str, progress: Progress | None = None) -> RunReport:
     progress = progress or NoProgress()
     progress.begin(len(papers))
     todo = plan_day(day, when, papers, report, progress)
-    summarize_papers(day, todo, report, progress)
+    try:
+        summarize_papers(day, todo, report, progress)
+    except RunStopped as e:
+        report.seconds = time.monotonic() - started
+        reason = redact(stop_reason(e), day.config.secrets)
+        try:
+            day.store.finish_run(run_id, report.as_dict() | {"stopped": reason})
+        except DailyPapersError as error:  # the full disk that stopped the run, say
+            log.error("the run's report could not be stored: %s", error)
+        raise
     finish_day(day, when, report, run_id, started)
     return report
+
+
+def stop_reason(stopped: RunStopped) -> str:
+    cause = stopped.__cause__
+    if isinstance(cause, KeyboardInterrupt):
+        return f"interrupted ({type(cause).__name__}): {stopped}"
+    return f"{cause}: {stopped}"
 
 
 def summarize_papers(day: Day, papers: list[Paper], report: RunReport, progress: Progress) -> None:
     """The per-paper path: download, extract, summarize and store each paper, concurrently.
 
     Adds one result per paper to ``report``, and the time spent waiting for the rate limit.
+    Looks at the LLM once first (``Summarizer.check``): a wrong key or URL stops the run
+    before anything is downloaded.
     """
+    if papers and not day.llm_checked:
+        try:
+            day.summarizer.check()
+        except LLMUnusable as e:
+            raise RunStopped(0, len(papers)) from e
+        day.llm_checked = True
     waited_before = _rate_limit_wait(day)
-    _summarize_all(day, papers, report, progress)
-    report.rate_limit_wait_s += _rate_limit_wait(day) - waited_before
+    try:
+        _summarize_all(day, papers, report, progress)
+    finally:
+        report.rate_limit_wait_s += _rate_limit_wait(day) - waited_before
 
 
 def _rate_limit_wait(day: Day) -> float:
@@ -128,20 +140,96 @@ def plan_day(
     return todo
 
 
+Work = Future["tuple[PaperText, SummaryOutcome] | None"]
+
+
 def _summarize_all(day: Day, papers: list[Paper], report: RunReport, progress: Progress) -> None:
+    """Keep ``concurrency`` papers in flight and store each as it finishes.
+
+    Any exception in this thread (Ctrl-C, SIGTERM, a store that cannot write) or an LLM that
+    cannot work stops the run: see ``_stop``.
+    """
+    waiting = deque(papers)
+    running: dict[Work, Paper] = {}
+    stored = len(report.results)
     with ThreadPoolExecutor(max_workers=day.config.concurrency) as pool:
-        futures: dict[Future[tuple[PaperText, SummaryOutcome]], Paper] = {
-            pool.submit(process_paper, day, paper): paper for paper in papers
-        }
-        for future in as_completed(futures):
-            paper = futures[future]
-            result = _store_outcome(day, paper, future)
-            report.results.append(result)
-            progress.advance(result)
+        try:
+            while waiting or running:
+                while waiting and len(running) < day.config.concurrency:
+                    paper = waiting.popleft()
+                    running[pool.submit(process_paper, day, paper)] = paper
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    _finish_paper(day, running.pop(future), future, report, progress)
+        except BaseException as e:
+            not_started = len(waiting) + _stop(day, running, report, progress)
+            raise RunStopped(_summarized_since(report, stored), not_started) from e
 
 
-def process_paper(day: Day, paper: Paper) -> tuple[PaperText, SummaryOutcome]:
-    """Runs in a worker thread: touches the network and the CPU, never the database."""
+def _stop(day: Day, running: dict[Work, Paper], report: RunReport, progress: Progress) -> int:
+    """Start nothing more, let the papers in flight finish and store what they paid for.
+
+    Returns how many of them had not reached the LLM yet. A second Ctrl-C ends the wait (the
+    answers still on their way are then lost).
+    """
+    day.stop()
+    if running:
+        log.warning("stopping: waiting for %d papers in flight to finish", len(running))
+    not_started = 0
+    for future in as_completed(running):
+        paper = running[future]
+        try:
+            if not _finish_paper(day, paper, future, report, progress):
+                not_started += 1
+        except DailyPapersError as e:  # e.g. the disk that stopped the run is still full
+            log.error("%s: its answer could not be stored: %s", paper.arxiv_id, e)
+    return not_started
+
+
+def _summarized_since(report: RunReport, first: int) -> int:
+    return sum(1 for r in report.results[first:] if r.outcome == "summarized")
+
+
+def _finish_paper(
+    day: Day, paper: Paper, future: Work, report: RunReport, progress: Progress
+) -> bool:
+    """Store a finished paper's outcome; False when it stopped before reaching the LLM.
+
+    An LLM that no paper can use raises ``LLMUnusable`` here, once the calls are stored.
+    """
+    try:
+        done = future.result()
+    except LLMUnusable as e:
+        _store_unusable(day, paper, e)
+        raise
+    except Exception as e:  # a bug in one paper must not stop the day: record it, go on
+        log.warning("%s: internal error", paper.arxiv_id, exc_info=True)
+        result = _internal_error(day, paper, e)
+    else:
+        if done is None or done[1].not_started:
+            return False
+        result = store_result(day, paper, *done)
+    report.results.append(result)
+    progress.advance(result)
+    return True
+
+
+def _store_unusable(day: Day, paper: Paper, error: LLMUnusable) -> None:
+    secrets = day.config.secrets
+    with day.store.transaction():
+        for call in error.calls:
+            if isinstance(call, LLMCall):
+                day.store.record_llm_call(redact_call(call, secrets))
+        day.store.set_status(paper.arxiv_id, "failed", redact(str(error), secrets))
+
+
+def process_paper(day: Day, paper: Paper) -> tuple[PaperText, SummaryOutcome] | None:
+    """Runs in a worker thread: touches the network and the CPU, never the database.
+
+    None when the run was stopped before the paper was read.
+    """
+    if day.stopping.is_set():
+        return None
     text = read_paper_text(day, paper)
     cap = day.spend_cap
     if cap is None:
@@ -174,59 +262,10 @@ def calls_cost(config: Config, calls: list[LLMCall]) -> float:
     return total
 
 
-def read_paper_text(day: Day, paper: Paper) -> PaperText:
-    """The paper's text fitted into the budget; the abstract alone when the PDF fails."""
-    config = day.config
-    try:
-        pdf = download_pdf(
-            day.http,
-            config.arxiv_endpoint,
-            paper.arxiv_id,
-            config.cache_dir,
-            attempts=config.http_attempts,
-            backoff=config.http_backoff,
-            pacer=day.arxiv_pacer,
-        )
-        extracted = day.extractor.extract(pdf, arxiv_id=paper.arxiv_id)
-    except DailyPapersError as e:
-        log.info("%s: no PDF text (%s); using the abstract", paper.arxiv_id, e.reason)
-        fitted = fit_text(paper.title, paper.abstract, "", config.token_budget)
-        return PaperText(
-            paper.arxiv_id, fitted.text, "abstract", fitted.tokens, missing_reason=e.reason
-        )
-    body = normalise_text(extracted.text)
-    fitted = fit_text(paper.title, paper.abstract, body, config.token_budget)
-    log.info(
-        "%s: %d pages, %d tokens sent of the text (left out: %s)",
-        paper.arxiv_id,
-        extracted.pages,
-        fitted.tokens,
-        ", ".join(fitted.dropped) or "nothing",
-    )
-    return PaperText(
-        arxiv_id=paper.arxiv_id,
-        text=fitted.text,
-        source="pdf",
-        tokens=fitted.tokens,
-        pages=extracted.pages,
-        full_text=body,
-        dropped_sections=fitted.dropped,
-    )
-
-
-def _store_outcome(
-    day: Day, paper: Paper, future: Future[tuple[PaperText, SummaryOutcome]]
-) -> PaperResult:
-    try:
-        text, outcome = future.result()
-    except Exception as e:  # a bug in one paper must not stop the day: record it, go on
-        log.warning("%s: internal error", paper.arxiv_id, exc_info=True)
-        reason = f"internal error: {type(e).__name__}: {e}"
-        day.store.set_status(paper.arxiv_id, "failed", redact(reason, day.config.secrets))
-        return PaperResult(
-            paper.arxiv_id, paper.title, "failed", redact(reason, day.config.secrets)
-        )
-    return store_result(day, paper, text, outcome)
+def _internal_error(day: Day, paper: Paper, error: Exception) -> PaperResult:
+    reason = redact(f"internal error: {type(error).__name__}: {error}", day.config.secrets)
+    day.store.set_status(paper.arxiv_id, "failed", reason)
+    return PaperResult(paper.arxiv_id, paper.title, "failed", reason)
 
 
 def store_result(day: Day, paper: Paper, text: PaperText, outcome: SummaryOutcome) -> PaperResult:

@@ -10,6 +10,16 @@ Outcome = Literal["summarized", "reused", "failed", "seen", "skipped"]
 OUTCOMES: tuple[Outcome, ...] = ("summarized", "reused", "failed", "seen", "skipped")
 
 
+class RunStopped(Exception):
+    """A run ended before its last paper: its ``__cause__`` says why (Ctrl-C, SIGTERM, an LLM
+    no paper can use, a full disk). Calls in flight were let finish and their answers stored."""
+
+    def __init__(self, stored: int, not_started: int) -> None:
+        self.stored = stored
+        self.not_started = not_started
+        super().__init__(f"{stored} stored, {not_started} not started; run again to continue")
+
+
 @dataclass
 class PaperResult:
     arxiv_id: str

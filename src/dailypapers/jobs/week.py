@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 
 from dailypapers.digest.render import paper_entry
 from dailypapers.digest.write import publish_week
-from dailypapers.jobs.day import Day, summarize_papers
+from dailypapers.jobs.context import Day
+from dailypapers.jobs.day import summarize_papers
 from dailypapers.jobs.results import NoProgress, PaperResult, Progress, RunReport
 from dailypapers.models import Paper
 from dailypapers.periods import Period

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import re
+import signal
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -191,7 +192,12 @@ def _context() -> ForkServerContext | SpawnContext:
 
 
 def _serve(conn: Connection) -> None:
-    """The child: read PDFs sent over ``conn`` until told to stop (None) or the parent is gone."""
+    """The child: read PDFs sent over ``conn`` until told to stop (None) or the parent is gone.
+
+    Ctrl-C in a terminal reaches every process of the group: the child ignores it and lets the
+    parent decide (it finishes the PDF in hand; the parent stops it when the run ends).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     with conn:
         while (job := _next_job(conn)) is not None:
             pdf, arxiv_id = job

@@ -49,6 +49,15 @@ class Summarizer(Protocol):
         run's language and glossary, and the room kept for the answer."""
         ...
 
+    def check(self) -> None:
+        """Raise ``LLMUnusable`` when a first, cheap look shows that no paper can be
+        summarized (a wrong key or URL); called once before a run downloads anything."""
+        ...
+
+    def stop(self) -> None:
+        """Start no further call, from any thread: calls in flight finish and are returned."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -240,5 +240,13 @@ class ExtractiveSummarizer:
         """No LLM, no tokens."""
         return TokenEstimate(0, 0)
 
+    def check(self) -> None:
+        """Nothing to reach: it works offline."""
+        return None
+
+    def stop(self) -> None:
+        """Each paper takes milliseconds and costs nothing: there is nothing to hold back."""
+        return None
+
     def close(self) -> None:
         return None

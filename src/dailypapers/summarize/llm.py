@@ -8,19 +8,30 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any
 
 import openai
 
+from dailypapers.errors import LLMUnusable
 from dailypapers.models import LLMCall, Paper, PaperText, Section, Summary
 from dailypapers.periods import now
 from dailypapers.ratelimit import RateLimiter
-from dailypapers.retry import RetryPolicy, log_retry, retry_after, sleep_before_retry, too_long
+from dailypapers.retry import RetryPolicy, log_retry, sleep_before_retry, too_long
 from dailypapers.summarize.budget import fit_text
 from dailypapers.summarize.checks import check_summary, settings_for
+from dailypapers.summarize.llm_errors import (
+    OPENAI_DEFAULT_BASE_URL,
+    ReplyKind,
+    check_server,
+    classify,
+    error_body,
+    retry_after_of,
+    short,
+)
 from dailypapers.summarize.outcome import SummaryOutcome, TokenEstimate
 from dailypapers.summarize.prompt import (
     ANSWER_SCHEMA,
@@ -34,21 +45,20 @@ from dailypapers.summarize.settings import LLMConfig
 
 log = logging.getLogger(__name__)
 
-OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 LIMIT_HEADROOM = 0.95
 MAX_SHRINKS = 3
 MIN_BUDGET = 500
-TOO_LONG = re.compile(r"context (length|window|size)|too many tokens|too long", re.IGNORECASE)
 CONTEXT_NUMBERS = re.compile(r"(\d[\d,]*) tokens")
 
-ReplyKind = Literal["answer", "rate_limited", "transient", "too_long", "fatal"]
+STOPPED = "not sent: the run was stopped"
 
 
 @dataclass
 class _Reply:
     """One chat request's result, sorted by what to do next."""
 
-    call: LLMCall
+    #: None when nothing was sent: the run stopped while the call waited for the rate limit.
+    call: LLMCall | None
     kind: ReplyKind = "answer"
     content: str | None = None
     problem: str | None = None
@@ -73,9 +83,20 @@ class OpenAISummarizer:
             requests_per_minute=_below(config.requests_per_minute),
             tokens_per_minute=_below(config.tokens_per_minute),
         )
+        self._stopped = threading.Event()
 
     def close(self) -> None:
         self.client.close()
+
+    def stop(self) -> None:
+        """Send nothing more: calls in flight finish, nobody starts or retries one."""
+        self._stopped.set()
+        self.limiter.stop()
+
+    def check(self) -> None:
+        """Ask the server once, cheaply, whether the URL and the key work: raise
+        ``LLMUnusable`` when they cannot. A server that cannot list its models is let be."""
+        check_server(self.client, self.config)
 
     def summarize(self, paper: Paper, text: PaperText) -> SummaryOutcome:
         """Ask until a valid answer comes, within separate bounds for each kind of failure.
@@ -89,7 +110,11 @@ class OpenAISummarizer:
         messages = self.messages(paper, text)
         tries: Counter[ReplyKind] = Counter()
         while True:
+            if self._stopped.is_set():
+                return _stopped(outcome)
             reply = self._call(paper.arxiv_id, messages, len(outcome.calls) + 1)
+            if reply.call is None:
+                return _stopped(outcome)
             outcome.calls.append(reply.call)
             tries[reply.kind] += 1
             if reply.kind == "answer":
@@ -114,6 +139,8 @@ class OpenAISummarizer:
             elif reply.kind == "fatal":
                 outcome.error = reply.problem
                 return outcome
+            elif reply.kind == "unusable":
+                raise LLMUnusable(reply.problem or "", calls=outcome.calls)
             elif tries[reply.kind] >= self._limit(reply.kind):
                 outcome.error = f"{reply.problem} (after {_tries(tries[reply.kind])})"
                 return outcome
@@ -140,12 +167,13 @@ class OpenAISummarizer:
         seconds = policy.wait(tries, reply.retry_after)
         if seconds is None:
             return f"{reply.problem} ({too_long(reply.retry_after or 0.0)})"
+        assert reply.call is not None
         what = f"{reply.call.arxiv_id}: LLM call"
         if reply.kind == "rate_limited":
             self.limiter.pause(seconds)
             log_retry(what, tries, f"{reply.problem}; every worker waits", seconds)
         else:
-            sleep_before_retry(what, tries, reply.problem or "", seconds)
+            sleep_before_retry(what, tries, reply.problem or "", seconds, self._stopped.wait)
         return None
 
     def _accept(
@@ -169,6 +197,7 @@ class OpenAISummarizer:
                     return None
                 outcome.fallback = summary
                 problem = "it failed the checks: " + "; ".join(summary.flags)
+        assert reply.call is not None
         outcome.calls[-1] = replace(reply.call, ok=False, error=problem)
         return problem
 
@@ -188,6 +217,8 @@ class OpenAISummarizer:
         """One chat request, paced by the rate limiter; what came back, or why nothing did."""
         estimate = estimate_tokens(messages).total
         waited = self.limiter.acquire(estimate)
+        if self._stopped.is_set():
+            return _Reply(None)
         log.info(
             "%s: LLM call %d, about %d tokens%s",
             arxiv_id,
@@ -209,15 +240,15 @@ class OpenAISummarizer:
             completion = raw.parse()
         except openai.APIError as e:
             self.limiter.settle(estimate, 0)
-            kind, reason = _classify(e)
+            kind, reason = classify(e, self.config)
             failed = replace(
                 call,
                 duration_s=time.monotonic() - clock,
                 ok=False,
                 error=reason,
-                raw_response=_error_body(e),
+                raw_response=error_body(e),
             )
-            return _Reply(failed, kind, problem=reason, retry_after=_retry_after(e))
+            return _Reply(failed, kind, problem=reason, retry_after=retry_after_of(e))
         usage = completion.usage
         call = replace(
             call,
@@ -233,7 +264,7 @@ class OpenAISummarizer:
         choice = completion.choices[0]
         problem = None
         if choice.message.refusal:
-            problem = f"the model refused: {_short(choice.message.refusal)}"
+            problem = f"the model refused: {short(choice.message.refusal)}"
         elif choice.finish_reason == "length":
             problem = "the answer was cut off at the output token limit"
         return _Reply(call, content=choice.message.content, problem=problem)
@@ -250,42 +281,6 @@ class OpenAISummarizer:
             "type": "json_schema",
             "json_schema": {"name": "paper_summary", "strict": True, "schema": ANSWER_SCHEMA},
         }
-
-
-def _classify(error: openai.APIError) -> tuple[ReplyKind, str]:
-    """What kind of failure an SDK error is, and a short reason that names it."""
-    if isinstance(error, openai.APITimeoutError):
-        return "transient", "LLM request timed out"
-    if isinstance(error, openai.APIConnectionError):
-        return "transient", f"LLM connection failed ({error.__cause__ or error})"
-    if not isinstance(error, openai.APIStatusError):
-        return "fatal", f"LLM request failed: {_short(str(error))}"
-    status, message = error.status_code, _short(_status_message(error))
-    reason = f"LLM request failed: HTTP {status}: {message}"
-    code = str(getattr(error, "code", None) or "")
-    if status == 429 and code != "insufficient_quota":
-        return "rate_limited", f"LLM rate limit (HTTP 429): {message}"
-    if status in (408, 409) or status >= 500:
-        return "transient", reason
-    if status in (400, 413) and (code == "context_length_exceeded" or TOO_LONG.search(message)):
-        return "too_long", f"the paper is too long for the model: {message}"
-    return "fatal", reason
-
-
-def _status_message(error: openai.APIStatusError) -> str:
-    """The server's own words: the error object's message, or the body, or the SDK's text."""
-    body = error.body
-    if isinstance(body, dict) and isinstance(body.get("message"), str):
-        return str(body["message"])
-    if isinstance(body, str) and body.strip():
-        return body
-    return error.response.text.strip() or error.message
-
-
-def _retry_after(error: openai.APIError) -> float | None:
-    if not isinstance(error, openai.APIStatusError):
-        return None
-    return retry_after(error.response.headers)
 
 
 def _shrink(paper: Paper, text: PaperText, message: str) -> PaperText | None:
@@ -319,12 +314,12 @@ def _tries(count: int) -> str:
     return "1 try" if count == 1 else f"{count} tries"
 
 
-def _error_body(error: openai.APIError) -> str | None:
-    if isinstance(error, openai.APIStatusError):
-        return error.response.text
-    return None
-
-
-def _short(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _stopped(outcome: SummaryOutcome) -> SummaryOutcome:
+    """The outcome of a paper the run stopped: not started, or ended between two calls."""
+    outcome.stopped = True
+    if not outcome.calls:
+        outcome.skipped = STOPPED
+    elif outcome.summary is None:
+        outcome.summary = outcome.fallback
+        outcome.error = None if outcome.summary else f"{outcome.error}; {STOPPED} again"
+    return outcome

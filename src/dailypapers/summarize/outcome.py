@@ -18,6 +18,13 @@ class SummaryOutcome:
     fallback: Summary | None = None
     #: Why the paper was not sent at all (the run's cost cap), if it was not.
     skipped: str | None = None
+    #: The run was stopped before this paper's summary was done (see ``Summarizer.stop``).
+    stopped: bool = False
+
+    @property
+    def not_started(self) -> bool:
+        """Stopped before its first call: nothing was paid, nothing needs storing."""
+        return self.stopped and not self.calls
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,148 @@
+"""Ctrl-C and SIGTERM stop spending at once, and a paid answer is never thrown away.
+
+The real CLI runs as a child process against the fakes; the fake LLM sends the signal when
+the fifth paper's request arrives. The calls in flight then finish and are stored, nothing
+else is sent, and the rerun pays only for the papers that never got an answer.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.e2e import World
+from tests.fakes import Late
+
+DAY = "2024-12-06"
+PAPERS = 30
+CONCURRENCY = 4
+LATENCY = 0.3  # seconds per fake LLM answer: calls stay in flight while the signal comes
+CHAT = "/v1/chat/completions"
+
+
+@dataclass
+class Child:
+    """The CLI in a process of its own, started with ``start`` and read with ``finish``."""
+
+    world: World
+    args: Sequence[str]
+    env: dict[str, str] = field(default_factory=dict)
+    proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Child:
+        env = {**os.environ, **self.world.env(), **self.env}
+        command = [sys.executable, "-m", "dailypapers", "run", "--out", str(self.world.out)]
+        self.proc = subprocess.Popen(
+            [*command, *self.args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return self
+
+    def signal(self, signum: int) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signum)
+
+    def finish(self, timeout: float = 60) -> tuple[int, str]:
+        assert self.proc is not None
+        try:
+            output, _ = self.proc.communicate(timeout=timeout)
+        finally:
+            if self.proc.poll() is None:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        return self.proc.returncode, " ".join(output.decode("utf-8", "replace").split())
+
+
+def summaries(world: World) -> int:
+    with closing(sqlite3.connect(world.out / "dailypapers.db")) as db:
+        return int(db.execute("SELECT count(*) FROM summaries").fetchone()[0])
+
+
+def chat_requests(world: World) -> int:
+    return world.openai.requests_to(CHAT)
+
+
+def interrupted_run(world: World, signum: int) -> tuple[int, str, int]:
+    """Run the day, send ``signum`` as the fifth LLM request arrives; return the exit status,
+    the output and how many LLM requests had arrived by then."""
+    world.add_day(DAY, PAPERS)
+    world.openai.latency = LATENCY
+    child = Child(world, ["--date", DAY, "--concurrency", str(CONCURRENCY)])
+    at_signal: list[int] = []
+
+    def send() -> None:
+        at_signal.append(chat_requests(world))
+        child.signal(signum)
+
+    world.openai.crash_at(5, what=CHAT, kill=send, then=Late(0.0))
+    code, output = child.start().finish()
+    return code, output, at_signal[0]
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_spending_and_keeps_every_paid_answer(
+    world: World, signum: int, status: int
+) -> None:
+    code, output, arrived = interrupted_run(world, signum)
+
+    assert code == status, output
+    after_signal = chat_requests(world) - arrived
+    assert after_signal <= CONCURRENCY, output
+    stored = summaries(world)
+    assert stored == chat_requests(world), "an answer that was paid for was not stored"
+    assert f"interrupted: {stored} stored, {PAPERS - stored} not started" in output
+    assert "run again to continue" in output
+    assert "Traceback" not in output
+
+    billed_before = world.openai.calls
+    rerun = Child(world, ["--date", DAY]).start().finish()
+
+    assert rerun[0] == 0, rerun[1]
+    assert world.openai.calls - billed_before == PAPERS - stored
+    assert summaries(world) == PAPERS
+
+
+def test_ctrl_c_in_a_terminal_reaches_the_pdf_reader_too_and_nothing_breaks(world: World) -> None:
+    """A terminal sends Ctrl-C to every process of the group: the PDF reader ignores it."""
+    world.add_day(DAY, 8)
+    world.openai.latency = LATENCY
+    child = Child(world, ["--date", DAY, "--concurrency", "2"])
+    world.openai.crash_at(
+        3, what=CHAT, kill=lambda: os.killpg(child_pid(child), signal.SIGINT), then=Late(0.0)
+    )
+
+    code, output = child.start().finish()
+
+    assert code == 130, output
+    assert "Traceback" not in output
+    assert "interrupted: " in output
+
+
+def child_pid(child: Child) -> int:
+    assert child.proc is not None
+    return child.proc.pid
+
+
+def test_an_interrupt_before_any_paper_says_nothing_was_lost(world: World) -> None:
+    world.add_day(DAY, 3)
+    child = Child(world, ["--date", DAY])
+    world.hf.crash_at(1, kill=lambda: child.signal(signal.SIGINT), then=Late(1.0))
+
+    code, output = child.start().finish()
+
+    assert code == 130, output
+    assert "interrupted: nothing was being paid for; run again to continue" in output
+    assert chat_requests(world) == 0
+    assert not Path(world.out / "paper_logs").exists()
