@@ -58,3 +58,9 @@ class ArchiveError(DailyPapersError):
     """A digest file could not be imported."""
 
     stage = "import"
+
+
+class OutputError(DailyPapersError):
+    """A file or folder of the output could not be written, or is not ours to replace."""
+
+    stage = "output"
