@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
+log = logging.getLogger(__name__)
 out_console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -51,6 +53,15 @@ DbOption = Annotated[
     ),
 ]
 
+
+OverwriteOption = Annotated[
+    bool,
+    typer.Option(
+        "--overwrite",
+        help="Replace README.md and digest files in OUT even if dailypapers did not write them. "
+        "Without it such a file stops the command before any work, and is left as it is.",
+    ),
+]
 
 VerboseOption = Annotated[
     bool,
@@ -82,6 +93,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except DailyPapersError as e:
+        log.debug("the error's traceback", exc_info=True)  # shown with --verbose
         message = redact(str(e), secret_values(os.environ))
         err_console.print(f"error: {message}", markup=False)
         raise typer.Exit(1) from None

@@ -16,6 +16,7 @@ from dailypapers.cli.common import (
     out_console,
     user_errors,
 )
+from dailypapers.files import check_folder
 from dailypapers.site.build import build_site
 from dailypapers.store import Store
 
@@ -49,6 +50,7 @@ def build(
     """
     with user_errors():
         config = offline_config(out, db)
+        check_folder(folder)
         with Store.open(config.db_path) as store:
             url = base_url or os.environ.get("DAILYPAPERS_SITE_URL")
             report = build_site(store, folder, base_url=url)
