@@ -58,8 +58,8 @@ def _create_temporary(path: Path) -> tuple[int, Path]:
     while True:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-            return os.open(tmp, flags, NEW_FILE_MODE), tmp
+            # Not inherited by child processes: os.open makes descriptors non-inheritable.
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE), tmp
         except FileExistsError:
             continue
 
