@@ -26,14 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from dailypapers.digest.parse import find_digest_files, parse_digest
-from dailypapers.digest.render import (
-    README_FOOTER,
-    README_HEADER,
-    digest_path,
-    render_digest,
-    render_readme,
-)
+from dailypapers.digest.parse import find_digest_files, parse_digest, parse_readme
+from dailypapers.digest.render import digest_path, render_digest, render_readme
 from dailypapers.models import Digest
 from dailypapers.sources.arxiv import cache_path
 from dailypapers.store import Store
@@ -280,9 +274,7 @@ def assert_files_whole(out: Path) -> None:
 
 def readme_digest(readme: Path) -> Digest:
     text = readme.read_text(encoding="utf-8")
-    assert text.startswith(README_HEADER), text[:200]
-    assert text.endswith(README_FOOTER), text[-200:]
-    shown = parse_digest(text.removeprefix(README_HEADER).removesuffix(README_FOOTER))
+    shown = parse_readme(text, source=str(readme))
     assert text == render_readme(shown)
     return shown
 

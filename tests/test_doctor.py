@@ -80,7 +80,13 @@ def test_digest_files_missing_edited_or_unknown_and_leftovers_are_found(world: W
     assert "2024-12-05: digest file not in the database" in output
     assert "leftover temporary file from an interrupted write" in output
     assert "README.md" not in output  # the README still shows the latest day
+    # The edited file is no digest any more: render leaves it alone unless told otherwise.
+    expected = f"fix: dailypapers render --date {FRIDAY} --overwrite, once you have kept"
+    assert expected in output
     render = invoke("render", "--all", "--out", str(world.out), env=world.env())
+    assert render.exit_code == 1
+    assert (logs / "06.md").read_text(encoding="utf-8") == "edited by hand\n"
+    render = invoke("render", "--all", "--overwrite", "--out", str(world.out), env=world.env())
     assert render.exit_code == 0
     assert "differs" not in doctor(world)[1]
 

@@ -44,6 +44,8 @@ class Config:
     pdf_timeout: float = 60.0
     arxiv_interval: float = 3.0
     force: bool = False
+    #: Replace README.md and digest files in ``out_dir`` even when dailypapers did not write them.
+    overwrite: bool = False
     prices: dict[str, Price] = field(default_factory=lambda: dict(DEFAULT_PRICES), repr=False)
     #: Stop starting new papers once the run's spend would pass this many US dollars.
     max_cost: float | None = None
@@ -61,6 +63,7 @@ def build_config(
     token_budget: int | None = None,
     concurrency: int | None = None,
     force: bool = False,
+    overwrite: bool = False,
     provider: str | None = None,
     max_cost: float | None = None,
     lang: str | None = None,
@@ -84,6 +87,7 @@ def build_config(
         pdf_timeout=_positive_float(env, "DAILYPAPERS_PDF_TIMEOUT", 60.0),
         arxiv_interval=_positive_float(env, "DAILYPAPERS_ARXIV_INTERVAL", 3.0),
         force=force,
+        overwrite=overwrite,
         prices=load_prices(
             Path(env["DAILYPAPERS_PRICES"]) if env.get("DAILYPAPERS_PRICES") else None
         ),

@@ -62,6 +62,12 @@ class ArchiveError(DailyPapersError):
     stage = "import"
 
 
+class OutputError(DailyPapersError):
+    """A file or folder of the output could not be written, or is not ours to replace."""
+
+    stage = "output"
+
+
 class LLMUnusable(SummarizeError):
     """The LLM answered in a way that no retry and no other paper can change: a wrong key, a
     model it does not have, no quota left, or no server at the URL. The whole run stops."""

@@ -12,6 +12,7 @@ from dailypapers.cli.common import (
     DateOption,
     DbOption,
     OutOption,
+    OverwriteOption,
     app,
     err_console,
     locked_store,
@@ -21,7 +22,8 @@ from dailypapers.cli.common import (
 )
 from dailypapers.config import build_config
 from dailypapers.digest.importer import import_archive
-from dailypapers.digest.write import publish_day
+from dailypapers.digest.write import check_outputs, day_files, publish_day
+from dailypapers.files import check_folder
 from dailypapers.periods import validate_date
 
 
@@ -31,18 +33,21 @@ def render(
     out: OutOption = None,
     db: DbOption = None,
     all_days: Annotated[bool, typer.Option("--all", help="Render every stored day.")] = False,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Write the digest file(s) and README.md again from the database, without the network."""
     with user_errors():
         config = build_config(os.environ, out=out, db=db, summarizer="extractive")
+        check_folder(config.out_dir)
         with locked_store(config.db_path, "render") as store:
             days = store.digest_days() if all_days else [validate_date(date or today())]
             if not all_days and days[0] not in store.digest_days():
                 err_console.print(f"error: no digest stored for {days[0]}")
                 raise typer.Exit(1)
+            check_outputs(config.out_dir, day_files(config.out_dir, days), overwrite=overwrite)
             written = set()
             for when in days:
-                written.update(publish_day(store, config.out_dir, when))
+                written.update(publish_day(store, config.out_dir, when, overwrite=overwrite))
     out_console.print(f"wrote {len(written)} files for {len(days)} day(s) under {config.out_dir}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
+log = logging.getLogger(__name__)
 out_console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -55,6 +57,15 @@ DbOption = Annotated[
     ),
 ]
 
+
+OverwriteOption = Annotated[
+    bool,
+    typer.Option(
+        "--overwrite",
+        help="Replace README.md and digest files in OUT even if dailypapers did not write them. "
+        "Without it such a file stops the command before any work, and is left as it is.",
+    ),
+]
 
 VerboseOption = Annotated[
     bool,
@@ -98,6 +109,7 @@ def user_errors() -> Iterator[None]:
         _say("interrupted: nothing was being paid for; run again to continue")
         raise typer.Exit(_signal_status(e)) from None
     except DailyPapersError as e:
+        log.debug("the error's traceback", exc_info=True)  # shown with --verbose
         _say(f"error: {e}")
         raise typer.Exit(1) from None
     finally:

@@ -14,6 +14,7 @@ from dailypapers.cli.common import (
     DateOption,
     DbOption,
     OutOption,
+    OverwriteOption,
     VerboseOption,
     app,
     err_console,
@@ -28,6 +29,7 @@ from dailypapers.cli.output import (
     progress_bar,
 )
 from dailypapers.config import Config, SummarizerChoice, build_config
+from dailypapers.digest.write import check_outputs, day_files, weekly_path
 from dailypapers.errors import ConfigError, DateError
 from dailypapers.http import make_client
 from dailypapers.jobs.backfill import DayResult, run_range
@@ -122,6 +124,7 @@ def run(
             "this; the rest are reported as skipped. Default: $DAILYPAPERS_MAX_COST or no cap."
         ),
     ] = None,
+    overwrite: OverwriteOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Fetch, read, summarize, store and render one day (or a range) of Daily Papers.
@@ -146,10 +149,15 @@ def run(
             token_budget=token_budget,
             concurrency=concurrency,
             force=force,
+            overwrite=overwrite,
             provider=provider,
             max_cost=max_cost,
             lang=lang,
         )
+        # Before any request: a run that pays and then has nowhere to write is the bad case.
+        out_dir = config.out_dir
+        files = [weekly_path(out_dir, week)] if week is not None else day_files(out_dir, dates)
+        check_outputs(out_dir, files, overwrite=overwrite)
         if week is not None:
             if not _run_week(config, week, top or DEFAULT_TOP):
                 raise typer.Exit(1)

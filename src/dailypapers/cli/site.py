@@ -17,6 +17,7 @@ from dailypapers.cli.common import (
     out_console,
     user_errors,
 )
+from dailypapers.files import check_folder
 from dailypapers.site.build import build_site
 
 site_app = typer.Typer(
@@ -49,6 +50,7 @@ def build(
     """
     with user_errors():
         config = offline_config(out, db)
+        check_folder(folder)
         with locked_store(config.db_path, "site build") as store:
             url = base_url or os.environ.get("DAILYPAPERS_SITE_URL")
             report = build_site(store, folder, base_url=url)

@@ -12,11 +12,18 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
 
-from dailypapers.digest.render import ABS_URL, is_video, reads_as_python_list
+from dailypapers.digest.render import (
+    ABS_URL,
+    README_FOOTER,
+    is_video,
+    reads_as_python_list,
+    run_header,
+)
 from dailypapers.errors import ArchiveError
 from dailypapers.models import AuthorsStyle, Digest, DigestEntry, DigestRun, Section
 
 HEADER = re.compile(r"^## Daily Papers \((\d{4}-\d{2}-\d{2})\)$")
+WEEK_HEADER = re.compile(r"^## Weekly Papers \((\d{4}-W\d{2})\)\n\n")
 HEADING = re.compile(r"^### \[(?P<title>.*)\]\(" + re.escape(ABS_URL) + r"(?P<id>[^)\s]+)\)$")
 IMAGE = re.compile(r"^!\[\]\((?P<url>\S+)\)$")
 VIDEO_LINK = re.compile(r"^\[Watch Video\]\((?P<url>\S+)\)$")
@@ -92,6 +99,26 @@ def parse_digest(text: str, *, source: str = "<digest>") -> Digest:
     if day is None:
         raise ArchiveError(f"{source}: no '## Daily Papers (YYYY-MM-DD)' header")
     return Digest(date=day, runs=tuple(DigestRun(tuple(run)) for run in runs))
+
+
+def parse_readme(text: str, *, source: str = "README.md") -> Digest:
+    """The digest a README.md shows: what lies between its header and its footer."""
+    start = text.find("\n## Daily Papers (")
+    if start < 0 or not text.endswith(README_FOOTER):
+        raise ArchiveError(f"{source}: not a README written by dailypapers")
+    return parse_digest(text[start + 1 :].removesuffix(README_FOOTER), source=source)
+
+
+def parse_week(text: str, *, source: str = "<weekly digest>") -> tuple[str, list[DigestEntry]]:
+    """A weekly digest: its ISO week and entries, in the day digests' format under one
+    ``## Weekly Papers (YYYY-Www)`` header."""
+    header = WEEK_HEADER.match(text)
+    if header is None:
+        raise ArchiveError(f"{source}:1: expected '## Weekly Papers (YYYY-Www)' first")
+    # The entries are read as a day's; the date in this stand-in header is never used.
+    as_day = run_header("2000-01-01") + text[header.end() :]
+    digest = parse_digest(as_day, source=source)
+    return header.group(1), [entry for run in digest.runs for entry in run.entries]
 
 
 def _close(entry: _Entry | None, runs: list[list[DigestEntry]]) -> None:

@@ -111,7 +111,8 @@ def list_day(day: Day, when: str, report: RunReport) -> list[Paper]:
 def finish_day(day: Day, when: str, report: RunReport, run_id: int, started: float) -> None:
     """Rebuild the day's digest, write its files, and close its run with the report."""
     assemble_day(day.store, when, day.summarizer)
-    report.written = publish_day(day.store, day.config.out_dir, when)
+    config = day.config
+    report.written = publish_day(day.store, config.out_dir, when, overwrite=config.overwrite)
     report.seconds = time.monotonic() - started
     day.store.finish_run(run_id, report.as_dict())
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from dailypapers.digest.render import digest_path, render_digest, render_readme
+from dailypapers.digest.write import written_by_dailypapers
 from dailypapers.jobs.backfill import incomplete_reason
 from dailypapers.store import Store
 
@@ -76,8 +77,20 @@ def _digest_file(store: Store, out_dir: Path, when: str) -> list[Finding]:
     if not path.is_file():
         return [Finding(when, f"digest file missing: {path}", fix)]
     if path.read_text(encoding="utf-8") != render_digest(digest):
-        return [Finding(when, f"digest file differs from the database: {path}", fix)]
+        problem = f"digest file differs from the database: {path}"
+        return [_not_ours(path, Finding(when, problem, fix))]
     return []
+
+
+def _not_ours(path: Path, finding: Finding) -> Finding:
+    """A file the fix would replace but dailypapers did not write: the fix needs --overwrite."""
+    if written_by_dailypapers(path):
+        return finding
+    return Finding(
+        finding.date,
+        f"{finding.problem} (and was not written by dailypapers)",
+        f"{finding.fix} --overwrite, once you have kept what you need of it",
+    )
 
 
 def _readme(store: Store, out_dir: Path) -> list[Finding]:
@@ -89,7 +102,8 @@ def _readme(store: Store, out_dir: Path) -> list[Finding]:
     if not path.is_file():
         return [Finding(None, f"README.md missing: {path}", fix)]
     if path.read_text(encoding="utf-8") != render_readme(latest):
-        return [Finding(None, f"README.md does not show the latest day ({latest.date})", fix)]
+        problem = f"README.md does not show the latest day ({latest.date})"
+        return [_not_ours(path, Finding(None, problem, fix))]
     return []
 
 

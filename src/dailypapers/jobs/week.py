@@ -44,7 +44,8 @@ def run_week(
     progress.begin(len(chosen))
     summarize_papers(day, plan_week(day, chosen, report, progress), report, progress)
     assemble_week(day.store, week, chosen, day.summarizer)
-    report.written = publish_week(day.store, day.config.out_dir, week)
+    config = day.config
+    report.written = publish_week(day.store, config.out_dir, week, overwrite=config.overwrite)
     report.seconds = time.monotonic() - started
     return report
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
 import httpx2
 
-from dailypapers.errors import DownloadError
+from dailypapers.errors import DownloadError, OutputError
 from dailypapers.files import write_atomic_bytes
 from dailypapers.http import HTTPFailure, get_with_retry
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.sources.pdf import looks_like_pdf
+
+log = logging.getLogger(__name__)
 
 
 def cache_path(cache_dir: Path, arxiv_id: str) -> Path:
@@ -61,5 +64,8 @@ def download_pdf(
         raise DownloadError(
             f"PDF download failed: not a PDF ({kind}, {describe_body(body)})", arxiv_id=arxiv_id
         )
-    write_atomic_bytes(cached, body)  # a killed run leaves no half PDF in the cache
+    try:
+        write_atomic_bytes(cached, body)  # a killed run leaves no half PDF in the cache
+    except OutputError as e:  # a cache that cannot be written costs the cache, not the paper
+        log.warning("%s: PDF not cached: %s", arxiv_id, e)
     return body
