@@ -21,6 +21,7 @@ from dailypapers.cli.common import (
 from dailypapers.config import build_config
 from dailypapers.digest.importer import import_archive
 from dailypapers.digest.write import publish_day
+from dailypapers.errors import UsageError
 from dailypapers.periods import validate_date
 from dailypapers.store import Store
 
@@ -34,10 +35,13 @@ def render(
 ) -> None:
     """Write the digest file(s) and README.md again from the database, without the network."""
     with user_errors():
-        config = build_config(os.environ, out=out, db=db, summarizer="extractive")
+        if all_days and date is not None:
+            raise UsageError("give either --date or --all, not both")
+        chosen = None if all_days else validate_date(date or today())
+        config = build_config(os.environ, out=out, db=db, offline=True)
         with Store.open(config.db_path) as store:
-            days = store.digest_days() if all_days else [validate_date(date or today())]
-            if not all_days and days[0] not in store.digest_days():
+            days = store.digest_days() if chosen is None else [chosen]
+            if chosen is not None and chosen not in store.digest_days():
                 err_console.print(f"error: no digest stored for {days[0]}")
                 raise typer.Exit(1)
             written = set()
@@ -63,9 +67,8 @@ def import_logs(
     """
     with user_errors():
         if not folder.is_dir():
-            err_console.print(f"error: {folder} is not a folder")
-            raise typer.Exit(1)
-        config = build_config(os.environ, out=out, db=db, summarizer="extractive")
+            raise UsageError(f"{folder} is not a folder")
+        config = build_config(os.environ, out=out, db=db, offline=True)
         with Store.open(config.db_path) as store:
             report = import_archive(store, folder)
     out_console.print(f"imported {report.papers} papers from {len(report.days)} days")

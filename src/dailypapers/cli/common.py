@@ -78,13 +78,14 @@ def main(
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn our own errors into one line on stderr and exit status 1; keys redacted."""
+    """Turn our own errors into one line on stderr, keys redacted, and the error's exit status:
+    2 for a usage error (a bad option, variable or date), 1 for anything that failed."""
     try:
         yield
     except DailyPapersError as e:
         message = redact(str(e), secret_values(os.environ))
         err_console.print(f"error: {message}", markup=False)
-        raise typer.Exit(1) from None
+        raise typer.Exit(e.exit_code) from None
 
 
 def today() -> str:
@@ -93,7 +94,7 @@ def today() -> str:
 
 def offline_config(out: Path | None, db: Path | None) -> Config:
     """The configuration of a command that reads an existing database and needs no LLM."""
-    config = build_config(os.environ, out=out, db=db, summarizer="extractive")
+    config = build_config(os.environ, out=out, db=db, offline=True)
     if not config.db_path.exists():
         raise StoreError(f"no database at {config.db_path}")
     return config

@@ -107,9 +107,10 @@ def stats(
     """Tokens and cost (USD at list price) of every LLM call stored: per day, per model, and
     the costliest papers. Prices: the built-in table, or DAILYPAPERS_PRICES."""
     with user_errors():
+        first = validate_date(since) if since else None
         config = offline_config(out, db)
         with Store.open(config.db_path) as store:
-            rows = store.call_tokens(validate_date(since) if since else None)
+            rows = store.call_tokens(first)
     uses = [(r.day, r.model, r.arxiv_id, r.calls, r.input_tokens, r.output_tokens) for r in rows]
     spend = spend_report(uses, config.prices)
     print_stats(out_console, spend)
@@ -151,11 +152,10 @@ def doctor(
     fix each: weekdays never run, interrupted runs, failed papers, digest files missing or
     different from the database, a stale README, leftover temporary files. Exits 1 if any."""
     with user_errors():
+        first = validate_date(since) if since else None
         config = offline_config(out, db)
         with Store.open(config.db_path) as store:
-            findings = diagnose(
-                store, config.out_dir, since=validate_date(since) if since else None
-            )
+            findings = diagnose(store, config.out_dir, since=first)
             days = len(store.known_dates())
     print_findings(out_console, findings, days)
     if findings:
