@@ -103,6 +103,7 @@ NO_NETWORK = {"HF_ENDPOINT": "http://127.0.0.1:9", "ARXIV_ENDPOINT": "http://127
         (["publish", "--slack", "--date", "2024-12-06", "--week", "2024-W49"], {}, "not both"),
         (["site", "build", "site", "--base-url", "example.com"], {}, "--base-url 'example.com'"),
         (["site", "build", "site"], {"DAILYPAPERS_SITE_URL": "ftp://x"}, "DAILYPAPERS_SITE_URL"),
+        (["check"], {}, "error: give digest files or folders, or --db FILE"),
     ],
 )
 def test_usage_errors_exit_2_and_name_what_was_wrong(
