@@ -212,6 +212,23 @@ def test_korean_rules_still_apply_to_an_entry_without_the_extractive_note(world:
     assert "only 0% of the letters are ko script" in result.output
 
 
+def test_an_extractive_run_says_its_summaries_are_english_and_how_to_get_an_llm(
+    world: World,
+) -> None:
+    world.add_day(DATE, 1)
+
+    without = world.run("--date", DATE, env=world.env(llm=False))
+    with_llm = world.run("--date", "2024-12-05", env=world.env())
+
+    said = " ".join(without.output.split())
+    assert without.exit_code == 0, without.output
+    assert "the summaries are extractive (no LLM): English sentences taken from each paper" in said
+    assert "set OPENAI_API_KEY" in said
+    assert "choose --provider (see `dailypapers providers`)" in said
+    assert with_llm.exit_code == 0, with_llm.output
+    assert "(no LLM)" not in with_llm.output
+
+
 def test_numbers_are_checked_against_the_abstract_when_the_pdf_was_missing(world: World) -> None:
     entry = make_entry("2412.00001", "No PDF here", summary="Accuracy rises by 3.2% on MMLU.")
     world.hf.set_day(DATE, [entry])
