@@ -84,7 +84,7 @@ def test_range_options_are_checked(world: World) -> None:
     assert "give either --date or --since/--until, not both" in both.output
     assert f"--since {DAYS[2]} is after --until {DAYS[0]}" in backwards.output
     assert "--until needs --since" in alone.output
-    assert {both.exit_code, backwards.exit_code, alone.exit_code} == {1}
+    assert {both.exit_code, backwards.exit_code, alone.exit_code} == {2}  # usage errors
     assert world.hf.requests == []
 
 

@@ -56,7 +56,7 @@ def test_the_list_server_failing_is_reported_after_retries(world: World) -> None
 def test_a_wrong_date_is_refused_before_any_request(world: World, date: str, message: str) -> None:
     result = world.run("--date", date)
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert message in result.output
     assert world.hf.requests == []
 
@@ -158,7 +158,7 @@ def test_keys_never_appear_in_output_database_or_files(world: World) -> None:
 def test_import_of_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = invoke("import-logs", str(tmp_path / "nope"), "--out", str(tmp_path))
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "is not a folder" in result.output
 
 

@@ -98,7 +98,7 @@ def test_batch_calls_cost_half_in_stats(world: World) -> None:
 def test_batch_needs_an_llm(world: World) -> None:
     result = world.run("--date", DAYS[1], "--batch", env=world.env(llm=False))
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "--batch needs an LLM" in result.output
 
 

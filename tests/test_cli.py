@@ -71,3 +71,60 @@ def test_every_environment_variable_is_documented() -> None:
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     assert names, "no environment variables found"
     assert sorted(n for n in names if f"`{n}`" not in readme) == []
+
+
+NO_NETWORK = {"HF_ENDPOINT": "http://127.0.0.1:9", "ARXIV_ENDPOINT": "http://127.0.0.1:9"}
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["run", "--concurrency", "0"], {}, "error: --concurrency 0: must be at least 1"),
+        (["run"], {"DAILYPAPERS_CONCURRENCY": "0"}, "DAILYPAPERS_CONCURRENCY='0': must be"),
+        (["run", "--max-cost", "-1"], {}, "error: --max-cost -1.0: must not be negative"),
+        (["run", "--token-budget", "0"], {}, "error: --token-budget 0: must be at least 500"),
+        (["run", "--lang", "ko"], {}, "error: --lang ko needs an LLM"),
+        (["run", "--lang", "xx"], {}, "error: --lang xx: unknown language"),
+        (["run", "--provider", "nope"], {}, "error: --provider: unknown provider 'nope'"),
+        (["run", "--top", "5"], {}, "error: --top needs --week"),
+        (["run", "--top", "0", "--week", "2024-W49"], {}, "Invalid value for '--top'"),
+        (["run", "--week", "2024-W99"], {}, "error: invalid week '2024-W99'"),
+        (["run", "--date", "2024-13-01"], {}, "error: invalid date '2024-13-01'"),
+        (["run", "--since", "2024-12-06", "--until", "2024-12-01"], {}, "is after --until"),
+        (["run", "--batch", "--date", "2024-12-06"], {}, "error: --batch needs an LLM"),
+        (["render", "--date", "bad"], {}, "error: invalid date 'bad'"),
+        (["render", "--all", "--date", "2024-12-06"], {}, "error: give either --date or --all"),
+        (["import-logs", "no-such-folder"], {}, "error: no-such-folder is not a folder"),
+        (["status", "--date", "x"], {}, "error: invalid date 'x'"),
+        (["stats", "--since", "x"], {}, "error: invalid date 'x'"),
+        (["doctor", "--since", "x"], {}, "error: invalid date 'x'"),
+        (["publish"], {}, "error: choose where to publish"),
+        (["publish", "--slack", "--date", "x"], {}, "error: invalid date 'x'"),
+        (["publish", "--slack", "--date", "2024-12-06", "--week", "2024-W49"], {}, "not both"),
+        (["site", "build", "site", "--base-url", "example.com"], {}, "--base-url 'example.com'"),
+        (["site", "build", "site"], {"DAILYPAPERS_SITE_URL": "ftp://x"}, "DAILYPAPERS_SITE_URL"),
+        (["check"], {}, "error: give digest files or folders, or --db FILE"),
+    ],
+)
+def test_usage_errors_exit_2_and_name_what_was_wrong(
+    args: list[str], env: dict[str, str], message: str
+) -> None:
+    """Like click's own usage errors: nothing ran, fix the command line or the environment."""
+    result = invoke(*args, env={**NO_NETWORK, **env})
+
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split())
+
+
+def test_a_flag_is_blamed_not_the_variable_it_overrides() -> None:
+    result = invoke("run", "--concurrency", "0", env={"DAILYPAPERS_CONCURRENCY": "3"})
+
+    assert result.exit_code == 2
+    assert "DAILYPAPERS_CONCURRENCY" not in result.output
+
+
+def test_a_failure_while_working_exits_1() -> None:
+    result = invoke("status", "--date", "2024-12-06", "--db", "missing.db")
+
+    assert result.exit_code == 1
+    assert "error: no database at missing.db" in result.output

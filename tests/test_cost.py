@@ -92,7 +92,7 @@ def test_a_cap_smaller_than_one_paper_sends_nothing(world: World) -> None:
 def test_a_cap_needs_a_price_for_the_model(world: World) -> None:
     result = world.run("--date", DATE, "--max-cost", "1", "--model", "llama3:8b")
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "--max-cost needs a price for model llama3:8b" in result.output
 
 

@@ -230,7 +230,7 @@ def test_configuration_errors_name_the_variable(
 ) -> None:
     result = publish(db, smtp.env(**env))
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert error in result.output
     assert PASSWORD not in result.output
     assert smtp.received == []

@@ -97,5 +97,5 @@ def test_a_run_in_another_language(world: World, lang: str) -> None:
 def test_an_unknown_language_is_refused(world: World) -> None:
     result = world.run("--date", DATE, "--lang", "fr")
 
-    assert result.exit_code == 1
-    assert "unknown language 'fr': choose one of ko, en, ja, zh" in result.output
+    assert result.exit_code == 2
+    assert "--lang fr: unknown language: choose one of ko, en, ja, zh" in result.output

@@ -133,5 +133,5 @@ def test_the_lock_waits_a_bounded_time(tmp_path: Path) -> None:
 def test_a_bad_lock_wait_is_named(world: World) -> None:
     result = world.run("--date", DAY, env=world.env() | {"DAILYPAPERS_LOCK_WAIT": "soon"})
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, like click's own
     assert "DAILYPAPERS_LOCK_WAIT='soon'" in result.output

@@ -55,7 +55,7 @@ def test_keys_appear_nowhere_after_failures_and_verbose_logs(world: World, tmp_p
     assert "refused the key (HTTP 401" in stopped.output
     assert "LLM call" in first.output  # verbose logging was on
     assert second.exit_code == 0, second.output
-    assert bad_url.exit_code == 1
+    assert bad_url.exit_code == 2
     sent = [r.headers.get("authorization") for r in world.openai.requests]
     assert f"Bearer {OPENAI_KEY}" in sent  # the key was really used
     outputs = first.output + second.output + bad_url.output + stopped.output

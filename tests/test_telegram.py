@@ -252,7 +252,7 @@ def test_configuration_errors_name_the_variable(
 ) -> None:
     result = publish(db, telegram_env(telegram, **env))
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert error in result.output
     assert telegram.requests == []
 

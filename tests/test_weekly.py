@@ -211,7 +211,7 @@ def test_an_empty_week_writes_nothing_and_succeeds(world: World) -> None:
 def test_a_bad_week_is_refused_before_any_request(world: World, week: str, message: str) -> None:
     result = world.run("--week", week)
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert message in result.output
     assert world.hf.requests == []
 
@@ -230,7 +230,7 @@ def test_options_that_do_not_go_with_week_are_refused(
 ) -> None:
     result = world.run(*args)
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert message in result.output
     assert world.hf.requests == []
 
@@ -303,14 +303,14 @@ def test_publish_refuses_a_date_and_a_week_together(world: World) -> None:
         "publish", "--slack", "--week", WEEK, "--date", "2024-12-06", "--out", str(world.out)
     )
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "give either --date or --week, not both" in result.output
 
 
 def test_publish_refuses_a_bad_week(world: World) -> None:
     result = invoke("publish", "--slack", "--week", "2024-W60", "--out", str(world.out))
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "invalid week '2024-W60'" in result.output
 
 

@@ -131,12 +131,61 @@ def test_two_runs_never_overlap_and_it_may_only_push() -> None:
     assert WORKFLOW["defaults"] == {"run": {"shell": "bash"}}
 
 
-def test_it_sets_up_python_3_11_and_installs_the_version_that_made_it() -> None:
+def test_it_sets_up_python_3_11_and_installs_nothing_that_does_not_exist() -> None:
+    """dailypapers is not on PyPI: no `dailypapers==VERSION` default; the file says what to
+    set, with examples naming the version that made it."""
     setup = next(s for s in STEPS if s.get("uses", "").startswith("actions/setup-python@"))
+    install = next(s for s in STEPS if s.get("name") == "Install dailypapers")
 
     assert setup["with"] == {"python-version": "3.11"}
     assert VERSION_MARK not in TEMPLATE
-    assert f"dailypapers=={__version__}" in SCRIPTS["Install dailypapers"]
+    assert "dailypapers==" not in TEMPLATE
+    assert install["env"] == {"DAILYPAPERS_PIP_SPEC": "${{ vars.DAILYPAPERS_PIP_SPEC }}"}
+    assert "# Required variable: DAILYPAPERS_PIP_SPEC" in TEMPLATE
+    assert f"git+https://github.com/OWNER/dailypapers@v{__version__}" in TEMPLATE
+    assert "./tools/dailypapers" in TEMPLATE
+
+
+def run_install_step(tmp_path: Path, spec: str) -> tuple[subprocess.CompletedProcess[str], str]:
+    """The install step's script, with `python` and `dailypapers` on PATH replaced by stand-ins
+    that record their arguments (the real pip would need the network)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "calls"
+    for name in ("python", "dailypapers"):
+        stand_in = bin_dir / name
+        stand_in.write_text(f'#!/bin/sh\necho "{name} $*" >> "{calls}"\n', encoding="utf-8")
+        stand_in.chmod(0o755)
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", SCRIPTS["Install dailypapers"]],
+        env={"PATH": f"{bin_dir}{os.pathsep}/usr/bin:/bin", "DAILYPAPERS_PIP_SPEC": spec},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return done, calls.read_text(encoding="utf-8") if calls.exists() else ""
+
+
+def test_without_a_pip_spec_the_install_step_fails_saying_what_to_set(tmp_path: Path) -> None:
+    done, calls = run_install_step(tmp_path, "")
+
+    assert done.returncode == 1
+    assert "::error::set the repository variable DAILYPAPERS_PIP_SPEC" in done.stdout
+    assert "not on PyPI" in done.stdout
+    assert calls == ""  # pip was not asked for a package that does not exist
+
+
+def test_the_install_step_installs_the_pip_spec(tmp_path: Path) -> None:
+    spec = "git+https://example.org/dailypapers@v0.1.0"
+
+    done, calls = run_install_step(tmp_path, spec)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert calls.splitlines() == [
+        f"python -m pip install --disable-pip-version-check {spec}",
+        "dailypapers --version",
+    ]
 
 
 def test_every_dailypapers_command_line_exists_in_our_cli() -> None:
@@ -248,6 +297,22 @@ def test_an_existing_different_file_is_kept_unless_force(tmp_path: Path) -> None
     assert again.exit_code == 0
     assert "is up to date" in again.output
     assert [p.name for p in path.parent.iterdir()] == ["dailypapers.yml"]  # no temporary left
+
+
+def test_a_workflow_that_cannot_be_written_is_one_error_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+
+    result = invoke("workflow", "--out", str(blocker / "dailypapers.yml"))
+
+    assert result.exit_code == 1
+    assert f"error: {blocker / 'dailypapers.yml'}: cannot write the workflow" in result.output
+
+
+def test_the_message_after_writing_names_the_required_variable(tmp_path: Path) -> None:
+    result = invoke("workflow", "--out", str(tmp_path))
+
+    assert "DAILYPAPERS_PIP_SPEC is required" in " ".join(result.output.split())
 
 
 # A dry run of the job ------------------------------------------------------------------------

@@ -5,6 +5,7 @@ Library code never reads ``os.environ``: the CLI passes the environment in here.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_ENDPOINT = "https://arxiv.org"
 DEFAULT_TOKEN_BUDGET = 16_000
 DEFAULT_CONCURRENCY = 4
+MIN_TOKEN_BUDGET = 500
+DEFAULT_LANG = "ko"
 DB_FILENAME = "dailypapers.db"
 
 SummarizerChoice = Literal["auto", "llm", "extractive"]
@@ -67,21 +70,35 @@ def build_config(
     provider: str | None = None,
     max_cost: float | None = None,
     lang: str | None = None,
+    offline: bool = False,
 ) -> Config:
-    """Combine flags (which win) with the environment and the defaults."""
-    if lang:
-        env = {**env, "DAILYPAPERS_LANG": lang}
+    """Combine flags (which win) with the environment and the defaults.
+
+    A bad value raises ConfigError naming the flag when a flag gave it and the variable when
+    the environment did. ``offline`` is for commands that summarize nothing (render, status,
+    ...): no LLM is set up and the summaries' language is not asked about.
+    """
+    if offline:
+        summarizer, provider, lang = "extractive", None, None
     out_dir = Path(out or env.get("DAILYPAPERS_OUT") or ".")
     db_path = Path(db or env.get("DAILYPAPERS_DB") or out_dir / DB_FILENAME)
+    choice = _setting(env, "DAILYPAPERS_SUMMARIZER", "--summarizer", summarizer)
     config = Config(
         out_dir=out_dir,
         db_path=db_path,
         cache_dir=_cache_dir(env),
         hf_endpoint=_endpoint(env, "HF_ENDPOINT", DEFAULT_HF_ENDPOINT),
         arxiv_endpoint=_endpoint(env, "ARXIV_ENDPOINT", DEFAULT_ARXIV_ENDPOINT),
-        llm=_llm_config(env, model, summarizer, provider),
-        token_budget=_positive_int(env, "DAILYPAPERS_TOKEN_BUDGET", token_budget, 16_000),
-        concurrency=_positive_int(env, "DAILYPAPERS_CONCURRENCY", concurrency, 4),
+        llm=_llm_config(env, model, choice, provider, None if offline else _lang(env, lang)),
+        token_budget=_whole_number(
+            _setting(env, "DAILYPAPERS_TOKEN_BUDGET", "--token-budget", token_budget),
+            DEFAULT_TOKEN_BUDGET,
+            minimum=MIN_TOKEN_BUDGET,
+        ),
+        concurrency=_whole_number(
+            _setting(env, "DAILYPAPERS_CONCURRENCY", "--concurrency", concurrency),
+            DEFAULT_CONCURRENCY,
+        ),
         http_timeout=_positive_float(env, "DAILYPAPERS_HTTP_TIMEOUT", 60.0),
         http_backoff=_positive_float(env, "DAILYPAPERS_HTTP_BACKOFF", 1.0),
         pdf_timeout=_positive_float(env, "DAILYPAPERS_PDF_TIMEOUT", 60.0),
@@ -91,31 +108,89 @@ def build_config(
         prices=load_prices(
             Path(env["DAILYPAPERS_PRICES"]) if env.get("DAILYPAPERS_PRICES") else None
         ),
-        max_cost=max_cost if max_cost is not None else _optional_float(env, "DAILYPAPERS_MAX_COST"),
+        max_cost=_max_cost(env, max_cost),
         secrets=secret_values(env),
     )
     if config.max_cost is not None and config.llm and not price_of(config.llm.model, config.prices):
+        where = "--max-cost" if max_cost is not None else "DAILYPAPERS_MAX_COST"
         raise ConfigError(
-            f"--max-cost needs a price for model {config.llm.model}: add it to a prices file "
+            f"{where} needs a price for model {config.llm.model}: add it to a prices file "
             "(DAILYPAPERS_PRICES)"
         )
-    if config.token_budget < 500:
-        raise ConfigError(f"token budget {config.token_budget} is too small (minimum 500)")
+    if config.llm is None and not offline:
+        _refuse_a_language_without_llm(_lang(env, lang), choice)
     return config
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A value as the user gave it, and where: a flag (``--concurrency``) or a variable."""
+
+    name: str
+    raw: object
+
+    @property
+    def shown(self) -> str:
+        """``--concurrency 0`` for a flag, ``DAILYPAPERS_CONCURRENCY='0'`` for a variable."""
+        return (
+            f"{self.name} {self.raw}" if self.name.startswith("--") else f"{self.name}={self.raw!r}"
+        )
+
+
+def _setting(env: Mapping[str, str], variable: str, flag: str, value: object) -> Setting | None:
+    """The flag's value when it was given, else the variable's when it is set, else None."""
+    if value is not None:
+        return Setting(flag, value)
+    if env.get(variable):
+        return Setting(variable, env[variable])
+    return None
+
+
+def _lang(env: Mapping[str, str], flag: str | None) -> Setting | None:
+    """The summaries' language as asked for (None: the default, Korean); checked."""
+    asked = _setting(env, "DAILYPAPERS_LANG", "--lang", flag or None)
+    if asked is not None and asked.raw not in LANGUAGES:
+        raise ConfigError(f"{asked.shown}: unknown language: choose one of {', '.join(LANGUAGES)}")
+    return asked
+
+
+def _refuse_a_language_without_llm(lang: Setting | None, choice: Setting | None) -> None:
+    """Extractive summaries are the paper's own English sentences: asking for another
+    language without an LLM is refused rather than answered in English."""
+    if lang is None or lang.raw == "en":
+        return
+    name = LANGUAGES[str(lang.raw)][0]
+    how = (
+        "set OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI) or choose "
+        "--provider (see `dailypapers providers`)"
+    )
+    if choice is not None and choice.raw == "extractive":
+        raise ConfigError(
+            f"{lang.shown} does not go with {choice.shown}: extractive summaries are the "
+            f"paper's own English sentences; for {name} summaries use an LLM ({how})"
+        )
+    raise ConfigError(
+        f"{lang.shown} needs an LLM, and none is configured: without one the summaries are "
+        f"extractive, the paper's own English sentences; {how}, or leave out {lang.name} "
+        "for English extractive summaries"
+    )
 
 
 def _llm_config(
     env: Mapping[str, str],
     model: str | None,
-    summarizer: SummarizerChoice | None,
-    provider_name: str | None = None,
+    summarizer: Setting | None,
+    provider_name: str | None,
+    lang: Setting | None,
 ) -> LLMConfig | None:
-    choice = summarizer or env.get("DAILYPAPERS_SUMMARIZER") or "auto"
-    if choice not in ("auto", "llm", "extractive"):
-        raise ConfigError(f"unknown summarizer {choice!r}: choose auto, llm or extractive")
-    provider_name = provider_name or env.get("DAILYPAPERS_PROVIDER") or None
-    if provider_name and choice != "extractive":
-        return _provider_config(env, get_provider(provider_name), model)
+    choice = str(summarizer.raw) if summarizer else "auto"
+    if summarizer and choice not in ("auto", "llm", "extractive"):
+        raise ConfigError(
+            f"{summarizer.name}: unknown summarizer {choice!r}: choose auto, llm or extractive"
+        )
+    preset = _setting(env, "DAILYPAPERS_PROVIDER", "--provider", provider_name or None)
+    if preset and choice != "extractive":
+        return _provider_config(env, _provider(preset), model, lang)
     api_key = env.get("OPENAI_API_KEY") or None
     base_url = (env.get("OPENAI_BASE_URL") or "").rstrip("/") or None
     if choice == "extractive" or (choice == "auto" and not (api_key or base_url)):
@@ -131,10 +206,20 @@ def _llm_config(
         base_url=base_url,
         api_key=api_key,
         response_format="json_schema",
+        lang=str(lang.raw) if lang else DEFAULT_LANG,
     )
 
 
-def _provider_config(env: Mapping[str, str], provider: Provider, model: str | None) -> LLMConfig:
+def _provider(preset: Setting) -> Provider:
+    try:
+        return get_provider(str(preset.raw))
+    except ConfigError as e:
+        raise ConfigError(f"{preset.name}: {e}") from None
+
+
+def _provider_config(
+    env: Mapping[str, str], provider: Provider, model: str | None, lang: Setting | None
+) -> LLMConfig:
     """A preset's URL, key and model; DAILYPAPERS_BASE_URL and --model still override."""
     base_url = (env.get("DAILYPAPERS_BASE_URL") or provider.base_url).rstrip("/")
     return _llm_settings(
@@ -143,6 +228,7 @@ def _provider_config(env: Mapping[str, str], provider: Provider, model: str | No
         base_url=base_url,
         api_key=require_key(provider, env),
         response_format=provider.response_format,
+        lang=str(lang.raw) if lang else DEFAULT_LANG,
         provider=provider.name,
     )
 
@@ -154,6 +240,7 @@ def _llm_settings(
     base_url: str | None,
     api_key: str | None,
     response_format: str,
+    lang: str,
     provider: str | None = None,
 ) -> LLMConfig:
     response_format = env.get("DAILYPAPERS_RESPONSE_FORMAT") or response_format
@@ -161,9 +248,6 @@ def _llm_settings(
         raise ConfigError(
             f"DAILYPAPERS_RESPONSE_FORMAT={response_format!r}: use json_schema or json_object"
         )
-    lang = env.get("DAILYPAPERS_LANG") or "ko"
-    if lang not in LANGUAGES:
-        raise ConfigError(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
     return LLMConfig(
         model=model,
         base_url=base_url,
@@ -201,33 +285,39 @@ def _endpoint(env: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
-def _positive_int(env: Mapping[str, str], name: str, flag: int | None, default: int) -> int:
-    raw: object = flag if flag is not None else env.get(name) or default
+def _whole_number(setting: Setting | None, default: int, *, minimum: int = 1) -> int:
+    if setting is None:
+        return default
     try:
-        value = int(str(raw))
+        value = int(str(setting.raw))
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
-    if value < 1:
-        raise ConfigError(f"{name} must be at least 1, got {value}")
+        raise ConfigError(f"{setting.shown} is not a whole number") from None
+    if value < minimum:
+        raise ConfigError(f"{setting.shown}: must be at least {minimum}")
     return value
 
 
 def _optional_int(env: Mapping[str, str], name: str) -> int | None:
-    return _positive_int(env, name, None, 1) if env.get(name) else None
+    return _whole_number(_setting(env, name, "", None), 1) if env.get(name) else None
 
 
-def _optional_float(env: Mapping[str, str], name: str) -> float | None:
-    return _positive_float(env, name, 0.0) if env.get(name) else None
+def _max_cost(env: Mapping[str, str], flag: float | None) -> float | None:
+    setting = _setting(env, "DAILYPAPERS_MAX_COST", "--max-cost", flag)
+    return None if setting is None else _non_negative(setting)
 
 
 def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if not raw:
-        return default
+    setting = _setting(env, name, "", None)
+    return default if setting is None else _non_negative(setting)
+
+
+def _non_negative(setting: Setting) -> float:
     try:
-        value = float(raw)
+        value = float(str(setting.raw))
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a number") from None
+        raise ConfigError(f"{setting.shown} is not a number") from None
+    if not math.isfinite(value):
+        raise ConfigError(f"{setting.shown} is not a finite number")
     if value < 0:
-        raise ConfigError(f"{name} must not be negative, got {value}")
+        raise ConfigError(f"{setting.shown}: must not be negative")
     return value

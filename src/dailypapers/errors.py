@@ -13,6 +13,8 @@ class DailyPapersError(Exception):
     """Base class of every error the user should see as one line."""
 
     stage = "dailypapers"
+    #: The exit status of a command this error ends: 1, something failed while working.
+    exit_code = 1
 
     def __init__(self, message: str, *, arxiv_id: str | None = None) -> None:
         self.arxiv_id = arxiv_id
@@ -20,11 +22,21 @@ class DailyPapersError(Exception):
         super().__init__(f"{arxiv_id}: {message}" if arxiv_id else message)
 
 
-class ConfigError(DailyPapersError):
+class UsageError(DailyPapersError):
+    """The command cannot start as given: a bad option or variable value, options that do
+    not go together, a bad date. Exit status 2, as click gives for its own usage errors."""
+
+    stage = "usage"
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """A flag, environment variable or settings file that is wrong or missing."""
+
     stage = "config"
 
 
-class DateError(DailyPapersError):
+class DateError(UsageError):
     stage = "date"
 
 

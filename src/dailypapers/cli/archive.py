@@ -23,6 +23,7 @@ from dailypapers.cli.common import (
 from dailypapers.config import build_config
 from dailypapers.digest.importer import import_archive
 from dailypapers.digest.write import check_outputs, day_files, publish_day
+from dailypapers.errors import UsageError
 from dailypapers.files import check_folder
 from dailypapers.periods import validate_date
 
@@ -37,11 +38,14 @@ def render(
 ) -> None:
     """Write the digest file(s) and README.md again from the database, without the network."""
     with user_errors():
-        config = build_config(os.environ, out=out, db=db, summarizer="extractive")
+        if all_days and date is not None:
+            raise UsageError("give either --date or --all, not both")
+        chosen = None if all_days else validate_date(date or today())
+        config = build_config(os.environ, out=out, db=db, offline=True)
         check_folder(config.out_dir)
         with locked_store(config.db_path, "render") as store:
-            days = store.digest_days() if all_days else [validate_date(date or today())]
-            if not all_days and days[0] not in store.digest_days():
+            days = store.digest_days() if chosen is None else [chosen]
+            if chosen is not None and chosen not in store.digest_days():
                 err_console.print(f"error: no digest stored for {days[0]}")
                 raise typer.Exit(1)
             check_outputs(config.out_dir, day_files(config.out_dir, days), overwrite=overwrite)
@@ -68,9 +72,8 @@ def import_logs(
     """
     with user_errors():
         if not folder.is_dir():
-            err_console.print(f"error: {folder} is not a folder")
-            raise typer.Exit(1)
-        config = build_config(os.environ, out=out, db=db, summarizer="extractive")
+            raise UsageError(f"{folder} is not a folder")
+        config = build_config(os.environ, out=out, db=db, offline=True)
         with locked_store(config.db_path, "import-logs") as store:
             report = import_archive(store, folder)
     out_console.print(f"imported {report.papers} papers from {len(report.days)} days")

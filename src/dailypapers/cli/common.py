@@ -98,8 +98,9 @@ SIGTERM_STATUS = 128 + signal.SIGTERM
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn our own errors into one line on stderr and exit status 1, and Ctrl-C or SIGTERM into
-    one line and 130 or 143; keys redacted. A run stopped half-way says what it kept."""
+    """Turn our own errors into one line on stderr, keys redacted, and the error's exit status:
+    2 for a usage error (a bad option, variable or date), 1 for anything that failed; Ctrl-C or
+    SIGTERM into one line and 130 or 143. A run stopped half-way says what it kept."""
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         yield
@@ -111,7 +112,7 @@ def user_errors() -> Iterator[None]:
     except DailyPapersError as e:
         log.debug("the error's traceback", exc_info=True)  # shown with --verbose
         _say(f"error: {e}")
-        raise typer.Exit(1) from None
+        raise typer.Exit(e.exit_code) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -127,7 +128,7 @@ def _stopped(stopped: RunStopped) -> int:
     _say(f"error: {cause}")
     if stopped.stored:
         _say(f"stopped: {stopped}")
-    return 1
+    return cause.exit_code
 
 
 def _say(line: str) -> None:
@@ -148,7 +149,7 @@ def today() -> str:
 
 def offline_config(out: Path | None, db: Path | None) -> Config:
     """The configuration of a command that reads an existing database and needs no LLM."""
-    config = build_config(os.environ, out=out, db=db, summarizer="extractive")
+    config = build_config(os.environ, out=out, db=db, offline=True)
     if not config.db_path.exists():
         raise StoreError(f"no database at {config.db_path}")
     return config

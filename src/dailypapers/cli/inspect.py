@@ -26,11 +26,12 @@ from dailypapers.cli.output import (
     print_stats,
     print_status,
 )
-from dailypapers.jobs.check import check_database, check_files
+from dailypapers.errors import StoreError, UsageError
+from dailypapers.jobs.check import PaperCheck, check_database, check_files
 from dailypapers.jobs.doctor import diagnose
 from dailypapers.periods import validate_date
 from dailypapers.store import Store
-from dailypapers.summarize.checks import settings_for
+from dailypapers.summarize.checks import CheckSettings, settings_for
 from dailypapers.summarize.cost import spend_report
 from dailypapers.summarize.languages import LANGUAGES
 from dailypapers.summarize.providers import PROVIDERS
@@ -70,30 +71,47 @@ def check(
 ) -> None:
     """Check summaries: the three sections and their length, the language, leftover JSON or
     Markdown, chatter, planted instructions, and (with --db) every number against the paper.
+    Extractive summaries (made without an LLM) are English by design and checked as English.
 
-    Prints each paper with findings and a summary; exits 1 if any paper has findings.
+    Prints each paper with findings and a summary, and one line per file it could not read
+    (the others are still checked). Exits 1 if any paper has findings, 2 if a file could not
+    be read.
     """
-    if not paths and db is None:
-        err_console.print("error: give digest files or folders, or --db FILE")
-        raise typer.Exit(1)
-    if lang not in LANGUAGES:
-        err_console.print(f"error: unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
-        raise typer.Exit(1)
-    settings = settings_for(lang)
     with user_errors():
-        results = list(check_files(paths or [], settings))
+        if not paths and db is None:
+            raise UsageError("give digest files or folders, or --db FILE")
+        if lang not in LANGUAGES:
+            raise UsageError(
+                f"--lang {lang}: unknown language: choose one of {', '.join(LANGUAGES)}"
+            )
+        settings = settings_for(lang)
+        checked = check_files(paths or [], settings)
+        results = checked.papers
         if db is not None:
-            if not db.exists():
-                err_console.print(f"error: no database at {db}")
-                raise typer.Exit(1)
-            with Store.open(db) as store:
-                results += check_database(store, settings)
+            results += _check_database(db, settings, checked.unreadable)
     for result in results:
         if json_lines:
             out_console.print_json(data=result.as_dict(), indent=None)
     print_checks(err_console if json_lines else out_console, results, detailed=not json_lines)
+    for line in checked.unreadable:
+        err_console.print(f"error: {line}", markup=False)
+    if checked.unreadable:
+        raise typer.Exit(2)
     if any(r.findings for r in results):
         raise typer.Exit(1)
+
+
+def _check_database(db: Path, settings: CheckSettings, unreadable: list[str]) -> list[PaperCheck]:
+    """The stored summaries' checks; a database that cannot be opened goes to ``unreadable``."""
+    if not db.exists():
+        unreadable.append(f"{db}: no database there")
+        return []
+    try:
+        with Store.open(db) as store:
+            return list(check_database(store, settings))
+    except StoreError as e:
+        unreadable.append(str(e) if str(db) in str(e) else f"{db}: {e}")
+        return []
 
 
 @app.command()
@@ -107,9 +125,10 @@ def stats(
     """Tokens and cost (USD at list price) of every LLM call stored: per day, per model, and
     the costliest papers. Prices: the built-in table, or DAILYPAPERS_PRICES."""
     with user_errors():
+        first = validate_date(since) if since else None
         config = offline_config(out, db)
         with Store.open(config.db_path) as store:
-            rows = store.call_tokens(validate_date(since) if since else None)
+            rows = store.call_tokens(first)
     uses = [(r.day, r.model, r.arxiv_id, r.calls, r.input_tokens, r.output_tokens) for r in rows]
     spend = spend_report(uses, config.prices)
     print_stats(out_console, spend)
@@ -151,11 +170,10 @@ def doctor(
     fix each: weekdays never run, interrupted runs, failed papers, digest files missing or
     different from the database, a stale README, leftover temporary files. Exits 1 if any."""
     with user_errors():
+        first = validate_date(since) if since else None
         config = offline_config(out, db)
         with Store.open(config.db_path) as store:
-            findings = diagnose(
-                store, config.out_dir, since=validate_date(since) if since else None
-            )
+            findings = diagnose(store, config.out_dir, since=first)
             days = len(store.known_dates())
     print_findings(out_console, findings, days)
     if findings:

@@ -16,8 +16,16 @@ from dailypapers.jobs.backfill import DayResult
 from dailypapers.jobs.check import PaperCheck
 from dailypapers.jobs.doctor import Finding
 from dailypapers.jobs.results import PaperResult, RunReport
+from dailypapers.models import EXTRACTIVE_MODEL
 from dailypapers.store import PaperState, RunRecord
 from dailypapers.summarize.cost import Spend, SpendReport
+
+#: Under the report of a run made without an LLM: what the summaries are, and how to change it.
+EXTRACTIVE_REPORT = (
+    "the summaries are extractive (no LLM): English sentences taken from each paper, not "
+    "Korean. For Korean summaries set OPENAI_API_KEY (and OPENAI_BASE_URL for another server) "
+    "or choose --provider (see `dailypapers providers`)."
+)
 
 OUTCOME_STYLE = {
     "summarized": "green",
@@ -72,6 +80,8 @@ def print_report(console: Console, report: RunReport) -> None:
         f"out {report.output_tokens:,} · ${report.cost_usd:.4f} at list price · "
         f"{report.seconds:.1f} s"
     )
+    if report.summarizer == EXTRACTIVE_MODEL:
+        console.print(EXTRACTIVE_REPORT, style="yellow", markup=False, highlight=False)
     if report.llm_calls:
         retried = f" ({report.failed_calls} failed and retried or given up)"
         waited = report.rate_limit_wait_s

@@ -17,6 +17,8 @@ from dailypapers.cli.common import (
     out_console,
     user_errors,
 )
+from dailypapers.digest.views import web_url
+from dailypapers.errors import UsageError
 from dailypapers.files import check_folder
 from dailypapers.site.build import build_site
 
@@ -49,10 +51,10 @@ def build(
     from any path. Unchanged files are not rewritten.
     """
     with user_errors():
+        url = _base_url(base_url)
         config = offline_config(out, db)
         check_folder(folder)
         with locked_store(config.db_path, "site build") as store:
-            url = base_url or os.environ.get("DAILYPAPERS_SITE_URL")
             report = build_site(store, folder, base_url=url)
     index_kb = report.size_of("assets/search-index.js") / 1024
     out_console.print(
@@ -61,6 +63,16 @@ def build(
         f"({len(report.written)} files written, {report.unchanged} unchanged; "
         f"search index {index_kb:,.0f} KB; {report.seconds:.1f} s)"
     )
+
+
+def _base_url(flag: str | None) -> str | None:
+    """--base-url, else $DAILYPAPERS_SITE_URL, else None; a usage error naming whichever gave
+    an address that is not http(s)."""
+    name = "--base-url" if flag else "DAILYPAPERS_SITE_URL"
+    url = flag or os.environ.get("DAILYPAPERS_SITE_URL") or None
+    if url is not None and web_url(url) is None:
+        raise UsageError(f"{name} {url!r} is not an http(s) address")
+    return url
 
 
 def count(number: int, noun: str) -> str:

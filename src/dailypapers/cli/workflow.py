@@ -19,7 +19,7 @@ WORKFLOW_PATH = Path(".github") / "workflows" / "dailypapers.yml"
 
 
 def workflow_template() -> str:
-    """The workflow template, installing the version of dailypapers that made it."""
+    """The workflow template; its examples of what to install name the version that made it."""
     text = (files("dailypapers") / "data" / TEMPLATE).read_text(encoding="utf-8")
     return text.replace(VERSION_MARK, __version__)
 
@@ -71,9 +71,13 @@ def workflow(
                     f"{path} exists and differs from the template; compare them with "
                     f"`dailypapers workflow | diff {path} -`, and use --force to replace it"
                 )
-        write_atomic(path, text)
+        try:
+            write_atomic(path, text)
+        except OSError as e:
+            raise DailyPapersError(f"{path}: cannot write the workflow: {e.strerror}") from None
     out_console.print(
         f"wrote {path}: commit and push it, then set the secrets and variables it lists "
-        "(Settings → Secrets and variables → Actions)",
+        "(Settings → Secrets and variables → Actions); DAILYPAPERS_PIP_SPEC is required, as "
+        "dailypapers is not on PyPI yet",
         markup=False,
     )

@@ -189,14 +189,17 @@ def _valid_date(value: str, where: str) -> str:
 def find_digest_files(root: Path) -> list[tuple[str, Path]]:
     """Every digest under ``root``: ``YYYY-MM-DD.md`` or ``.../YYYY/MM/DD.md``, by date."""
     found: dict[str, Path] = {}
-    for path in sorted(root.rglob("*.md")):
-        day = _date_of(path)
-        if day is None:
-            continue
+    for day, path in digest_files_under(root):
         if day in found:
             raise ArchiveError(f"two digests for {day}: {found[day]} and {path}")
         found[day] = path
     return sorted(found.items())
+
+
+def digest_files_under(root: Path) -> list[tuple[str, Path]]:
+    """Every file under ``root`` named like a digest, with its date; two of a day included."""
+    named = ((_date_of(path), path) for path in sorted(root.rglob("*.md")))
+    return [(day, path) for day, path in named if day is not None]
 
 
 def _date_of(path: Path) -> str | None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from dailypapers.digest.parse import find_digest_files, parse_digest
+from dailypapers.digest.parse import digest_files_under, parse_digest
 from dailypapers.digest.render import unescape_title
 from dailypapers.errors import ArchiveError
-from dailypapers.models import EXTRACTIVE_NOTE
+from dailypapers.models import EXTRACTIVE_NOTE, DigestEntry
 from dailypapers.store import Store
 from dailypapers.summarize.checks import CheckSettings, Finding, check_summary, settings_for
 
@@ -28,28 +28,58 @@ class PaperCheck:
         }
 
 
-def check_files(paths: list[Path], settings: CheckSettings) -> Iterator[PaperCheck]:
+@dataclass
+class FileChecks:
+    """What ``check_files`` found: each paper's findings, and the files it could not read."""
+
+    papers: list[PaperCheck] = field(default_factory=list)
+    #: One line per file that could not be read, naming it and the cause.
+    unreadable: list[str] = field(default_factory=list)
+
+
+def check_files(paths: list[Path], settings: CheckSettings) -> FileChecks:
     """Every paper of every digest under ``paths`` (files or folders); no paper text, so the
-    number check is skipped. A file that cannot be read raises ArchiveError naming it."""
-    for path in digest_files(paths):
-        digest = parse_digest(path.read_text(encoding="utf-8"), source=str(path))
+    number check is skipped. A file that cannot be read or parsed is listed in ``unreadable``
+    and the others are still checked."""
+    checks = FileChecks()
+    for path in digest_files(paths, checks.unreadable):
+        try:
+            digest = parse_digest(path.read_text(encoding="utf-8"), source=str(path))
+        except ArchiveError as e:
+            checks.unreadable.append(str(e))
+            continue
+        except UnicodeDecodeError as e:
+            checks.unreadable.append(f"{path}: not UTF-8 text (byte {e.start})")
+            continue
+        except OSError as e:
+            checks.unreadable.append(f"{path}: {e.strerror or e}")
+            continue
         for run in digest.runs:
             for entry in run.entries:
                 sections = [(s.label, s.text) for s in entry.sections]
                 title = unescape_title(entry.title_md)
-                findings = check_summary(sections, settings=settings, title=title)
-                yield PaperCheck(digest.date, entry.arxiv_id, findings)
+                rules = rules_for(entry, settings)
+                findings = check_summary(sections, settings=rules, title=title)
+                checks.papers.append(PaperCheck(digest.date, entry.arxiv_id, findings))
+    return checks
 
 
-def digest_files(paths: list[Path]) -> list[Path]:
+def rules_for(entry: DigestEntry, settings: CheckSettings) -> CheckSettings:
+    """The settings for ``entry``: an extractive summary is the paper's own English sentences
+    by design (its note says so, in a file as in the database), so it is checked as English."""
+    return settings_for("en") if entry.note == EXTRACTIVE_NOTE else settings
+
+
+def digest_files(paths: list[Path], unreadable: list[str]) -> list[Path]:
+    """The digest files ``paths`` name or hold; a path that is neither goes to ``unreadable``."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += [file for _, file in find_digest_files(path)]
+            found += [file for _, file in digest_files_under(path)]
         elif path.is_file():
             found.append(path)
         else:
-            raise ArchiveError(f"{path}: no such file or folder")
+            unreadable.append(f"{path}: no such file or folder")
     return found
 
 
@@ -70,6 +100,6 @@ def check_database(store: Store, settings: CheckSettings) -> Iterator[PaperCheck
                 abstract = paper.abstract if paper else ""
                 source = None if text is None else f"{title}\n{abstract}\n{text.text}"
                 sections = [(s.label, s.text) for s in entry.sections]
-                rules = settings_for("en") if entry.note == EXTRACTIVE_NOTE else settings
+                rules = rules_for(entry, settings)
                 findings = check_summary(sections, source=source, settings=rules, title=title)
                 yield PaperCheck(when, entry.arxiv_id, findings)
