@@ -71,10 +71,7 @@ def workflow(
                     f"{path} exists and differs from the template; compare them with "
                     f"`dailypapers workflow | diff {path} -`, and use --force to replace it"
                 )
-        try:
-            write_atomic(path, text)
-        except OSError as e:
-            raise DailyPapersError(f"{path}: cannot write the workflow: {e.strerror}") from None
+        write_atomic(path, text)  # an OutputError names the file or folder and the cause
     out_console.print(
         f"wrote {path}: commit and push it, then set the secrets and variables it lists "
         "(Settings → Secrets and variables → Actions); DAILYPAPERS_PIP_SPEC is required, as "
