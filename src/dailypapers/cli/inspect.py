@@ -27,7 +27,7 @@ from dailypapers.cli.output import (
     print_status,
 )
 from dailypapers.jobs.check import check_database, check_files
-from dailypapers.jobs.doctor import diagnose
+from dailypapers.jobs.doctor import examine
 from dailypapers.periods import validate_date
 from dailypapers.store import Store
 from dailypapers.summarize.checks import settings_for
@@ -152,11 +152,9 @@ def doctor(
     different from the database, a stale README, leftover temporary files. Exits 1 if any."""
     with user_errors():
         config = offline_config(out, db)
-        with Store.open(config.db_path) as store:
-            findings = diagnose(
-                store, config.out_dir, since=validate_date(since) if since else None
-            )
-            days = len(store.known_dates())
-    print_findings(out_console, findings, days)
-    if findings:
+        diagnosis = examine(
+            config.db_path, config.out_dir, since=validate_date(since) if since else None
+        )
+    print_findings(out_console, diagnosis.findings, diagnosis.days)
+    if diagnosis.findings:
         raise typer.Exit(1)
