@@ -183,3 +183,16 @@ def test_a_database_from_a_newer_dailypapers_is_refused_by_every_command(world: 
         ), args
     assert (db.read_bytes(), db.stat().st_mtime_ns) == before
     assert world.hf.requests == []
+
+
+def test_a_stored_value_that_is_not_json_is_one_line(world: World) -> None:
+    db = stored_day(world)
+    with closing(sqlite3.connect(db)) as edited, edited:
+        edited.execute("UPDATE summaries SET sections_json = '[[\"half'")
+
+    result = invoke("render", "--all", "--out", str(world.out), env=world.env())
+
+    output = one_line(result.output)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert output.startswith(f"error: database {db}: a stored value is not valid JSON")

@@ -46,6 +46,12 @@ def _wrap(method: Callable[..., T]) -> Callable[..., T]:
             return method(self, *args, **kwargs)
         except sqlite3.Error as e:
             raise self.error(e) from e
+        except json.JSONDecodeError as e:  # only stored columns are decoded here
+            where = f"database {self.path}" if self.path else "database"
+            raise StoreError(
+                f"{where}: a stored value is not valid JSON ({e}); the file was edited or is "
+                "damaged: `dailypapers doctor` checks it"
+            ) from e
 
     return wrapper
 
