@@ -19,19 +19,28 @@ def one_paper_day(world: World, arxiv_id: str = "2412.00001") -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "message"),
+    ("body", "content_type", "message"),
     [
-        (b"{not json", "error: daily papers for 2024-12-06: malformed JSON"),
-        (b'{"error": "x"}', "error: daily papers for 2024-12-06: expected a JSON list"),
+        (b"{not json", "application/json", "application/json, malformed JSON: Expecting"),
+        (b'{"error": "x"}', "application/json", ": expected a JSON list"),
+        (
+            b"<html><body><h1>Down for maintenance</h1></body></html>",
+            "text/html",
+            'answered text/html, not JSON: "Down for maintenance"',
+        ),
     ],
 )
-def test_a_broken_list_is_one_clear_error(world: World, body: bytes, message: str) -> None:
-    world.hf.set_raw("2024-12-06", body)
+def test_a_broken_list_is_one_clear_error(
+    world: World, body: bytes, content_type: str, message: str
+) -> None:
+    world.hf.set_raw("2024-12-06", body, content_type)
 
     result = world.run("--date", "2024-12-06")
 
     assert result.exit_code == 1
-    assert message in result.output
+    output = " ".join(result.output.split())
+    assert output.startswith("error: daily papers for 2024-12-06: "), output
+    assert message in output
     assert "Traceback" not in result.output
 
 

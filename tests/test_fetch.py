@@ -76,7 +76,7 @@ def test_http_errors_become_fetch_errors(fake_hf: FakeHF, status: int, message: 
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (b"", "malformed JSON: Expecting value: line 1 column 1 (char 0)"),
+        (b"", "not JSON: an empty body"),
         (b"[1, 2", "malformed JSON"),
         (
             b'{"error": "Invalid date"}',
@@ -90,6 +90,39 @@ def test_a_body_that_is_not_a_list_is_named(body: bytes, message: str) -> None:
         parse_page_body(body, date="2024-12-06")
 
     assert str(error.value).startswith(f"daily papers for 2024-12-06: {message}")
+
+
+MAINTENANCE = b"""<!DOCTYPE html>
+<html><head><title>Hugging Face</title><style>body { color: red }</style></head>
+<body>
+  <h1>We are down   for maintenance</h1>
+  <p>Back soon. Thank you for your patience while we upgrade every server we have, one by
+  one, and then all of them again.</p></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "words"),
+    [
+        (MAINTENANCE, "text/html; charset=utf-8", '"Hugging Face We are down for maintenance Back'),
+        (b"Service Unavailable\n\ntry later", "text/plain", '"Service Unavailable try later"'),
+        (b"<html>busy</html>", "application/json", '"busy"'),
+        (b"", "application/json", "an empty body"),
+    ],
+)
+def test_a_body_that_is_not_json_names_the_url_the_type_and_its_first_words(
+    fake_hf: FakeHF, body: bytes, content_type: str, words: str
+) -> None:
+    fake_hf.set_raw("2024-12-06", body, content_type)
+
+    with pytest.raises(FetchError) as error:
+        fetch(fake_hf)
+
+    message = str(error.value)
+    url = f"{fake_hf.url}/api/daily_papers?date=2024-12-06&p=0&limit=50"
+    assert message.startswith(f"daily papers for 2024-12-06: {url} answered {content_type}")
+    assert words in message
+    assert "Expecting value" not in message
+    assert len(message.removeprefix(f"daily papers for 2024-12-06: {url}")) < 180
 
 
 def test_an_entry_is_parsed_leniently() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import get_type_hints
 
@@ -129,3 +130,24 @@ def test_runs_and_batches_come_back_as_records(tmp_path: Path) -> None:
     assert batch == BatchRecord(
         "batch_1", "gpt-4o", "ko-sections-v2", "file_1", {"2412.00001": "x"}, "submitted"
     )
+
+
+@pytest.mark.parametrize("journal", ["delete", "wal"])
+def test_a_database_from_a_newer_dailypapers_is_refused_and_left_as_it_was(
+    tmp_path: Path, journal: str
+) -> None:
+    path = tmp_path / "future.db"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute(f"PRAGMA journal_mode={journal}")
+        db.execute("CREATE TABLE papers (arxiv_id TEXT PRIMARY KEY, shape_of_the_future TEXT)")
+        db.execute("PRAGMA user_version=99")
+    before = (path.read_bytes(), path.stat().st_mtime_ns, sorted(tmp_path.iterdir()))
+    newest = max(v for v, _ in _migrations())
+
+    with pytest.raises(StoreError) as error:
+        Store.open(path)
+
+    assert str(error.value) == (
+        f"{path} was made by a newer dailypapers (schema 99 > {newest}); upgrade dailypapers"
+    )
+    assert (path.read_bytes(), path.stat().st_mtime_ns, sorted(tmp_path.iterdir())) == before

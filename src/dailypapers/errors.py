@@ -68,6 +68,10 @@ class StoreError(DailyPapersError):
     stage = "store"
 
 
+class DamagedDatabaseError(StoreError):
+    """SQLite found the database file damaged (malformed pages, or not a database at all)."""
+
+
 class ArchiveError(DailyPapersError):
     """A digest file could not be imported."""
 

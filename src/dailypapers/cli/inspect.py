@@ -28,7 +28,7 @@ from dailypapers.cli.output import (
 )
 from dailypapers.errors import StoreError, UsageError
 from dailypapers.jobs.check import PaperCheck, check_database, check_files
-from dailypapers.jobs.doctor import diagnose
+from dailypapers.jobs.doctor import examine
 from dailypapers.periods import validate_date
 from dailypapers.store import Store
 from dailypapers.summarize.checks import CheckSettings, settings_for
@@ -172,9 +172,7 @@ def doctor(
     with user_errors():
         first = validate_date(since) if since else None
         config = offline_config(out, db)
-        with Store.open(config.db_path) as store:
-            findings = diagnose(store, config.out_dir, since=first)
-            days = len(store.known_dates())
-    print_findings(out_console, findings, days)
-    if findings:
+        diagnosis = examine(config.db_path, config.out_dir, since=first)
+    print_findings(out_console, diagnosis.findings, diagnosis.days)
+    if diagnosis.findings:
         raise typer.Exit(1)

@@ -10,7 +10,7 @@ from dailypapers.errors import DailyPapersError
 from dailypapers.jobs.context import Day
 from dailypapers.jobs.day import run_day
 from dailypapers.jobs.results import Progress, RunReport
-from dailypapers.store import Store
+from dailypapers.store import RunRecord, Store
 
 DayOutcome = Literal["done", "skipped", "failed"]
 
@@ -25,11 +25,19 @@ class DayResult:
 
 def incomplete_reason(store: Store, when: str) -> str | None:
     """Why ``when`` needs a run, or None when it is complete."""
-    run = store.last_run(when)
+    return day_reason(
+        store.last_run(when), store.has_digest(when), lambda: len(store.unsettled(when))
+    )
+
+
+def day_reason(run: RunRecord | None, has_digest: bool, unsettled: Callable[[], int]) -> str | None:
+    """Why a day needs a run, from its last run, whether it has a digest, and (asked last,
+    when the rest says complete) how many listed papers have no summary; None when complete.
+
+    The one definition of a complete day: ``run --since`` and ``doctor`` both use it.
+    """
     if run is None:
-        if when in store.digest_days():
-            return None  # imported from an archive
-        return "never run"
+        return None if has_digest else "never run"  # with a digest: imported from an archive
     if run.finished_at is None:
         return "the last run was interrupted"
     report = run.report
@@ -40,9 +48,9 @@ def incomplete_reason(store: Store, when: str) -> str | None:
         return "the list was empty"
     if report.get("problems"):
         return f"{len(report['problems'])} list entry(ies) could not be read"
-    unsettled = store.unsettled(when)
-    if unsettled:
-        return f"{len(unsettled)} listed paper(s) have no summary"
+    count = unsettled()
+    if count:
+        return f"{count} listed paper(s) have no summary"
     return None
 
 

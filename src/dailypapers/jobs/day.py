@@ -201,7 +201,9 @@ def _finish_paper(
     try:
         done = future.result()
     except LLMUnusable as e:
-        _store_unusable(day, paper, e)
+        result = _store_unusable(day, paper, e)
+        report.results.append(result)
+        progress.advance(result)
         raise
     except Exception as e:  # a bug in one paper must not stop the day: record it, go on
         log.warning("%s: internal error", paper.arxiv_id, exc_info=True)
@@ -215,13 +217,18 @@ def _finish_paper(
     return True
 
 
-def _store_unusable(day: Day, paper: Paper, error: LLMUnusable) -> None:
+def _store_unusable(day: Day, paper: Paper, error: LLMUnusable) -> PaperResult:
+    """Record the calls of the paper that found the LLM unusable, and its failure."""
     secrets = day.config.secrets
+    reason = redact(str(error), secrets)
+    calls = [call for call in error.calls if isinstance(call, LLMCall)]
     with day.store.transaction():
-        for call in error.calls:
-            if isinstance(call, LLMCall):
-                day.store.record_llm_call(redact_call(call, secrets))
-        day.store.set_status(paper.arxiv_id, "failed", redact(str(error), secrets))
+        for call in calls:
+            day.store.record_llm_call(redact_call(call, secrets))
+        day.store.set_status(paper.arxiv_id, "failed", reason)
+    return PaperResult(
+        paper.arxiv_id, paper.title, "failed", reason, llm_calls=len(calls), failed_calls=len(calls)
+    )
 
 
 def process_paper(day: Day, paper: Paper) -> tuple[PaperText, SummaryOutcome] | None:

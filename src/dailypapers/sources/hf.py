@@ -27,6 +27,11 @@ LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 BREAKS_URL = re.compile(r'[\s"]')
 #: The largest integer SQLite stores.
 MAX_INT = 2**63 - 1
+#: What a page that is not JSON shows of itself in the error: its first characters.
+FIRST_WORDS = 80
+#: Markup to drop from such a page: scripts and styles with their content, then every tag.
+SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+TAG = re.compile(r"<[^>]*>")
 
 
 def fetch_day(
@@ -79,7 +84,12 @@ def fetch_list(
         except HTTPFailure as e:
             hint = f" (the API refuses the {key})" if e.status == 400 else ""
             raise FetchError(f"daily papers for {value}: {e.reason}{hint}") from e
-        batch = parse_page_body(response.content, date=value)
+        batch = parse_page_body(
+            response.content,
+            date=value,
+            url=str(response.url),
+            content_type=response.headers.get("content-type", "no content type"),
+        )
         ids = {_entry_id(entry) for entry in batch} - {None}
         if batch and ids and ids <= seen:
             return entries  # the server ignores `p` and sent the first page again
@@ -90,12 +100,20 @@ def fetch_list(
     raise FetchError(f"daily papers for {value}: more than {max_pages} pages of {page_size}")
 
 
-def parse_page_body(body: bytes, *, date: str) -> list[Any]:
-    """The JSON list of one page, or a FetchError that says what came instead."""
+def parse_page_body(
+    body: bytes, *, date: str, url: str | None = None, content_type: str | None = None
+) -> list[Any]:
+    """The JSON list of one page, or a FetchError that says what came instead: the URL and
+    content type (when given) and, for a body that is not JSON, its first words."""
     try:
         data = json.loads(body)
     except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError, too deep
-        raise FetchError(f"daily papers for {date}: malformed JSON: {e}") from None
+        where = f"{url} answered {content_type}, " if url else ""
+        if body.lstrip()[:1] in (b"[", b"{"):  # JSON, broken: where it broke helps
+            what = f"malformed JSON: {e}: {first_words(body)}"
+        else:  # a maintenance page, a proxy's error: what it says helps
+            what = f"not JSON: {first_words(body)}"
+        raise FetchError(f"daily papers for {date}: {where}{what}") from None
     if isinstance(data, list):
         return data
     if isinstance(data, dict):
@@ -104,6 +122,17 @@ def parse_page_body(body: bytes, *, date: str) -> list[Any]:
     else:
         got = type(data).__name__
     raise FetchError(f"daily papers for {date}: expected a JSON list of papers, got {got}")
+
+
+def first_words(body: bytes) -> str:
+    """The start of a body as one short quoted line: tags dropped, whitespace collapsed."""
+    text = body[: FIRST_WORDS * 100].decode("utf-8", errors="replace")
+    text = collapse(TAG.sub(" ", SCRIPT_OR_STYLE.sub(" ", text)))
+    if not text:
+        return "an empty body" if not body else "no readable text"
+    if len(text) > FIRST_WORDS:
+        text = text[:FIRST_WORDS].rstrip() + "…"
+    return f'"{text}"'
 
 
 def _entry_id(entry: Any) -> str | None:

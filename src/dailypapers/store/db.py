@@ -13,9 +13,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
-from dailypapers.errors import StoreError
+from dailypapers.errors import DamagedDatabaseError, StoreError
 
 T = TypeVar("T")
+
+#: Seconds a statement waits for another process's write to finish before it fails with
+#: "database is locked".
+BUSY_TIMEOUT = 10.0
+#: SQLite's result codes for a damaged file, and for one another connection keeps locked.
+DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
 def dumps(value: Any) -> str:
@@ -39,8 +46,31 @@ def _wrap(method: Callable[..., T]) -> Callable[..., T]:
             return method(self, *args, **kwargs)
         except sqlite3.Error as e:
             raise self.error(e) from e
+        except json.JSONDecodeError as e:  # only stored columns are decoded here
+            where = f"database {self.path}" if self.path else "database"
+            raise StoreError(
+                f"{where}: a stored value is not valid JSON ({e}); the file was edited or is "
+                "damaged: `dailypapers doctor` checks it"
+            ) from e
 
     return wrapper
+
+
+def store_error(where: str, error: sqlite3.Error) -> StoreError:
+    """``where: what went wrong``, with what to do when SQLite's code says more: a damaged
+    file is a ``DamagedDatabaseError``; a lock names the likely holder."""
+    code = getattr(error, "sqlite_errorcode", None)
+    code = None if code is None else code & 0xFF  # the primary code of an extended one
+    if code in DAMAGED:
+        return DamagedDatabaseError(
+            f"{where}: {error}; `dailypapers doctor` says how to recover it"
+        )
+    if code in BUSY:
+        return StoreError(
+            f"{where}: {error}: another program (another dailypapers?) is writing to it; "
+            "try again when it has finished"
+        )
+    return StoreError(f"{where}: {error}")
 
 
 class Database:
@@ -60,21 +90,49 @@ class Database:
 
     @classmethod
     def open(cls, path: Path) -> Self:
+        """Open (or create) the database and bring its tables up to date. A database made by
+        a newer dailypapers is refused before anything is written to it."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            connection.row_factory = sqlite3.Row
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA foreign_keys=ON")
-            connection.execute("PRAGMA busy_timeout=10000")
-            store = cls(connection, path)
-            store._migrate()
-        except sqlite3.Error as e:
+            connection = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT
+            )
+        except OSError as e:
             raise StoreError(f"cannot open database {path}: {e}") from e
+        except sqlite3.Error as e:
+            raise store_error(f"cannot open database {path}", e) from e
+        store = cls(connection, path)
+        try:
+            store._prepare()
+        except BaseException:
+            connection.close()
+            raise
         return store
 
+    def _prepare(self) -> None:
+        try:
+            self.db.row_factory = sqlite3.Row
+            self._refuse_newer()
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.Error as e:
+            raise store_error(f"cannot open database {self.path}", e) from e
+
+    def _refuse_newer(self) -> None:
+        """A schema we do not know is not ours to write: fail before the first write."""
+        current, newest = self._schema_version(), _migrations()[-1][0]
+        if current > newest:
+            raise StoreError(
+                f"{self.path} was made by a newer dailypapers (schema {current} > {newest}); "
+                "upgrade dailypapers"
+            )
+
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.db.close()
+        except sqlite3.Error as e:
+            raise self.error(e) from e
 
     def __enter__(self) -> Self:
         return self
@@ -92,19 +150,34 @@ class Database:
         try:
             yield
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self._rollback()
             raise
         try:
             self.db.execute("COMMIT")
         except sqlite3.Error as e:
             raise self.error(e) from e
 
+    def _rollback(self) -> None:
+        """Undo the open transaction, if SQLite has not undone it already (it does on some
+        errors, and a ROLLBACK then would hide the error that caused it)."""
+        if not self.db.in_transaction:
+            return
+        try:
+            self.db.execute("ROLLBACK")
+        except sqlite3.Error as e:
+            raise self.error(e) from e
+
     def error(self, error: sqlite3.Error) -> StoreError:
         """A sqlite error as the one line the user sees: ``database FILE: what went wrong``."""
-        where = f"database {self.path}" if self.path else "database"
-        return StoreError(f"{where}: {error}")
+        return store_error(f"database {self.path}" if self.path else "database", error)
 
     def schema_version(self) -> int:
+        try:
+            return self._schema_version()
+        except sqlite3.Error as e:
+            raise self.error(e) from e
+
+    def _schema_version(self) -> int:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def integrity_problem(self) -> str | None:
@@ -116,7 +189,7 @@ class Database:
         return None if result == "ok" else result
 
     def _migrate(self) -> None:
-        current = self.schema_version()
+        current = self._schema_version()
         for version, script in _migrations():
             if version <= current:
                 continue

@@ -77,6 +77,20 @@ class DigestRecords(Database):
         days = self.digest_days()
         return self.load_digest(days[-1]) if days else None
 
+    def has_digest(self, date: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM digest_entries WHERE date = ? LIMIT 1", (date,))
+        return row.fetchone() is not None
+
+    def imported_days(self) -> set[str]:
+        """The days whose digest has blocks imported from an archive."""
+        rows = self.db.execute(
+            """
+            SELECT DISTINCT e.date FROM digest_entries e JOIN summaries s ON s.id = e.summary_id
+            WHERE s.prompt_version LIKE 'imported-%'
+            """
+        )
+        return {row[0] for row in rows}
+
     def digest_days(self) -> list[str]:
         rows = self.db.execute("SELECT DISTINCT date FROM digest_entries ORDER BY date")
         return [row[0] for row in rows]

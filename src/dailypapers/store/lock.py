@@ -47,7 +47,7 @@ def write_lock(db_path: Path, command: str, wait: float = DEFAULT_WAIT_S) -> Ite
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as e:
-        raise StoreError(f"cannot take the lock {path}: {e.strerror or e}") from e
+        raise StoreError(f"cannot open database {db_path}: its lock file {path}: {e}") from e
     try:
         _acquire(fd, db_path, wait)
         _write_holder(fd, command)

@@ -176,6 +176,39 @@ class PaperRecords(Database):
         )
         return [Unsettled(*row) for row in rows]
 
+    def unsettled_counts(self) -> dict[str, int]:
+        """How many papers each day lists with no summary at all and in no digest (``unsettled``
+        for every day at once); days with none are left out."""
+        rows = self.db.execute(
+            """
+            SELECT l.date, count(*) FROM listings l
+            WHERE NOT EXISTS (SELECT 1 FROM summaries s WHERE s.arxiv_id = l.arxiv_id)
+              AND NOT EXISTS (SELECT 1 FROM digest_entries d WHERE d.arxiv_id = l.arxiv_id)
+            GROUP BY l.date
+            """
+        )
+        return {row[0]: int(row[1]) for row in rows}
+
+    def failed_errors(self) -> dict[str, list[str]]:
+        """The stored errors of every failed paper, by the day that lists it: the paper's last
+        error and its last failed LLM call's, for telling a retryable failure from one that
+        needs the user."""
+        rows = self.db.execute(
+            """
+            SELECT l.date, p.last_error,
+                (SELECT c.error FROM llm_calls c WHERE c.arxiv_id = p.arxiv_id AND NOT c.ok
+                    ORDER BY c.id DESC LIMIT 1)
+            FROM listings l JOIN papers p ON p.arxiv_id = l.arxiv_id
+            WHERE p.status = 'failed'
+            ORDER BY l.date, l.position
+            """
+        )
+        errors: dict[str, list[str]] = {}
+        for date, last_error, call_error in rows:
+            found = [e for e in (last_error, call_error) if e]
+            errors.setdefault(date, []).append(" / ".join(dict.fromkeys(found)) or "unknown")
+        return errors
+
     def day_states(self, date: str) -> list[PaperState]:
         """The stored state of every paper listed on, or published in, a day."""
         rows = self.db.execute(

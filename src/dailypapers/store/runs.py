@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,11 +54,15 @@ class RunRecords(Database):
             "WHERE date = ? ORDER BY id DESC LIMIT 1",
             (date,),
         ).fetchone()
-        if row is None:
-            return None
-        run_id, date, started_at, finished_at, summarizer, report_json = row
-        report = json.loads(report_json or "{}")
-        return RunRecord(run_id, date, started_at, finished_at, summarizer, report)
+        return None if row is None else _run_from_row(row)
+
+    def last_runs(self) -> dict[str, RunRecord]:
+        """The last run of every day that has one, in one query (``last_run`` for them all)."""
+        rows = self.db.execute(
+            "SELECT id, date, started_at, finished_at, summarizer, report_json FROM runs "
+            "WHERE id IN (SELECT max(id) FROM runs GROUP BY date)"
+        )
+        return {row[1]: _run_from_row(row) for row in rows}
 
     def add_batch(
         self,
@@ -88,3 +93,10 @@ class RunRecords(Database):
             "UPDATE batches SET status = ?, finished_at = ? WHERE id = ?",
             (status, now(), batch_id),
         )
+
+
+def _run_from_row(row: Sequence[Any]) -> RunRecord:
+    run_id, date, started_at, finished_at, summarizer, report_json = row
+    return RunRecord(
+        run_id, date, started_at, finished_at, summarizer, json.loads(report_json or "{}")
+    )
