@@ -13,12 +13,13 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Sequence
-from contextlib import closing
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from dailypapers.store import db as store_db
 from tests.e2e import World
 from tests.fakes import Late
 
@@ -146,3 +147,33 @@ def test_an_interrupt_before_any_paper_says_nothing_was_lost(world: World) -> No
     assert "interrupted: nothing was being paid for; run again to continue" in output
     assert chat_requests(world) == 0
     assert not Path(world.out / "paper_logs").exists()
+
+
+def test_an_error_in_the_run_itself_stops_spending_too(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program takes the database as the fifth paper is asked: storing fails in the
+    main thread, and the run stops starting papers instead of paying for all thirty."""
+    monkeypatch.setattr(store_db, "BUSY_TIMEOUT", 0.2, raising=False)
+    world.add_day(DAY, PAPERS)
+    world.openai.latency = LATENCY
+    with ExitStack() as held:
+        arrived: list[int] = []
+
+        def take_the_database() -> None:
+            arrived.append(chat_requests(world))
+            db = sqlite3.connect(world.out / "dailypapers.db", check_same_thread=False)
+            other = held.enter_context(closing(db))
+            other.isolation_level = None
+            other.execute("BEGIN IMMEDIATE")
+
+        world.openai.crash_at(5, what=CHAT, kill=take_the_database, then=Late(0.0))
+        result = world.run("--date", DAY, "--concurrency", str(CONCURRENCY))
+        sent = chat_requests(world)
+
+    output = " ".join(result.output.split())
+    assert result.exit_code == 1, output
+    assert "database is locked" in output
+    assert "Traceback" not in output
+    assert sent - arrived[0] <= CONCURRENCY
+    assert sent < PAPERS

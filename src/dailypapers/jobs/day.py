@@ -163,27 +163,32 @@ def _summarize_all(day: Day, papers: list[Paper], report: RunReport, progress: P
                 for future in done:
                     _finish_paper(day, running.pop(future), future, report, progress)
         except BaseException as e:
-            not_started = len(waiting) + _stop(day, running, report, progress)
+            try:
+                not_started = len(waiting) + _stop(day, running, report, progress)
+            except KeyboardInterrupt:  # a second Ctrl-C: the answers in flight are not kept
+                not_started = len(waiting) + len(running)
             raise RunStopped(_summarized_since(report, stored), not_started) from e
 
 
 def _stop(day: Day, running: dict[Work, Paper], report: RunReport, progress: Progress) -> int:
     """Start nothing more, let the papers in flight finish and store what they paid for.
 
-    Returns how many of them had not reached the LLM yet. A second Ctrl-C ends the wait (the
-    answers still on their way are then lost).
+    Returns how many of them had not reached the LLM yet.
     """
     day.stop()
     if running:
         log.warning("stopping: waiting for %d papers in flight to finish", len(running))
     not_started = 0
-    for future in as_completed(running):
-        paper = running[future]
+    for future in as_completed(list(running)):
+        paper = running.pop(future)
         try:
-            if not _finish_paper(day, paper, future, report, progress):
-                not_started += 1
+            started = _finish_paper(day, paper, future, report, progress)
+        except LLMUnusable:  # recorded by _finish_paper; the run is stopping already
+            started = True
         except DailyPapersError as e:  # e.g. the disk that stopped the run is still full
             log.error("%s: its answer could not be stored: %s", paper.arxiv_id, e)
+            started = True
+        not_started += not started
     return not_started
 
 
