@@ -22,6 +22,11 @@ EXTRACTIVE_MODEL = "extractive"
 #: Starts the line shown under the authors of an entry that did not pass every check.
 FLAGGED_NOTE_PREFIX = "Flagged by the checks: "
 
+#: The predecessor's formats before the seed format, oldest first (see ``digest/legacy.py``).
+LEGACY_ERAS: tuple[str, str, str] = ("no-votes", "vote-bullets", "vote-sections-2star")
+#: The era of an imported entry that no format explains, kept and rendered as written.
+VERBATIM = "verbatim"
+
 SummaryKind = Literal["llm", "extractive", "imported"]
 TextSource = Literal["pdf", "abstract"]
 AuthorsStyle = Literal["comma", "python_list"]
@@ -92,6 +97,25 @@ class DigestEntry:
     #: The language its summary is written in (``ko``, ``en``, ...), when the store knows it;
     #: read from the summary, not part of what the entry is.
     lang: str | None = field(default=None, compare=False)
+    #: The predecessor's older format the entry is written in (one of ``LEGACY_ERAS``), or
+    #: ``VERBATIM`` for an entry no format explains; None for the seed format ours write.
+    era: str | None = None
+    #: A legacy entry's lines in order (``digest/legacy.py``), so it renders back as written.
+    layout: str | None = None
+    #: A verbatim entry's exact text, heading included: rendered back as it is.
+    raw: str | None = None
+
+    @property
+    def votes_known(self) -> bool:
+        """False when the entry shows no vote count (``no-votes`` era, ``Vote: -``)."""
+        if self.era == VERBATIM or self.era == "no-votes":
+            return False
+        return self.layout is None or "vote" in self.layout.split()
+
+    @property
+    def bullets(self) -> bool:
+        """Whether its summary is a plain list of sentences rather than labelled sections."""
+        return bool(self.sections) and all(not s.label for s in self.sections)
 
 
 def summary_lang(kind: str, prompt_version: str) -> str | None:

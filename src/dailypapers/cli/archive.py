@@ -60,23 +60,40 @@ def import_logs(
     folder: Annotated[
         Path,
         typer.Argument(
-            help="A folder of digests: YYYY-MM-DD.md files or a paper_logs/YYYY/MM/DD.md tree."
+            help="The root of a checkout of the predecessor (its paper_logs/ is read), a "
+            "paper_logs/YYYY/MM/DD.md tree, or a folder of YYYY-MM-DD.md files."
         ),
     ],
     out: OutOption = None,
     db: DbOption = None,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Replace days a run of dailypapers already stored."),
+    ] = False,
 ) -> None:
-    """Import an existing archive of digests, so history and dedupe carry over.
+    """Import an existing archive of digests, of every era, so history and dedupe carry over.
 
-    Every section is kept exactly as written; `dailypapers render --date D` gives the file back.
+    Every entry is kept exactly as written; `dailypapers render --date D` gives the file back.
+    An entry no format explains is kept verbatim and reported as a warning; the exit status is
+    1 only when a file could not be read at all.
     """
     with user_errors():
         if not folder.is_dir():
             raise UsageError(f"{folder} is not a folder")
         config = build_config(os.environ, out=out, db=db, offline=True)
         with locked_store(config.db_path, "import-logs") as store:
-            report = import_archive(store, folder)
+            report = import_archive(store, folder, replace=replace)
     out_console.print(f"imported {report.papers} papers from {len(report.days)} days")
+    for irregular in report.irregular:
+        err_console.print(f"warning: {irregular}", markup=False)
+    if report.irregular:
+        out_console.print(f"{len(report.irregular)} entries kept verbatim (see the warnings)")
+    for when in report.kept:
+        err_console.print(
+            f"warning: kept the digest of {when} stored by a run of dailypapers; "
+            "--replace imports the archive's instead",
+            markup=False,
+        )
     for error in report.errors:
         err_console.print(f"error: {error}", markup=False)
     if report.errors:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dailypapers.digest.parse import find_digest_files, parse_digest
+from dailypapers.digest.legacy import Irregular, read_archive_digest
+from dailypapers.digest.parse import find_digest_files
 from dailypapers.digest.render import unescape_title
 from dailypapers.errors import ArchiveError
 from dailypapers.models import (
@@ -31,21 +32,45 @@ IMPORTED_MODEL = "gpt-4o"
 class ImportReport:
     days: list[str] = field(default_factory=list)
     papers: int = 0
+    #: Files that could not be read at all, each with its cause: nothing of them went in.
     errors: list[str] = field(default_factory=list)
+    #: Entries no format explains, kept verbatim (their day went in), with file and line.
+    irregular: list[Irregular] = field(default_factory=list)
+    #: Days a run of ours had stored, left as they were (no ``replace``).
+    kept: list[str] = field(default_factory=list)
 
 
-def import_archive(store: Store, root: Path) -> ImportReport:
-    """Import every digest file under ``root``; a bad file is reported, the others go in."""
+def archive_folder(root: Path) -> Path:
+    """Where the digests of ``root`` are: its ``paper_logs/`` when it is the root of a
+    checkout of the predecessor (or of ours), else ``root`` itself."""
+    logs = root / "paper_logs"
+    return logs if logs.is_dir() else root
+
+
+def import_archive(store: Store, root: Path, *, replace: bool = False) -> ImportReport:
+    """Import every digest file under ``root`` (see ``archive_folder``), of any era.
+
+    A file that cannot be read at all is reported and the others go in; an entry no format
+    explains is kept verbatim and reported, and the rest of its day goes in. A day a run of
+    ours stored is kept unless ``replace``.
+    """
     report = ImportReport()
-    files = find_digest_files(root)
+    files = find_digest_files(archive_folder(root))
     if not files:
         raise ArchiveError(f"no digest files (YYYY-MM-DD.md or paper_logs/YYYY/MM/DD.md) in {root}")
     for when, path in files:
         try:
-            digest = parse_digest(path.read_text(encoding="utf-8"), source=str(path))
-        except (ArchiveError, UnicodeDecodeError, OSError) as e:
-            report.errors.append(f"{path}: {e}")
+            read = read_archive_digest(path.read_text(encoding="utf-8"), source=str(path))
+        except UnicodeDecodeError as e:
+            report.errors.append(f"{path}: not UTF-8 text (byte {e.start})")
             continue
+        except OSError as e:
+            report.errors.append(f"{path}: {e.strerror or e}")
+            continue
+        except ArchiveError as e:
+            report.errors.append(str(e))
+            continue
+        digest = read.digest
         if digest.date != when:
             report.errors.append(f"{path}: its header says {digest.date}, its name says {when}")
             continue
@@ -55,7 +80,11 @@ def import_archive(store: Store, root: Path) -> ImportReport:
                 "the database keeps one summary per paper and day"
             )
             continue
+        if not replace and store.has_own_digest(when):
+            report.kept.append(when)
+            continue
         report.papers += import_digest(store, digest)
+        report.irregular += read.irregular
         report.days.append(when)
     return report
 

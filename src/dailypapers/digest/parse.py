@@ -132,7 +132,7 @@ def _read_line(entry: _Entry, line: str, where: str) -> None:
     elif entry.authors is None:
         if not line.startswith("Authors: "):
             raise ArchiveError(f"{where}: expected 'Authors: ...', got {line[:60]!r}")
-        entry.authors, entry.authors_style = _authors(line.removeprefix("Authors: "), where)
+        entry.authors, entry.authors_style = authors_of(line.removeprefix("Authors: "), where)
     elif line.startswith("> ") and entry.note is None and not entry.sections:
         entry.note = line.removeprefix("> ")
     elif line.startswith("- ") and ": " in line:
@@ -165,7 +165,7 @@ def _read_before_vote(entry: _Entry, line: str, where: str) -> None:
         raise ArchiveError(f"{where}: expected a thumbnail or 'Vote: N', got {line[:60]!r}")
 
 
-def _authors(value: str, where: str) -> tuple[tuple[str, ...], AuthorsStyle]:
+def authors_of(value: str, where: str) -> tuple[tuple[str, ...], AuthorsStyle]:
     """``['A', 'B']`` (the predecessor's first weeks) or ``A, B``."""
     if reads_as_python_list(value):
         try:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dailypapers.models import EXTRACTIVE_NOTE, Digest, DigestEntry, Paper, Section
+from dailypapers.models import EXTRACTIVE_NOTE, VERBATIM, Digest, DigestEntry, Paper, Section
 
 ABS_URL = "https://arxiv.org/abs/"
 #: Characters that could end the link text early or turn part of a title into markup:
@@ -67,6 +67,8 @@ def render_digest(digest: Digest) -> str:
 
 
 def render_entry(entry: DigestEntry) -> str:
+    if entry.era is not None:
+        return render_older_entry(entry)
     parts = [f"### [{entry.title_md}]({ABS_URL}{entry.arxiv_id})\n\n"]
     if entry.thumbnail:
         parts.append(thumbnail_block(entry.thumbnail))
@@ -190,3 +192,46 @@ def digest_path(out_dir: Path, date: str) -> Path:
 def render_week(week: str, entries: Sequence[DigestEntry]) -> str:
     """The weekly digest's Markdown: the day digests' entry format under one week header."""
     return f"## Weekly Papers ({week})\n\n" + "".join(render_entry(entry) for entry in entries)
+
+
+# Entries imported from the predecessor's older eras -----------------------------------------
+#: One token of a legacy entry's layout per line after its heading (``digest/legacy.py``):
+#: ``_`` a blank line, ``item`` a summary line (with its continuation lines), and these.
+LAYOUT_LINES = {
+    "img": "![]({thumbnail})",
+    "watch": "[Watch Video]({thumbnail})",
+    "watch-bare": "[Watch Video]{thumbnail}",
+    "div": '<div><video controls src="{thumbnail}" muted="false"></video></div>',
+    "video-tag": "<video src='{thumbnail}'></video>",
+    "vote": "Vote: {votes}",
+    "vote-": "Vote: -",
+    "authors": "Authors: {authors}",
+}
+
+
+def render_older_entry(entry: DigestEntry) -> str:
+    """An imported entry of an older era, as it was written: a verbatim one from its text,
+    a legacy one line by line from its layout."""
+    if entry.era == VERBATIM or entry.layout is None:
+        return entry.raw or ""
+    lines = [f"### [{entry.title_md}]({ABS_URL}{entry.arxiv_id})"]
+    items = iter(entry.sections)
+    fields = {
+        "thumbnail": entry.thumbnail or "",
+        "votes": str(entry.votes),
+        "authors": authors_line(entry),
+    }
+    for token in entry.layout.split():
+        if token == "_":
+            lines.append("")
+        elif token == "item":
+            lines.append(item_line(next(items)))
+        else:
+            lines.append(LAYOUT_LINES[token].format(**fields))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def item_line(section: Section) -> str:
+    """A summary line of an older era: ``- sentence`` or ``- **KEY**: text``, and the lines
+    that continued it."""
+    return f"- {section.label}: {section.text}" if section.label else f"- {section.text}"

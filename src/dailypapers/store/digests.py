@@ -39,8 +39,8 @@ class DigestRecords(Database):
         self.db.executemany(
             """
             INSERT INTO digest_entries (date, run, position, arxiv_id, title_md, thumbnail,
-                votes, authors_json, authors_style, summary_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                votes, authors_json, authors_style, summary_id, era, layout, raw_md)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             rows,
         )
@@ -79,6 +79,17 @@ class DigestRecords(Database):
 
     def has_digest(self, date: str) -> bool:
         row = self.db.execute("SELECT 1 FROM digest_entries WHERE date = ? LIMIT 1", (date,))
+        return row.fetchone() is not None
+
+    def has_own_digest(self, date: str) -> bool:
+        """Whether the day's digest has a block written by a run of ours (not imported)."""
+        row = self.db.execute(
+            """
+            SELECT 1 FROM digest_entries e JOIN summaries s ON s.id = e.summary_id
+            WHERE e.date = ? AND s.prompt_version NOT LIKE 'imported-%' LIMIT 1
+            """,
+            (date,),
+        )
         return row.fetchone() is not None
 
     def imported_days(self) -> set[str]:
@@ -161,7 +172,7 @@ def _entry_row(
     )
     if run is None:
         return (period, position, *common)
-    return (period, run, position, *common)
+    return (period, run, position, *common, entry.era, entry.layout, entry.raw)
 
 
 def _note(kind: str, flags: list[str]) -> str | None:
@@ -183,4 +194,12 @@ def _entry_from_row(row: sqlite3.Row) -> DigestEntry:
         authors_style=row["authors_style"],
         note=_note(row["kind"], json.loads(row["flags_json"])),
         lang=summary_lang(row["kind"], row["prompt_version"]),
+        era=_column(row, "era"),
+        layout=_column(row, "layout"),
+        raw=_column(row, "raw_md"),
     )
+
+
+def _column(row: sqlite3.Row, name: str) -> str | None:
+    """An older-era column of a day's entry row; weekly rows have none (ours only)."""
+    return row[name] if name in row.keys() else None  # noqa: SIM118 (`in row` reads values)
