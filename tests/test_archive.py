@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dailypapers.digest.legacy import read_archive_digest
 from dailypapers.digest.parse import find_digest_files, parse_digest
 from dailypapers.digest.render import escape_title, render_digest
 from dailypapers.errors import ArchiveError
@@ -200,10 +201,21 @@ def test_digest_files_are_found_in_both_layouts(tmp_path: Path) -> None:
 def test_the_same_day_twice_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "2024-12-06.md").write_text("x")
     (tmp_path / "paper_logs" / "2024" / "12").mkdir(parents=True)
-    (tmp_path / "paper_logs" / "2024" / "12" / "06.md").write_text("x")
+    (tmp_path / "paper_logs" / "2024" / "12" / "06.md").write_text("y")
 
     with pytest.raises(ArchiveError, match="two digests for 2024-12-06"):
         find_digest_files(tmp_path)
+
+
+def test_two_identical_copies_of_a_day_are_read_once(tmp_path: Path) -> None:
+    """Two folders of an archive may both hold a day (the reference's ``logs/`` and
+    ``legacy/`` share one): the same bytes are no conflict."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "2024-12-06.md").write_text("x")
+    (tmp_path / "b" / "2024-12-06.md").write_text("x")
+
+    assert find_digest_files(tmp_path) == [("2024-12-06", tmp_path / "a" / "2024-12-06.md")]
 
 
 line_text = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1)
@@ -254,3 +266,23 @@ def test_render_then_parse_gives_back_the_same_digest(runs: list[list[DigestEntr
 
     assert again == digest
     assert render_digest(again) == text
+
+
+def legacy_names() -> list[str]:
+    """The older-era reference file names, read at collection (none if absent)."""
+    legacy = SHARED / "reference" / "legacy"
+    return sorted(p.name for p in legacy.glob("*.md")) if legacy.is_dir() else ["(absent)"]
+
+
+@pytest.mark.parametrize("name", legacy_names())
+def test_an_older_era_file_is_read_entry_by_entry_and_renders_back(name: str) -> None:
+    text = shared_path("reference", "legacy", name).read_text(encoding="utf-8")
+    lines = shared_path("reference", "legacy", "files.jsonl").read_text("utf-8").splitlines()
+    listed = {record["date"]: record for record in map(json.loads, lines)}[name.removesuffix(".md")]
+
+    read = read_archive_digest(text, source=name)
+
+    entries = [entry for run in read.digest.runs for entry in run.entries]
+    assert [entry.arxiv_id for entry in entries] == listed["arxiv_ids"]
+    assert read.irregular == []
+    assert render_digest(read.digest) == text

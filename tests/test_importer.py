@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from dailypapers.digest.render import digest_path
 from tests.e2e import invoke
 from tests.shared_data import shared_path
@@ -12,8 +14,12 @@ from tests.shared_data import shared_path
 PYTHON_LIST_AUTHORS = re.compile(r"^Authors: \[.*\]$", re.MULTILINE)
 
 
-def test_every_reference_digest_round_trips_through_the_database(tmp_path: Path) -> None:
-    logs = shared_path("reference", "logs")
+@pytest.mark.parametrize("folder", ["logs", "legacy"])
+def test_every_reference_digest_round_trips_through_the_database(
+    tmp_path: Path, folder: str
+) -> None:
+    """Every era: the seed format (``logs/``) and the three older ones (``legacy/``)."""
+    logs = shared_path("reference", folder)
     out = tmp_path / "out"
 
     imported = invoke("import-logs", str(logs), "--out", str(out))
@@ -23,6 +29,30 @@ def test_every_reference_digest_round_trips_through_the_database(tmp_path: Path)
     assert rendered.exit_code == 0, rendered.output
     files = sorted(logs.glob("*.md"))
     assert f"from {len(files)} days" in imported.output
+    assert_rendered_back(files, out)
+
+
+def test_both_reference_folders_import_together_with_nothing_refused(tmp_path: Path) -> None:
+    """The reference folder holds ``logs/`` and ``legacy/`` (one day is in both, same bytes)."""
+    reference = shared_path("reference")
+    files = sorted(reference.glob("logs/*.md")) + sorted(
+        shared_path("reference", "legacy").glob("*.md")
+    )
+    days = {file.stem for file in files}
+    out = tmp_path / "out"
+
+    imported = invoke("import-logs", str(reference), "--out", str(out))
+    rendered = invoke("render", "--all", "--out", str(out))
+
+    assert imported.exit_code == 0, imported.output
+    assert "error" not in imported.output
+    assert "kept verbatim" not in imported.output
+    assert f"from {len(days)} days" in imported.output
+    assert rendered.exit_code == 0, rendered.output
+    assert_rendered_back(files, out)
+
+
+def assert_rendered_back(files: list[Path], out: Path) -> None:
     mismatched = []
     for source in files:
         original = source.read_text(encoding="utf-8")

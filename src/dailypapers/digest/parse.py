@@ -187,13 +187,24 @@ def _valid_date(value: str, where: str) -> str:
 
 
 def find_digest_files(root: Path) -> list[tuple[str, Path]]:
-    """Every digest under ``root``: ``YYYY-MM-DD.md`` or ``.../YYYY/MM/DD.md``, by date."""
+    """Every digest under ``root``: ``YYYY-MM-DD.md`` or ``.../YYYY/MM/DD.md``, by date.
+
+    Two files of a day are an error, unless they are the same bytes (one copy is read)."""
     found: dict[str, Path] = {}
     for day, path in digest_files_under(root):
+        if day in found and _same_bytes(found[day], path):
+            continue
         if day in found:
             raise ArchiveError(f"two digests for {day}: {found[day]} and {path}")
         found[day] = path
     return sorted(found.items())
+
+
+def _same_bytes(one: Path, other: Path) -> bool:
+    try:
+        return one.read_bytes() == other.read_bytes()
+    except OSError:
+        return False  # reported when the file itself is read
 
 
 def digest_files_under(root: Path) -> list[tuple[str, Path]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from dailypapers.digest.render import unescape_title
-from dailypapers.models import DigestEntry, Section
+from dailypapers.models import VERBATIM, DigestEntry, Section
 from dailypapers.periods import Period
 from dailypapers.store import Store
 
@@ -38,6 +38,17 @@ class PaperView:
     project_page: str | None = None
     #: The language of its summary (``ko``, ``en``, ...), when it is known.
     lang: str | None = None
+    #: The older era of an imported entry (``LEGACY_ERAS``, ``verbatim``); None for ours.
+    era: str | None = None
+    #: False when the entry shows no vote count (``no-votes`` era, ``Vote: -``).
+    votes_known: bool = True
+    #: What an entry kept verbatim says under its heading, as written.
+    verbatim: str | None = None
+
+    @property
+    def bullets(self) -> bool:
+        """Whether the summary is a list of sentences (older eras) rather than sections."""
+        return bool(self.sections) and all(not section.label for section in self.sections)
 
     @property
     def arxiv_url(self) -> str:
@@ -105,7 +116,17 @@ def paper_view(store: Store, entry: DigestEntry) -> PaperView:
         github_repo=paper.github_repo if paper else None,
         project_page=paper.project_page if paper else None,
         lang=entry.lang,
+        era=entry.era,
+        votes_known=entry.votes_known,
+        verbatim=verbatim_body(entry),
     )
+
+
+def verbatim_body(entry: DigestEntry) -> str | None:
+    """The text of an entry kept verbatim, without its heading and surrounding blank lines."""
+    if entry.era != VERBATIM or entry.raw is None:
+        return None
+    return entry.raw.partition("\n")[2].strip("\n")
 
 
 def web_url(url: str | None, limit: int = URL_LIMIT) -> str | None:

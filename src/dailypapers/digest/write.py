@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from dailypapers.digest.parse import parse_digest, parse_week
+from dailypapers.digest.legacy import read_archive_digest
+from dailypapers.digest.parse import parse_week
 from dailypapers.digest.render import (
     LEGACY_README_HEADER,
     README_FOOTER,
@@ -99,7 +100,8 @@ def refuse_if_not_ours(out_dir: Path, path: Path, *, overwrite: bool = False) ->
 
 def written_by_dailypapers(path: Path) -> bool:
     """Whether the file at ``path`` is one dailypapers writes: a README.md with the marker or
-    in the form earlier versions wrote, or a day's or a week's digest."""
+    in the form earlier versions wrote, or a day's or a week's digest (ours, or one of the
+    predecessor's eras, which we import and render back as they are)."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -113,7 +115,7 @@ def written_by_dailypapers(path: Path) -> bool:
         if text.startswith("## Weekly Papers ("):
             parse_week(text, source=str(path))
         else:
-            parse_digest(text, source=str(path))
+            read_archive_digest(text, source=str(path))
     except ArchiveError:
         return False
     return True

@@ -6,12 +6,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dailypapers.digest.parse import digest_files_under, parse_digest
+from dailypapers.digest.legacy import read_archive_digest
+from dailypapers.digest.parse import digest_files_under
 from dailypapers.digest.render import unescape_title
 from dailypapers.errors import ArchiveError
-from dailypapers.models import EXTRACTIVE_NOTE, DigestEntry
+from dailypapers.models import EXTRACTIVE_NOTE, VERBATIM, DigestEntry
 from dailypapers.store import Store
-from dailypapers.summarize.checks import CheckSettings, Finding, check_summary, settings_for
+from dailypapers.summarize.checks import (
+    CheckSettings,
+    Finding,
+    check_bullets,
+    check_summary,
+    settings_for,
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,7 @@ def check_files(paths: list[Path], settings: CheckSettings) -> FileChecks:
     checks = FileChecks()
     for path in digest_files(paths, checks.unreadable):
         try:
-            digest = parse_digest(path.read_text(encoding="utf-8"), source=str(path))
+            digest = read_archive_digest(path.read_text(encoding="utf-8"), source=str(path)).digest
         except ArchiveError as e:
             checks.unreadable.append(str(e))
             continue
@@ -56,12 +63,25 @@ def check_files(paths: list[Path], settings: CheckSettings) -> FileChecks:
             continue
         for run in digest.runs:
             for entry in run.entries:
-                sections = [(s.label, s.text) for s in entry.sections]
                 title = unescape_title(entry.title_md)
-                rules = rules_for(entry, settings)
-                findings = check_summary(sections, settings=rules, title=title)
+                findings = check_entry(entry, settings, title=title)
                 checks.papers.append(PaperCheck(digest.date, entry.arxiv_id, findings))
     return checks
+
+
+def check_entry(
+    entry: DigestEntry, settings: CheckSettings, *, source: str | None = None, title: str = ""
+) -> list[Finding]:
+    """The checks that fit the entry's era: an entry kept verbatim is one finding, a list of
+    bullets (the predecessor's first eras) has no sections to miss, the rest are sections."""
+    if entry.era == VERBATIM:
+        return [Finding("format", "kept verbatim as imported: no known format explains it")]
+    rules = rules_for(entry, settings)
+    if entry.bullets:
+        bullets = [section.text for section in entry.sections]
+        return check_bullets(bullets, source=source, settings=rules, title=title)
+    sections = [(s.label, s.text) for s in entry.sections]
+    return check_summary(sections, source=source, settings=rules, title=title)
 
 
 def rules_for(entry: DigestEntry, settings: CheckSettings) -> CheckSettings:
@@ -99,7 +119,5 @@ def check_database(store: Store, settings: CheckSettings) -> Iterator[PaperCheck
                 title = paper.title if paper else ""
                 abstract = paper.abstract if paper else ""
                 source = None if text is None else f"{title}\n{abstract}\n{text.text}"
-                sections = [(s.label, s.text) for s in entry.sections]
-                rules = rules_for(entry, settings)
-                findings = check_summary(sections, source=source, settings=rules, title=title)
+                findings = check_entry(entry, settings, source=source, title=title)
                 yield PaperCheck(when, entry.arxiv_id, findings)

@@ -60,9 +60,12 @@ def _entry(view: PeriodView, link: str) -> ET.Element:
 def _paper_html(paper: PaperView, page: str) -> str:
     """One paper as HTML inside the entry; the XML writer escapes it once more."""
     first = "".join(f"<p>{escape(s.text)}</p>" for s in paper.sections[:ENTRY_SECTIONS])
+    if paper.verbatim:
+        first = f"<pre>{escape(paper.verbatim)}</pre>"
+    votes = f"▲ {paper.votes} · " if paper.votes_known else ""
     return (
         f'<h3><a href="{escape(page)}#{escape(paper.arxiv_id)}">{escape(paper.title)}</a></h3>'
-        f"<p>▲ {paper.votes} · {escape(paper.arxiv_id)}</p>{first}"
+        f"<p>{votes}{escape(paper.arxiv_id)}</p>{first}"
     )
 
 
@@ -89,7 +92,22 @@ def paper_data(paper: PaperView) -> dict[str, Any]:
         "project_page": paper.project_page,
         "sections": {section_name(section.label): section.text for section in paper.sections},
         "note": paper.note,
+        **older_era_data(paper),
     }
+
+
+def older_era_data(paper: PaperView) -> dict[str, Any]:
+    """What an imported older-era entry adds: its era, its bullets (they have no names to key
+    ``sections`` by) or its verbatim text, and whether its votes are known."""
+    if paper.era is None:
+        return {}
+    data: dict[str, Any] = {"era": paper.era, "votes_known": paper.votes_known}
+    if paper.bullets:
+        data["sections"] = {}
+        data["bullets"] = [section.text for section in paper.sections]
+    if paper.verbatim:
+        data["verbatim"] = paper.verbatim
+    return data
 
 
 def index_json(days: Sequence[PeriodView], weeks: Sequence[PeriodView]) -> str:

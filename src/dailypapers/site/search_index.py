@@ -58,7 +58,8 @@ FIELDS = ["id", "title", "authors", "date", "votes", "words"]
 def index_row(paper: PaperView, date: str) -> list[str | int]:
     authors = ", ".join(paper.authors)
     shown = normalize(f"{paper.title} {authors}")
-    words = compact_words((section.text for section in paper.sections), shown)
+    texts = [section.text for section in paper.sections] + [paper.verbatim or ""]
+    words = compact_words(texts, shown)
     return [paper.arxiv_id, paper.title, authors, date, paper.votes, words]
 
 

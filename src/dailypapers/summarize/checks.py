@@ -99,6 +99,28 @@ def check_summary(
     return findings
 
 
+def check_bullets(
+    bullets: Sequence[str],
+    *,
+    source: str | None = None,
+    settings: CheckSettings | None = None,
+    title: str = "",
+) -> list[Finding]:
+    """The findings on a summary of the predecessor's bullet eras: plain sentences with no
+    section names, so no structure check beyond being there; their text is read as one for
+    language, chatter, leftovers and, with ``source``, numbers and links."""
+    settings = settings or CheckSettings()
+    text = " ".join(bullet.strip() for bullet in bullets)
+    if not text.strip():
+        return [Finding("structure", "empty")]
+    findings = [
+        Finding(f.check, f"bullets: {f.detail}") for f in check_text(text, settings, title=title)
+    ]
+    if source is not None:
+        findings += check_numbers(text, source) + check_links(text, source)
+    return findings
+
+
 def check_structure(sections: Sequence[tuple[str, str]], settings: CheckSettings) -> list[Finding]:
     names = [_key(name) for name, _ in sections]
     findings = []
