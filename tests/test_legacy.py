@@ -240,3 +240,20 @@ def test_doctor_does_not_advise_running_imported_days_of_any_era(tmp_path: Path)
         assert f"--date {when}" not in said
         assert f"--since {when}" not in said
         assert f"--until {when}" not in said
+
+
+def test_a_week_that_reuses_a_bullet_era_summary_writes_its_bullets(  # type: ignore[no-untyped-def]
+    tmp_path: Path, fake_hf, fake_openai
+) -> None:
+    out = tmp_path / "out"
+    assert invoke("import-logs", str(predecessor_checkout(tmp_path / "p")), "--out", str(out))
+    fake_hf.set_week("2024-W10", [make_entry("2403.00001", "Bullet paper (v2)", upvotes=50)])
+    env = {"HF_ENDPOINT": fake_hf.url, "OPENAI_BASE_URL": fake_openai.url + "/v1"}
+
+    result = invoke("run", "--week", "2024-W10", "--out", str(out), env=env)
+
+    assert result.exit_code == 0, result.output
+    weekly = (out / "paper_logs" / "weekly" / "2024-W10.md").read_text(encoding="utf-8")
+    assert "- 일곱 문장 가운데 7번째 문장입니다.\n" in weekly
+    assert "- : " not in weekly
+    assert fake_openai.calls == 0

@@ -76,7 +76,7 @@ def render_entry(entry: DigestEntry) -> str:
     parts.append(f"Authors: {authors_line(entry)}\n\n")
     if entry.note:
         parts.append(f"> {entry.note}\n\n")
-    parts.extend(f"- {section.label}: {section.text}\n" for section in entry.sections)
+    parts.extend(f"{item_line(section)}\n" for section in entry.sections)
     parts.append("\n")
     return "".join(parts)
 
@@ -232,6 +232,6 @@ def render_older_entry(entry: DigestEntry) -> str:
 
 
 def item_line(section: Section) -> str:
-    """A summary line of an older era: ``- sentence`` or ``- **KEY**: text``, and the lines
-    that continued it."""
+    """A summary line: ``- LABEL: text``, or an older era's ``- sentence`` (no label), with
+    the lines that continued it."""
     return f"- {section.label}: {section.text}" if section.label else f"- {section.text}"
