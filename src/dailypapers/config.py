@@ -191,8 +191,8 @@ def _llm_config(
     preset = _setting(env, "DAILYPAPERS_PROVIDER", "--provider", provider_name or None)
     if preset and choice != "extractive":
         return _provider_config(env, _provider(preset), model, lang)
-    api_key = env.get("OPENAI_API_KEY") or None
-    base_url = (env.get("OPENAI_BASE_URL") or "").rstrip("/") or None
+    api_key = env.get("OPENAI_API_KEY", "").strip() or None  # a key pasted from a file
+    base_url = env.get("OPENAI_BASE_URL", "").strip().rstrip("/") or None
     if choice == "extractive" or (choice == "auto" and not (api_key or base_url)):
         return None
     if choice == "llm" and not (api_key or base_url):
@@ -221,7 +221,7 @@ def _provider_config(
     env: Mapping[str, str], provider: Provider, model: str | None, lang: Setting | None
 ) -> LLMConfig:
     """A preset's URL, key and model; DAILYPAPERS_BASE_URL and --model still override."""
-    base_url = (env.get("DAILYPAPERS_BASE_URL") or provider.base_url).rstrip("/")
+    base_url = (env.get("DAILYPAPERS_BASE_URL", "").strip() or provider.base_url).rstrip("/")
     return _llm_settings(
         env,
         model=model or env.get("DAILYPAPERS_MODEL") or provider.default_model,
@@ -279,7 +279,7 @@ def _cache_dir(env: Mapping[str, str]) -> Path:
 
 
 def _endpoint(env: Mapping[str, str], name: str, default: str) -> str:
-    value = (env.get(name) or default).rstrip("/")
+    value = (env.get(name, "").strip() or default).rstrip("/")
     if not value.startswith(("http://", "https://")):
         raise ConfigError(f"{name}={value!r} is not an http(s) URL")
     return value

@@ -23,7 +23,8 @@ class Provider:
     about: str = ""
 
     def key(self, env: Mapping[str, str]) -> str | None:
-        return env.get(self.key_variable) or None if self.key_variable else None
+        """The key with surrounding whitespace (a newline pasted from a file) left out."""
+        return env.get(self.key_variable, "").strip() or None if self.key_variable else None
 
     def configured(self, env: Mapping[str, str]) -> bool:
         return self.key_variable is None or bool(self.key(env))
