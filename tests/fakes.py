@@ -45,6 +45,8 @@ class Reply:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    #: Seconds between two bytes of the body: a server that drips its answer.
+    drip: float = 0.0
 
 
 # crash plans: one way, for every fake, to fail at a chosen request ----------------------------
@@ -324,7 +326,13 @@ class FakeServer(Crashable):
                 handler.send_header(name, value)
             handler.send_header("content-length", str(len(reply.body)))
             handler.end_headers()
-            handler.wfile.write(reply.body)
+            if not reply.drip:
+                handler.wfile.write(reply.body)
+            for byte in range(len(reply.body) if reply.drip else 0):
+                handler.wfile.write(reply.body[byte : byte + 1])
+                handler.wfile.flush()
+                if self._stopping.wait(reply.drip):
+                    return
         except (BrokenPipeError, ConnectionResetError):
             return  # the client gave up (a timeout test); nothing to answer
 
@@ -490,6 +498,14 @@ class FakeOpenAI(FakeServer):
     ) -> None:
         with self._lock:
             self._contents.append((content, refusal, finish_reason))
+
+    def drip_next(self, every: float) -> None:
+        """The next chat answer is a good one, sent one byte every ``every`` seconds."""
+        sent = {"model": "gpt-4o", "messages": []}
+        answer = json.dumps(korean_summary("Drip"), ensure_ascii=False)
+        body = json.dumps(self._completion(sent, 1, answer, None, "stop")).encode()
+        with self._lock:
+            self._script.append(Reply(200, body, drip=every))
 
     def aside(self, request: Request) -> Reply | None:
         if request.method != "GET" or request.path not in ("/v1/models", "/models"):

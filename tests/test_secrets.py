@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from base64 import b64encode
 from contextlib import closing
 from pathlib import Path
+from urllib.parse import quote
 
+import pytest
+
+from dailypapers.logs import redact, secret_values
 from tests.e2e import World
 
 DATE = "2024-12-06"
@@ -70,3 +75,82 @@ def test_keys_appear_nowhere_after_failures_and_verbose_logs(world: World, tmp_p
             body = path.read_bytes()
             assert not any(secret.encode() in body for secret in SECRETS), path
     assert "[redacted]" in database_dump(world.out / "dailypapers.db")
+
+
+PASTED_KEY = OPENAI_KEY + "\n"  # a key pasted from a file, its newline and all
+
+
+def everything_written(world: World, tmp_path: Path) -> str:
+    """The database as SQL text and every file the run left, as one string."""
+    cache = Path(os.environ["DAILYPAPERS_CACHE_DIR"])
+    paths = [p for p in files_under(world.out, cache, tmp_path / "work") if p.is_file()]
+    files = [p.read_bytes().decode("utf-8", "replace") for p in paths if p.suffix != ".db"]
+    return "\n".join([database_dump(world.out / "dailypapers.db"), *files])
+
+
+def test_a_key_with_a_trailing_newline_is_sent_stripped(world: World, tmp_path: Path) -> None:
+    world.add_day(DATE, 2)
+
+    result = world.run("--date", DATE, "--verbose", env=world.env(key=PASTED_KEY))
+
+    assert result.exit_code == 0, result.output
+    sent = {r.headers.get("authorization") for r in world.openai.requests}
+    assert sent == {f"Bearer {OPENAI_KEY}"}
+    assert OPENAI_KEY not in result.output + everything_written(world, tmp_path)
+
+
+def test_a_key_the_http_client_refuses_is_redacted_in_every_form(
+    world: World, tmp_path: Path
+) -> None:
+    """A line break inside the key: the client refuses the header and quotes it as
+    ``b'Bearer sk-...\\n...'``, which is not the key's raw text."""
+    world.add_day(DATE, 1)
+    key = "sk-test-SECRET\nopenai-7f3a9c1e"
+    env = world.env(key=key + "\n") | {"DAILYPAPERS_HTTP_BACKOFF": "0.01"}
+
+    result = world.run("--date", DATE, "--verbose", env=env)
+
+    assert result.exit_code == 1
+    assert "Illegal header value" in result.output  # the client's own words, kept
+    written = result.output + everything_written(world, tmp_path)
+    assert "[redacted]" in written
+    for piece in ("sk-test-SECRET", "openai-7f3a9c1e"):
+        assert piece not in written
+
+
+def test_credentials_in_service_urls_are_redacted(world: World, tmp_path: Path) -> None:
+    world.add_day(DATE, 1)
+    llm = world.openai.url.replace("http://", "http://llm-user:llm-pass-5ecret@") + "/v1"
+    hf = world.hf.url.replace("http://", "http://hf-user:hf-pass-5ecret@")
+    env = world.env() | {"OPENAI_BASE_URL": llm, "HF_ENDPOINT": hf}
+    world.openai.enqueue(404, b'{"error": {"message": "no such model"}}')
+
+    result = world.run("--date", DATE, "--verbose", env=env)
+
+    assert result.exit_code == 1
+    written = result.output + everything_written(world, tmp_path)
+    assert "has no model gpt-4o" in " ".join(result.output.split())
+    for piece in ("llm-pass-5ecret", "hf-pass-5ecret", "llm-user:", "hf-user:"):
+        assert piece not in written
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        f"Illegal header value b'Bearer {OPENAI_KEY}\\n'",  # the repr of bytes
+        f"got {PASTED_KEY!r}",  # the repr of a str
+        f"GET https://x.test/?key={quote(OPENAI_KEY + '/+=', safe='')}",  # URL-encoded
+        f'{{"key": {json.dumps(OPENAI_KEY + chr(10))}}}',  # JSON
+        f"Authorization: Bearer {OPENAI_KEY}",
+        f"Authorization: Basic {b64encode(b'user:' + OPENAI_KEY.encode()).decode()}",
+    ],
+)
+def test_redaction_finds_every_form_of_a_secret(message: str) -> None:
+    env = {"OPENAI_API_KEY": PASTED_KEY, "X_URL": f"https://user:{OPENAI_KEY}@x.test"}
+    secrets = (*secret_values(env), OPENAI_KEY + "/+=")
+
+    clean = redact(message, secrets)
+
+    assert "[redacted]" in clean
+    assert "SECRET" not in clean
+    assert "7f3a9c1e" not in clean

@@ -17,8 +17,14 @@ from dailypapers.logs import secret_values
 from dailypapers.summarize.cost import DEFAULT_PRICES, Price, load_prices, price_of
 from dailypapers.summarize.glossary import load_glossary
 from dailypapers.summarize.languages import LANGUAGES
-from dailypapers.summarize.providers import Provider, get_provider, require_key
-from dailypapers.summarize.settings import DEFAULT_MODEL, LLMConfig
+from dailypapers.summarize.providers import (
+    AnswerLimit,
+    Provider,
+    answer_limit_for,
+    get_provider,
+    require_key,
+)
+from dailypapers.summarize.settings import DEFAULT_DEADLINE, DEFAULT_MODEL, LLMConfig
 
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_ENDPOINT = "https://arxiv.org"
@@ -191,8 +197,8 @@ def _llm_config(
     preset = _setting(env, "DAILYPAPERS_PROVIDER", "--provider", provider_name or None)
     if preset and choice != "extractive":
         return _provider_config(env, _provider(preset), model, lang)
-    api_key = env.get("OPENAI_API_KEY") or None
-    base_url = (env.get("OPENAI_BASE_URL") or "").rstrip("/") or None
+    api_key = env.get("OPENAI_API_KEY", "").strip() or None  # a key pasted from a file
+    base_url = env.get("OPENAI_BASE_URL", "").strip().rstrip("/") or None
     if choice == "extractive" or (choice == "auto" and not (api_key or base_url)):
         return None
     if choice == "llm" and not (api_key or base_url):
@@ -207,6 +213,7 @@ def _llm_config(
         api_key=api_key,
         response_format="json_schema",
         lang=str(lang.raw) if lang else DEFAULT_LANG,
+        answer_limit=answer_limit_for(base_url),
     )
 
 
@@ -221,7 +228,7 @@ def _provider_config(
     env: Mapping[str, str], provider: Provider, model: str | None, lang: Setting | None
 ) -> LLMConfig:
     """A preset's URL, key and model; DAILYPAPERS_BASE_URL and --model still override."""
-    base_url = (env.get("DAILYPAPERS_BASE_URL") or provider.base_url).rstrip("/")
+    base_url = (env.get("DAILYPAPERS_BASE_URL", "").strip() or provider.base_url).rstrip("/")
     return _llm_settings(
         env,
         model=model or env.get("DAILYPAPERS_MODEL") or provider.default_model,
@@ -230,6 +237,7 @@ def _provider_config(
         response_format=provider.response_format,
         lang=str(lang.raw) if lang else DEFAULT_LANG,
         provider=provider.name,
+        answer_limit=provider.answer_limit,
     )
 
 
@@ -242,6 +250,7 @@ def _llm_settings(
     response_format: str,
     lang: str,
     provider: str | None = None,
+    answer_limit: AnswerLimit = "max_tokens",
 ) -> LLMConfig:
     response_format = env.get("DAILYPAPERS_RESPONSE_FORMAT") or response_format
     if response_format not in ("json_schema", "json_object"):
@@ -256,10 +265,12 @@ def _llm_settings(
         lang=lang,
         glossary=_glossary(env, lang),
         timeout=_positive_float(env, "DAILYPAPERS_LLM_TIMEOUT", 180.0),
+        deadline=_positive_float(env, "DAILYPAPERS_LLM_DEADLINE", DEFAULT_DEADLINE),
         backoff=_positive_float(env, "DAILYPAPERS_HTTP_BACKOFF", 1.0),
         requests_per_minute=_optional_int(env, "DAILYPAPERS_LLM_RPM"),
         tokens_per_minute=_optional_int(env, "DAILYPAPERS_LLM_TPM"),
         response_format=response_format,  # type: ignore[arg-type]
+        answer_limit=answer_limit,
     )
 
 
@@ -279,7 +290,7 @@ def _cache_dir(env: Mapping[str, str]) -> Path:
 
 
 def _endpoint(env: Mapping[str, str], name: str, default: str) -> str:
-    value = (env.get(name) or default).rstrip("/")
+    value = (env.get(name, "").strip() or default).rstrip("/")
     if not value.startswith(("http://", "https://")):
         raise ConfigError(f"{name}={value!r} is not an http(s) URL")
     return value

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import functools
+import json
 import logging
 from collections.abc import Iterable, Mapping
+from urllib.parse import quote, quote_plus, unquote, urlsplit
 
 from rich.console import Console
 from rich.logging import RichHandler
@@ -16,19 +20,63 @@ REDACTED = "[redacted]"
 
 
 def secret_values(env: Mapping[str, str]) -> tuple[str, ...]:
-    """The values of every secret-looking variable in ``env``, longest first."""
+    """The values of every secret-looking variable in ``env`` (surrounding whitespace left
+    out, as every reader of a secret strips it), and the credentials written into any URL
+    (``https://user:pass@host``), longest first."""
     found = {
-        value
+        value.strip()
         for name, value in env.items()
-        if name.upper().endswith(SECRET_SUFFIXES) and len(value) >= MIN_SECRET_LENGTH
+        if name.upper().endswith(SECRET_SUFFIXES) and len(value.strip()) >= MIN_SECRET_LENGTH
     }
+    for value in env.values():
+        found.update(url_credentials(value))
     return tuple(sorted(found, key=len, reverse=True))
 
 
+def url_credentials(value: str) -> set[str]:
+    """The ``user:pass`` of a URL, and the password alone when it is long enough to be told
+    apart from ordinary words; none for anything else."""
+    if "://" not in value or "@" not in value:
+        return set()
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return set()
+    userinfo = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
+    found = {userinfo, unquote(userinfo)} if userinfo else set()
+    if parts.password and len(unquote(parts.password)) >= MIN_SECRET_LENGTH:
+        found |= {parts.password, unquote(parts.password)}
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def secret_forms(secret: str) -> tuple[str, ...]:
+    """Every way ``secret`` can be spelled in a message, longest first: as it is and stripped,
+    as Python shows it in a ``repr`` of a str or of bytes (``b'Bearer sk-...\\n'``), escaped
+    in JSON, URL-encoded, and base64 as in a ``Basic`` header."""
+    forms = set()
+    for value in {secret, secret.strip()}:
+        if not value:
+            continue
+        forms |= {
+            value,
+            repr(value)[1:-1],
+            repr(value.encode())[2:-1],
+            json.dumps(value)[1:-1],
+            json.dumps(value, ensure_ascii=False)[1:-1],
+            quote(value, safe=""),
+            quote_plus(value, safe=""),
+            base64.b64encode(value.encode()).decode().rstrip("="),
+        }
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every form of every secret (see ``secret_forms``) replaced."""
     for secret in secrets:
         if secret:
-            text = text.replace(secret, REDACTED)
+            for form in secret_forms(secret):
+                text = text.replace(form, REDACTED)
     return text
 
 

@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from dailypapers.retry import MAX_WAIT
+
 #: Longest single sleep before looking again: tokens may come back in the meantime.
 LOOK_AGAIN_S = 2.0
 
@@ -120,7 +122,9 @@ class RateLimiter:
                 self.tokens.take(used - estimated)
 
     def pause(self, seconds: float) -> None:
-        """Nobody sends for ``seconds``: the server answered 429."""
+        """Nobody sends for ``seconds``: the server answered 429. The one retry policy's cap
+        holds here too, and a wait that is no number (NaN) or negative is none."""
+        seconds = min(seconds, MAX_WAIT) if seconds > 0 else 0.0
         with self._lock:
             self._paused_until = max(self._paused_until, self._clock() + seconds)
             self.pacing.pauses += 1

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import openai
+from openai.types.chat import ChatCompletion
 
 from dailypapers.errors import LLMUnusable
 from dailypapers.models import LLMCall, Paper, PaperText, Section, Summary
@@ -23,12 +24,16 @@ from dailypapers.ratelimit import RateLimiter
 from dailypapers.retry import RetryPolicy, log_retry, sleep_before_retry, too_long
 from dailypapers.summarize.budget import fit_text
 from dailypapers.summarize.checks import check_summary, settings_for
+from dailypapers.summarize.deadline import DeadlineHttpClient, deadline
 from dailypapers.summarize.llm_errors import (
+    CHECK_TIMEOUT,
     OPENAI_DEFAULT_BASE_URL,
     ReplyKind,
+    answer_too_long,
     check_server,
     classify,
     error_body,
+    not_a_completion,
     retry_after_of,
     short,
 )
@@ -51,6 +56,8 @@ MIN_BUDGET = 500
 CONTEXT_NUMBERS = re.compile(r"(\d[\d,]*) tokens")
 
 STOPPED = "not sent: the run was stopped"
+#: Characters kept of an answer that is not used: a page of HTML, an answer far too long.
+KEPT_CHARS = 2000
 
 
 @dataclass
@@ -78,6 +85,7 @@ class OpenAISummarizer:
             base_url=config.base_url or OPENAI_DEFAULT_BASE_URL,
             timeout=config.timeout,
             max_retries=config.sdk_retries,
+            http_client=DeadlineHttpClient(),
         )
         self.limiter = RateLimiter(
             requests_per_minute=_below(config.requests_per_minute),
@@ -96,7 +104,8 @@ class OpenAISummarizer:
     def check(self) -> None:
         """Ask the server once, cheaply, whether the URL and the key work: raise
         ``LLMUnusable`` when they cannot. A server that cannot list its models is let be."""
-        check_server(self.client, self.config)
+        with deadline(CHECK_TIMEOUT):
+            check_server(self.client, self.config)
 
     def summarize(self, paper: Paper, text: PaperText) -> SummaryOutcome:
         """Ask until a valid answer comes, within separate bounds for each kind of failure.
@@ -231,16 +240,19 @@ class OpenAISummarizer:
             arxiv_id, self.model, self.prompt_version, attempt, started, 0.0, 0, 0, True, None, None
         )
         try:
-            raw = self.client.chat.completions.with_raw_response.create(  # type: ignore[call-overload]
-                model=self.model,
-                messages=messages,
-                response_format=self.response_format(),
-                **self._options(),
-            )
-            completion = raw.parse()
+            with deadline(self.config.deadline):
+                raw = self.client.chat.completions.with_raw_response.create(  # type: ignore[call-overload]
+                    model=self.model,
+                    messages=messages,
+                    response_format=self.response_format(),
+                    **self._options(),
+                )
+                completion = _completion(raw)
         except openai.APIError as e:
             self.limiter.settle(estimate, 0)
             kind, reason = classify(e, self.config)
+            if kind == "transient" and time.monotonic() - clock >= self.config.deadline:
+                reason = f"LLM answer not complete within {self.config.deadline:g} s"
             failed = replace(
                 call,
                 duration_s=time.monotonic() - clock,
@@ -249,30 +261,43 @@ class OpenAISummarizer:
                 raw_response=error_body(e),
             )
             return _Reply(failed, kind, problem=reason, retry_after=retry_after_of(e))
+        call = replace(call, duration_s=time.monotonic() - clock, raw_response=raw.text)
+        if completion is None:  # a 200 with a gateway's HTML page, say: retried like a 502
+            self.limiter.settle(estimate, 0)
+            problem = not_a_completion(raw.http_response)
+            call = replace(call, ok=False, error=problem, raw_response=raw.text[:KEPT_CHARS])
+            return _Reply(call, "transient", problem=problem)
+        return self._answer(call, completion, estimate)
+
+    def _answer(self, call: LLMCall, completion: ChatCompletion, estimate: int) -> _Reply:
+        """A chat completion's answer, or what makes it unusable."""
         usage = completion.usage
-        call = replace(
-            call,
-            duration_s=time.monotonic() - clock,
-            input_tokens=usage.prompt_tokens if usage else 0,
-            output_tokens=usage.completion_tokens if usage else 0,
-            raw_response=raw.text,
-        )
         if usage:
+            call = replace(
+                call, input_tokens=usage.prompt_tokens, output_tokens=usage.completion_tokens
+            )
             self.limiter.settle(estimate, usage.prompt_tokens + usage.completion_tokens)
         if not completion.choices:
             return _Reply(call, problem="the answer had no choices")
         choice = completion.choices[0]
-        problem = None
+        content, problem = choice.message.content, None
         if choice.message.refusal:
             problem = f"the model refused: {short(choice.message.refusal)}"
         elif choice.finish_reason == "length":
             problem = "the answer was cut off at the output token limit"
-        return _Reply(call, content=choice.message.content, problem=problem)
+        elif too_long := answer_too_long(content, self.config.answer_tokens):
+            # kept whole it would fill the database; the start shows what it was
+            call = replace(call, raw_response=(call.raw_response or "")[:KEPT_CHARS])
+            content, problem = (content or "")[:KEPT_CHARS], too_long
+        return _Reply(call, content=content, problem=problem)
 
     def _options(self) -> dict[str, Any]:
-        """Sampling options, sent only when set: some models refuse ones they do not support."""
-        temperature = self.config.temperature
-        return {} if temperature is None else {"temperature": temperature}
+        """The answer's token cap, and sampling options only when set: some models refuse
+        ones they do not support."""
+        options: dict[str, Any] = {self.config.answer_limit: self.config.answer_tokens}
+        if self.config.temperature is not None:
+            options["temperature"] = self.config.temperature
+        return options
 
     def response_format(self) -> dict[str, Any]:
         if self.config.response_format == "json_object":
@@ -281,6 +306,16 @@ class OpenAISummarizer:
             "type": "json_schema",
             "json_schema": {"name": "paper_summary", "strict": True, "schema": ANSWER_SCHEMA},
         }
+
+
+def _completion(raw: Any) -> ChatCompletion | None:
+    """The chat completion in a 200 answer; None when the body is something else (HTML, a
+    JSON value of another shape)."""
+    try:
+        completion = raw.parse()
+    except ValueError:  # says JSON, is not
+        return None
+    return completion if isinstance(completion, ChatCompletion) else None
 
 
 def _shrink(paper: Paper, text: PaperText, message: str) -> PaperText | None:

@@ -147,6 +147,28 @@ def error_body(error: openai.APIError) -> str | None:
     return None
 
 
+#: Characters an answer may have per token of its cap (o200k: Korean ~1-2, English ~4).
+CHARS_PER_TOKEN = 6
+
+
+def answer_too_long(content: str | None, answer_tokens: int) -> str | None:
+    """Why an answer is too long to be three sections, when it is (a server that ignored the
+    token cap); else None."""
+    limit = answer_tokens * CHARS_PER_TOKEN
+    if content is None or len(content) <= limit:
+        return None
+    return f"the answer is {len(content):,} characters, more than the {limit:,} allowed"
+
+
+def not_a_completion(response: httpx2.Response) -> str:
+    """Why a 200 answer is not a chat completion: what it was instead."""
+    kind = response.headers.get("content-type", "").split(";")[0].strip() or "no content type"
+    return (
+        f"the LLM answered HTTP {response.status_code} with {kind}, not a chat completion: "
+        f"{short(response.text, 120)}"
+    )
+
+
 def short(text: str, limit: int = 300) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

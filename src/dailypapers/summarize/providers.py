@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import urlsplit
 
 from dailypapers.errors import ConfigError
 
 ResponseFormat = Literal["json_schema", "json_object"]
+#: How a request caps the answer's tokens: OpenAI's own API wants ``max_completion_tokens``
+#: (its reasoning models refuse ``max_tokens``); most compatible servers know ``max_tokens``.
+AnswerLimit = Literal["max_tokens", "max_completion_tokens"]
 
 
 @dataclass(frozen=True)
@@ -21,9 +25,11 @@ class Provider:
     #: json_schema where the server enforces a schema; json_object where it only promises JSON.
     response_format: ResponseFormat = "json_schema"
     about: str = ""
+    answer_limit: AnswerLimit = "max_tokens"
 
     def key(self, env: Mapping[str, str]) -> str | None:
-        return env.get(self.key_variable) or None if self.key_variable else None
+        """The key with surrounding whitespace (a newline pasted from a file) left out."""
+        return env.get(self.key_variable, "").strip() or None if self.key_variable else None
 
     def configured(self, env: Mapping[str, str]) -> bool:
         return self.key_variable is None or bool(self.key(env))
@@ -32,7 +38,14 @@ class Provider:
 PROVIDERS: dict[str, Provider] = {
     p.name: p
     for p in (
-        Provider("openai", "https://api.openai.com/v1", "OPENAI_API_KEY", "gpt-4o", about="OpenAI"),
+        Provider(
+            "openai",
+            "https://api.openai.com/v1",
+            "OPENAI_API_KEY",
+            "gpt-4o",
+            about="OpenAI",
+            answer_limit="max_completion_tokens",
+        ),
         Provider(
             "anthropic",
             "https://api.anthropic.com/v1",
@@ -91,6 +104,13 @@ def get_provider(name: str) -> Provider:
     except KeyError:
         names = ", ".join(PROVIDERS)
         raise ConfigError(f"unknown provider {name!r}: choose one of {names}") from None
+
+
+def answer_limit_for(base_url: str | None) -> AnswerLimit:
+    """The answer cap's name for a server given by URL alone (no provider): OpenAI's, or any
+    other's."""
+    host = urlsplit(base_url).hostname or "" if base_url else "api.openai.com"
+    return "max_completion_tokens" if host == "api.openai.com" else "max_tokens"
 
 
 def require_key(provider: Provider, env: Mapping[str, str]) -> str | None:

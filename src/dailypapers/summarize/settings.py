@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dailypapers.summarize.providers import ResponseFormat
+from dailypapers.summarize.prompt import OUTPUT_RESERVE
+from dailypapers.summarize.providers import AnswerLimit, ResponseFormat
 
 DEFAULT_MODEL = "gpt-4o"
+#: Seconds one LLM call may take in all, however its answer trickles in.
+DEFAULT_DEADLINE = 300.0
+#: The answer's token cap: four times what three sections are expected to take.
+ANSWER_TOKENS = 4 * OUTPUT_RESERVE
 
 
 @dataclass(frozen=True)
@@ -19,7 +24,10 @@ class LLMConfig:
     provider: str | None = None
     lang: str = "ko"
     glossary: dict[str, str] = field(default_factory=dict, repr=False)
+    #: Seconds one read or write of an LLM call may take.
     timeout: float = 180.0
+    #: Seconds one LLM call may take in all (see summarize/deadline.py).
+    deadline: float = DEFAULT_DEADLINE
     #: The SDK's own retries are off: summarize/llm.py retries, so each try is paced and recorded.
     sdk_retries: int = 0
     #: Answers that are not a valid summary (garbage, refusal, missing keys).
@@ -33,3 +41,6 @@ class LLMConfig:
     tokens_per_minute: int | None = None
     temperature: float | None = None
     response_format: ResponseFormat = "json_schema"
+    #: Tokens the answer may take, and the request field that says so.
+    answer_tokens: int = ANSWER_TOKENS
+    answer_limit: AnswerLimit = "max_completion_tokens"
