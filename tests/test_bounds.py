@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dailypapers.errors import DownloadError, ExtractError, FetchError
+from dailypapers.config import build_config
+from dailypapers.errors import ConfigError, DownloadError, ExtractError, FetchError
 from dailypapers.http import make_client
 from dailypapers.sources.arxiv import cache_path, download_pdf
 from dailypapers.sources.hf import fetch_day
@@ -188,3 +189,17 @@ def test_a_text_bomb_is_summarized_from_its_abstract(world: World) -> None:
     assert (
         f"{ids[1]}: summarized from the abstract: PDF text is longer than 2,000,000 characters"
     ) in said(result.output)
+
+
+def test_the_limits_are_settings() -> None:
+    config = build_config(
+        {
+            "DAILYPAPERS_PDF_MEMORY_MB": "512",
+            "DAILYPAPERS_MAX_PDF_MB": "7",
+            "DAILYPAPERS_DOWNLOAD_DEADLINE": "30",
+        }
+    )
+
+    assert (config.pdf_memory_mb, config.max_pdf_mb, config.download_seconds) == (512, 7, 30.0)
+    with pytest.raises(ConfigError, match=r"DAILYPAPERS_PDF_MEMORY_MB='100': must be at least 256"):
+        build_config({"DAILYPAPERS_PDF_MEMORY_MB": "100"})
