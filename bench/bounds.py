@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import multiprocessing
+import os
 import resource
 import sys
 import threading
@@ -29,7 +30,9 @@ sys.path.insert(0, str(ROOT))
 from tests.fakes import FakeArxiv  # noqa: E402
 from tests.pdfgen import make_inflating_pdf, make_text_bomb  # noqa: E402
 
-PDF_DIR = ROOT.parent / "shared" / "fixtures" / "arxiv_pdfs"
+PDF_DIR = (
+    Path(os.environ.get("DAILYPAPERS_SHARED") or ROOT.parent / "shared") / "fixtures" / "arxiv_pdfs"
+)
 MB = 1024 * 1024
 
 
