@@ -16,7 +16,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date as Date
@@ -47,6 +47,10 @@ class Reply:
     delay: float = 0.0
     #: Seconds between two bytes of the body: a server that drips its answer.
     drip: float = 0.0
+    #: A body made as it is sent (never held whole), after ``body``; its length is
+    #: ``declared`` when given, else unsaid (the body ends when the connection closes).
+    stream: Callable[[], Iterable[bytes]] | None = field(default=None, repr=False)
+    declared: int | None = None
 
 
 # crash plans: one way, for every fake, to fail at a chosen request ----------------------------
@@ -260,6 +264,21 @@ class FakeServer(Crashable):
         with self._lock:
             self._script.append(Reply(status, body, headers or {}))
 
+    def enqueue_reply(self, reply: Reply) -> None:
+        with self._lock:
+            self._script.append(reply)
+
+    def drip(self, body: bytes, every: float) -> Reply:
+        """A 200 whose declared ``body`` comes one byte every ``every`` seconds."""
+
+        def bytes_one_by_one() -> Iterable[bytes]:
+            for index in range(len(body)):
+                if self._stopping.wait(every):
+                    return
+                yield body[index : index + 1]
+
+        return Reply(200, stream=bytes_one_by_one, declared=len(body))
+
     def fail_next(
         self, status: int, times: int = 1, headers: dict[str, str] | None = None, body: bytes = b""
     ) -> None:
@@ -324,7 +343,9 @@ class FakeServer(Crashable):
             headers = {"content-type": "application/json", **reply.headers}
             for name, value in headers.items():
                 handler.send_header(name, value)
-            handler.send_header("content-length", str(len(reply.body)))
+            if reply.stream is None or reply.declared is not None:
+                length = len(reply.body) if reply.stream is None else reply.declared
+                handler.send_header("content-length", str(length))
             handler.end_headers()
             if not reply.drip:
                 handler.wfile.write(reply.body)
@@ -333,6 +354,13 @@ class FakeServer(Crashable):
                 handler.wfile.flush()
                 if self._stopping.wait(reply.drip):
                     return
+            if reply.stream is not None:
+                handler.close_connection = True
+                for chunk in reply.stream():
+                    if self._stopping.is_set():
+                        return
+                    handler.wfile.write(chunk)
+                    handler.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             return  # the client gave up (a timeout test); nothing to answer
 
@@ -403,12 +431,16 @@ def is_iso_week(value: str) -> bool:
         return False
 
 
+PDF_TYPE = {"content-type": "application/pdf"}
+
+
 class FakeArxiv(FakeServer):
     """``GET /pdf/<id>`` serving the bytes the tests add; ``error_rate`` of seeded 503s."""
 
     def __init__(self) -> None:
         super().__init__()
         self.bodies: dict[str, tuple[bytes, str]] = {}
+        self.streams: dict[str, Reply] = {}
         self.downloads: dict[str, int] = {}
         self.error_rate = 0.0
         self.errors = 0
@@ -419,8 +451,28 @@ class FakeArxiv(FakeServer):
     def add_body(self, arxiv_id: str, body: bytes, content_type: str) -> None:
         self.bodies[arxiv_id] = (body, content_type)
 
+    def add_huge_pdf(self, arxiv_id: str, size: int, *, declared: bool = True) -> None:
+        """A PDF of ``size`` bytes, made as it is sent; its length declared or not."""
+
+        def chunks() -> Iterable[bytes]:
+            block = b"%PDF-1.4\n" + b"%" * ((1 << 20) - 9)
+            for start in range(0, size, len(block)):
+                yield block[: size - start]
+
+        self.streams[arxiv_id] = Reply(
+            200, stream=chunks, declared=size if declared else None, headers=PDF_TYPE
+        )
+
+    def add_drip(self, arxiv_id: str, every: float, size: int = 10_000) -> None:
+        """A PDF of ``size`` bytes sent one byte every ``every`` seconds, length declared."""
+        reply = self.drip(b"%PDF-1.4\n".ljust(size), every)
+        reply.headers.update(PDF_TYPE)
+        self.streams[arxiv_id] = reply
+
     def respond(self, request: Request) -> Reply:
         arxiv_id = request.path.removeprefix("/pdf/")
+        if arxiv_id in self.streams:
+            return self.streams[arxiv_id]
         if not request.path.startswith("/pdf/") or arxiv_id not in self.bodies:
             return Reply(404, b"not found", {"content-type": "text/plain"})
         with self._lock:

@@ -108,7 +108,30 @@ def make_slow_pdf(operators: int = 4_000_000) -> bytes:
     """One page whose compressed content stream holds ``operators`` text-show operators: a few
     hundred KB that keep PDFium busy for seconds (about 1 s per million on this kind of CPU)."""
     content = b"BT /F1 1 Tf " + b"1 0 0 1 10 10 Tm (x) Tj " * operators + b"ET"
-    stream = zlib.compress(content, 9)
+    return one_page_pdf(zlib.compress(content, 9))
+
+
+def make_text_bomb(operators: int, text: bytes = b"x") -> bytes:
+    """One page, ``operators`` text objects each showing ``text``: PDFium keeps an object per
+    operator (about 10 KB each), so a few KB of compressed stream cost it hundreds of MB."""
+    content = b"BT /F1 1 Tf 10 780 Td " + (b"(" + text + b") Tj 0 -1 Td ") * operators + b"ET"
+    return one_page_pdf(zlib.compress(content, 9))
+
+
+def make_inflating_pdf(inflated: int) -> bytes:
+    """One page whose content stream is one line of text then ``inflated`` bytes of spaces:
+    about 1 KB per MB compressed, and PDFium inflates the whole stream before reading it."""
+    packer = zlib.compressobj(9)
+    parts = [packer.compress(b"BT /F1 12 Tf 72 720 Td (A bomb.) Tj ET\n")]
+    block = b" " * (1 << 20)
+    for _ in range(inflated // len(block)):
+        parts.append(packer.compress(block))
+    parts.append(packer.flush())
+    return one_page_pdf(b"".join(parts))
+
+
+def one_page_pdf(stream: bytes) -> bytes:
+    """A one-page PDF around a Flate-compressed content stream, with Helvetica as /F1."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

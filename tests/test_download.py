@@ -19,9 +19,9 @@ def test_a_pdf_is_downloaded_once_then_read_from_the_cache(fake_arxiv, tmp_path:
         first = download_pdf(client, fake_arxiv.url, "2412.00001", tmp_path)
         second = download_pdf(client, fake_arxiv.url, "2412.00001", tmp_path)
 
-    assert first == second == paper_pdf(0)
+    assert first == second == cache_path(tmp_path, "2412.00001")
     assert fake_arxiv.downloads == {"2412.00001": 1}
-    assert cache_path(tmp_path, "2412.00001").read_bytes() == first
+    assert cache_path(tmp_path, "2412.00001").read_bytes() == paper_pdf(0)
     assert [p.name for p in (tmp_path / "pdf").iterdir()] == ["2412.00001.pdf"]
 
 
@@ -59,7 +59,8 @@ def test_a_flaky_server_is_retried(fake_arxiv, tmp_path: Path) -> None:  # type:
     with make_client(timeout=5) as client:
         body = download_pdf(client, fake_arxiv.url, "2412.00001", tmp_path, backoff=0.01)
 
-    assert body == paper_pdf(0)
+    assert body == cache_path(tmp_path, "2412.00001")
+    assert cache_path(tmp_path, "2412.00001").read_bytes() == paper_pdf(0)
     assert len(fake_arxiv.requests) == 3
 
 

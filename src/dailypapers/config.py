@@ -51,6 +51,12 @@ class Config:
     http_attempts: int = 4
     http_backoff: float = 1.0
     pdf_timeout: float = 60.0
+    #: The PDF reader child's address space, in MB (2**20 bytes).
+    pdf_memory_mb: int = 2048
+    #: The largest PDF downloaded, in MB (2**20 bytes).
+    max_pdf_mb: int = 50
+    #: Seconds one download (a PDF, a page of the list) may take in all, retries included.
+    download_seconds: float = 300.0
     arxiv_interval: float = 3.0
     force: bool = False
     #: Replace README.md and digest files in ``out_dir`` even when dailypapers did not write them.
@@ -108,6 +114,11 @@ def build_config(
         http_timeout=_positive_float(env, "DAILYPAPERS_HTTP_TIMEOUT", 60.0),
         http_backoff=_positive_float(env, "DAILYPAPERS_HTTP_BACKOFF", 1.0),
         pdf_timeout=_positive_float(env, "DAILYPAPERS_PDF_TIMEOUT", 60.0),
+        pdf_memory_mb=_whole_number(
+            _setting(env, "DAILYPAPERS_PDF_MEMORY_MB", "", None), 2048, minimum=256
+        ),
+        max_pdf_mb=_whole_number(_setting(env, "DAILYPAPERS_MAX_PDF_MB", "", None), 50),
+        download_seconds=_positive_float(env, "DAILYPAPERS_DOWNLOAD_DEADLINE", 300.0),
         arxiv_interval=_positive_float(env, "DAILYPAPERS_ARXIV_INTERVAL", 3.0),
         force=force,
         overwrite=overwrite,

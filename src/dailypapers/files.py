@@ -6,11 +6,14 @@ way, a full disk) become ``OutputError``, naming the file and the cause, once fo
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import secrets
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from dailypapers.errors import OutputError
 
@@ -36,6 +39,30 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
         _write_and_replace(path, data)
     except OSError as e:
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+
+
+@contextlib.contextmanager
+def replacing(path: Path) -> Iterator[BinaryIO]:
+    """A file to write in pieces (a download) that replaces ``path`` when the block ends
+    without an error, and is removed when it raises; as ``write_atomic_bytes`` otherwise."""
+    make_dir(path.parent)
+    try:
+        remove_orphaned_temporaries(path)
+        fd, tmp = _create_temporary(path)
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _write_and_replace(path: Path, data: bytes) -> None:

@@ -266,7 +266,7 @@ def _open_day(config: Config, command: str = "run") -> Iterator[Day]:
         with (
             locked_store(config.db_path, command) as store,
             make_client(timeout=config.http_timeout) as http,
-            Extractor(config.pdf_timeout) as extractor,
+            Extractor(config.pdf_timeout, memory_mb=config.pdf_memory_mb) as extractor,
         ):
             pacer = arxiv_pacer(config.arxiv_interval)
             cap = SpendCap(config.max_cost) if config.max_cost is not None else None

@@ -98,6 +98,7 @@ def list_day(day: Day, when: str, report: RunReport) -> list[Paper]:
         when,
         attempts=config.http_attempts,
         backoff=config.http_backoff,
+        seconds=config.download_seconds,
     )
     parsed = parse_entries(entries)
     report.listed, report.problems = len(parsed.papers), list(parsed.problems)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from dailypapers.errors import DailyPapersError
+from dailypapers.http import MB
 from dailypapers.jobs.context import Day
 from dailypapers.models import Paper, PaperText
 from dailypapers.sources.arxiv import download_pdf
@@ -27,6 +28,8 @@ def read_paper_text(day: Day, paper: Paper) -> PaperText:
             attempts=config.http_attempts,
             backoff=config.http_backoff,
             pacer=day.arxiv_pacer,
+            max_bytes=config.max_pdf_mb * MB,
+            seconds=config.download_seconds,
         )
         extracted = day.extractor.extract(pdf, arxiv_id=paper.arxiv_id)
     except DailyPapersError as e:

@@ -60,6 +60,7 @@ def list_week(day: Day, week: str, report: RunReport) -> list[Paper]:
         week,
         attempts=config.http_attempts,
         backoff=config.http_backoff,
+        seconds=config.download_seconds,
     )
     parsed = parse_entries(entries)
     report.listed, report.problems = len(parsed.papers), list(parsed.problems)

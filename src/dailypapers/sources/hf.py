@@ -17,7 +17,7 @@ import httpx2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dailypapers.errors import FetchError
-from dailypapers.http import HTTPFailure, get_with_retry
+from dailypapers.http import MB, HTTPFailure, Limits, get_with_retry
 from dailypapers.models import Paper
 
 ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(v\d+)?$", re.IGNORECASE | re.ASCII)
@@ -32,6 +32,10 @@ FIRST_WORDS = 80
 #: Markup to drop from such a page: scripts and styles with their content, then every tag.
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 TAG = re.compile(r"<[^>]*>")
+#: The largest page of the list read: a real page of 50 entries is about 100 KB.
+MAX_PAGE_BYTES = 20 * MB
+#: How long fetching one page may take in all, retries included.
+DEFAULT_PAGE_SECONDS = 300.0
 
 
 def fetch_day(
@@ -43,6 +47,7 @@ def fetch_day(
     max_pages: int = 40,
     attempts: int = 4,
     backoff: float = 1.0,
+    seconds: float | None = DEFAULT_PAGE_SECONDS,
 ) -> list[Any]:
     """All entries of a day: pages ``p=0,1,...`` until a page is short (or repeats itself)."""
     return fetch_list(
@@ -54,6 +59,7 @@ def fetch_day(
         max_pages=max_pages,
         attempts=attempts,
         backoff=backoff,
+        seconds=seconds,
     )
 
 
@@ -67,8 +73,10 @@ def fetch_list(
     max_pages: int = 40,
     attempts: int = 4,
     backoff: float = 1.0,
+    seconds: float | None = DEFAULT_PAGE_SECONDS,
 ) -> list[Any]:
-    """The entries listed for ``key=value`` (a day, or an ISO week ``2024-W49``), every page."""
+    """The entries listed for ``key=value`` (a day, or an ISO week ``2024-W49``), every page:
+    each at most ``MAX_PAGE_BYTES``, fetched within ``seconds`` (retries included)."""
     entries: list[Any] = []
     seen: set[str] = set()
     for page in range(max_pages):
@@ -80,6 +88,7 @@ def fetch_list(
                 params=params,
                 attempts=attempts,
                 backoff=backoff,
+                limits=Limits(max_bytes=MAX_PAGE_BYTES, seconds=seconds),
             )
         except HTTPFailure as e:
             hint = f" (the API refuses the {key})" if e.status == 400 else ""

