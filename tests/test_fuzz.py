@@ -186,7 +186,7 @@ def damaged_entries(draw: st.DrawFn) -> tuple[dict[str, Any], tuple[str | int, .
     """A real-looking entry with one field replaced by anything (or removed)."""
     entry = full_entry(
         f"2412.{draw(st.integers(0, 99999)):05d}",
-        draw(st.text(min_size=1).filter(str.strip)),
+        draw(st.text(min_size=1).filter(collapse)),  # a title that is not only controls
         draw(st.integers(0, 5000)),
         draw(st.lists(st.text(), min_size=1, max_size=3)),
     )
@@ -422,7 +422,7 @@ def pipeline_entries(draw: st.DrawFn, number: int) -> tuple[DigestEntry, Paper]:
     raw: dict[str, Any] = {
         "paper": {
             "id": f"2412.{number:05d}",
-            "title": draw(api_text.filter(str.split)),
+            "title": draw(api_text.filter(collapse)),  # not only spaces and controls
             "authors": [{"name": name} for name in draw(st.lists(api_text, max_size=4))],
             "upvotes": draw(st.integers(0, 2**63 - 1)),
         },

@@ -10,6 +10,7 @@ a function counts too.
 from __future__ import annotations
 
 import ast
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,3 +162,11 @@ def test_imports_within_a_floor_and_downward_are_allowed(tmp_path: Path) -> None
     )
 
     assert violations(package) == []
+
+
+def test_every_runtime_dependency_has_an_upper_bound() -> None:
+    """A new major release (or a 0.x minor) cannot reach users before we have tried it."""
+    text = (PACKAGE.parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    project = tomllib.loads(text)["project"]
+    unbounded = [spec for spec in project["dependencies"] if "<" not in spec]
+    assert unbounded == []

@@ -97,7 +97,6 @@ def test_the_lock_of_a_killed_run_is_taken_over(world: World) -> None:
     [
         ["render", "--all"],
         ["import-logs", "."],
-        ["site", "build", "site"],
         ["publish", "--date", DAY, "--slack"],
     ],
 )

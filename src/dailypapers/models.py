@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -26,6 +27,17 @@ FLAGGED_NOTE_PREFIX = "Flagged by the checks: "
 LEGACY_ERAS: tuple[str, str, str] = ("no-votes", "vote-bullets", "vote-sections-2star")
 #: The era of an imported entry that no format explains, kept and rendered as written.
 VERBATIM = "verbatim"
+
+#: What never belongs in a title, a name or a summary: C0 and C1 control characters (ESC, NUL,
+#: SOH: invalid in XML, live in a terminal), bidi overrides and isolates, zero-width characters.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """``text`` without control, bidi and zero-width characters; tabs and line breaks become
+    spaces (a title, a name and a summary section are one line)."""
+    return UNPRINTABLE.sub(lambda m: " " if m.group() in "\t\n\r" else "", text)
+
 
 SummaryKind = Literal["llm", "extractive", "imported"]
 TextSource = Literal["pdf", "abstract"]

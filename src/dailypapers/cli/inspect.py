@@ -43,7 +43,7 @@ def status(date: DateOption = None, out: OutOption = None, db: DbOption = None) 
     with user_errors():
         when = validate_date(date or today())
         config = offline_config(out, db)
-        with Store.open(config.db_path) as store:
+        with Store.open_to_read(config.db_path) as store:
             rows = store.day_states(when)
             last_run = store.last_run(when)
     if not rows:
@@ -107,7 +107,7 @@ def _check_database(db: Path, settings: CheckSettings, unreadable: list[str]) ->
         unreadable.append(f"{db}: no database there")
         return []
     try:
-        with Store.open(db) as store:
+        with Store.open_to_read(db) as store:
             return list(check_database(store, settings))
     except StoreError as e:
         unreadable.append(str(e) if str(db) in str(e) else f"{db}: {e}")
@@ -127,7 +127,7 @@ def stats(
     with user_errors():
         first = validate_date(since) if since else None
         config = offline_config(out, db)
-        with Store.open(config.db_path) as store:
+        with Store.open_to_read(config.db_path) as store:
             rows = store.call_tokens(first)
     uses = [(r.day, r.model, r.arxiv_id, r.calls, r.input_tokens, r.output_tokens) for r in rows]
     spend = spend_report(uses, config.prices)

@@ -12,7 +12,6 @@ from dailypapers.cli.common import (
     DbOption,
     OutOption,
     app,
-    locked_store,
     offline_config,
     out_console,
     user_errors,
@@ -21,6 +20,7 @@ from dailypapers.digest.views import web_url
 from dailypapers.errors import UsageError
 from dailypapers.files import check_folder
 from dailypapers.site.build import build_site
+from dailypapers.store import Store
 
 site_app = typer.Typer(
     help="The static web site: every stored day, an archive, search, an Atom feed, JSON data.",
@@ -54,7 +54,8 @@ def build(
         url = _base_url(base_url)
         config = offline_config(out, db)
         check_folder(folder)
-        with locked_store(config.db_path, "site build") as store:
+        # Reading only: no write lock, and a database the user may not write is fine.
+        with Store.open_to_read(config.db_path) as store:
             report = build_site(store, folder, base_url=url)
     index_kb = report.size_of("assets/search-index.js") / 1024
     out_console.print(

@@ -89,7 +89,7 @@ class _Group:
 def examine(db_path: Path, out_dir: Path, *, since: str | None = None) -> Diagnosis:
     """Open the database and diagnose it; a damaged database is a finding, not an error."""
     try:
-        store = Store.open(db_path)
+        store = Store.open_to_read(db_path)
     except DamagedDatabaseError as e:
         return Diagnosis([_damaged(db_path, str(e)), *_leftover_temporary_files(out_dir)], 0)
     with store:

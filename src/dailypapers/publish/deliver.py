@@ -16,19 +16,24 @@ waited for: the message fails, and the next run sends it.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from dailypapers.digest.views import PeriodView
 from dailypapers.errors import DailyPapersError
 from dailypapers.logs import redact
+from dailypapers.models import FLAGGED_NOTE_PREFIX
 from dailypapers.retry import MAX_WAIT, RetryPolicy, log_retry, too_long
 from dailypapers.store import Delivery, DeliveryKey, Store
 
 log = logging.getLogger(__name__)
 
+#: How the note of a summary flagged by the injection check reads (``FLAGGED_NOTE_PREFIX`` and
+#: the findings joined by ``; ``).
+INJECTION_FLAG = re.compile(rf"^{re.escape(FLAGGED_NOTE_PREFIX)}(?:.*; )?injection: ")
 DEFAULT_ATTEMPTS = 4
 #: The first backoff wait in seconds: up to 2, 4, then 8 s before the second, third, fourth try.
 BACKOFF = 2.0
@@ -108,6 +113,9 @@ class DeliveryReport:
     failed: dict[str, str] = field(default_factory=dict)
     #: Not tried because the message they reply to was not delivered.
     waiting: list[str] = field(default_factory=list)
+    #: Papers left out because the checks found planted instructions or links in their
+    #: summary: they go out once a rerun gives a clean one.
+    held: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -155,6 +163,7 @@ def deliver(
     """
     ledger = Ledger(store, channel.name, channel.target, view.period.name)
     report = DeliveryReport(channel.name, channel.target, view.period.name)
+    view, report.held = without_injections(view)
     policy = RetryPolicy(attempts=attempts, backoff=BACKOFF)
     for message in channel.messages(view):
         try:
@@ -165,6 +174,13 @@ def deliver(
             report.failed[message.key] = redact(e.reason, secrets)
             break
     return report
+
+
+def without_injections(view: PeriodView) -> tuple[PeriodView, list[str]]:
+    """The view without the papers whose summary was flagged for an injection, and their ids."""
+    held = [paper.arxiv_id for paper in view.papers if INJECTION_FLAG.search(paper.note or "")]
+    kept = tuple(paper for paper in view.papers if paper.arxiv_id not in held)
+    return replace(view, papers=kept), held
 
 
 def reason_of(error: DeliveryError, secrets: Sequence[str]) -> str:

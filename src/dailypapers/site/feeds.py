@@ -13,6 +13,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from dailypapers.digest.views import PaperView, PeriodView, section_name
+from dailypapers.models import printable
 from dailypapers.periods import Period
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -53,7 +54,9 @@ def _entry(view: PeriodView, link: str) -> ET.Element:
     _text(entry, "updated", _timestamp(view.period))
     _text(entry, "summary", ", ".join(paper.title for paper in view.papers[:5]))
     content = ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "html"})
-    content.text = "".join(_paper_html(paper, link) for paper in view.papers)
+    # XML 1.0 has no place for control characters, even escaped: one stored before they were
+    # dropped at the input would make the whole feed unreadable.
+    content.text = printable("".join(_paper_html(paper, link) for paper in view.papers))
     return entry
 
 
@@ -131,7 +134,7 @@ def _url(base_url: str | None, path: str) -> str:
 
 
 def _text(parent: ET.Element, name: str, text: str) -> None:
-    ET.SubElement(parent, f"{{{ATOM}}}{name}").text = text
+    ET.SubElement(parent, f"{{{ATOM}}}{name}").text = printable(text)
 
 
 def _link(parent: ET.Element, href: str, *, rel: str, kind: str) -> None:

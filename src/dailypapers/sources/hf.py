@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dailypapers.errors import FetchError
 from dailypapers.http import MB, HTTPFailure, Limits, get_with_retry
-from dailypapers.models import Paper
+from dailypapers.models import Paper, printable
 
 ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(v\d+)?$", re.IGNORECASE | re.ASCII)
 #: JSON escapes can spell half of a surrogate pair; UTF-8 (the database, the files) cannot.
@@ -270,5 +270,6 @@ def _authors(authors: list[_Author]) -> tuple[str, ...]:
 
 
 def collapse(text: str | None) -> str:
-    """Runs of whitespace (newlines too) become one space."""
-    return " ".join(text.split()) if text else ""
+    """Runs of whitespace (newlines too) become one space; control, bidi and zero-width
+    characters are dropped."""
+    return " ".join(printable(text).split()) if text else ""

@@ -6,12 +6,15 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any, Self, TypeVar
+from urllib.parse import quote
 
 from dailypapers.errors import DamagedDatabaseError, StoreError
 
@@ -89,35 +92,88 @@ class Database:
             setattr(cls, name, _wrap(member))
 
     @classmethod
-    def open(cls, path: Path) -> Self:
+    def open(cls, path: Path, *, read_only: bool = False) -> Self:
         """Open (or create) the database and bring its tables up to date. A database made by
-        a newer dailypapers is refused before anything is written to it."""
+        a newer dailypapers is refused before anything is written to it.
+
+        ``read_only``: open an existing file without writing a byte (no migration, no journal
+        mode change), so that reading commands work on a file they may not write; a file whose
+        tables are older than this dailypapers is refused with what to run. A missing file is
+        created as usual.
+        """
+        if read_only and path.exists():
+            return cls._connect(path, f"file:{quote(str(path.resolve()))}?mode=ro", True)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(
-                path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT
-            )
         except OSError as e:
             raise StoreError(f"cannot open database {path}: {e}") from e
+        return cls._connect(path, str(path), False)
+
+    @classmethod
+    def open_to_read(cls, path: Path) -> Self:
+        """Open for a command that only reads: read-only when this user may not write the file
+        or its folder (a copy on a read-only disk, another user's file), else as ``open``."""
+        writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+        return cls.open(path, read_only=path.exists() and not writable)
+
+    @classmethod
+    def _connect(cls, path: Path, target: str, read_only: bool) -> Self:
+        try:
+            connection = sqlite3.connect(
+                target,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=BUSY_TIMEOUT,
+                uri=read_only,
+            )
         except sqlite3.Error as e:
             raise store_error(f"cannot open database {path}", e) from e
         store = cls(connection, path)
         try:
-            store._prepare()
+            store._prepare(read_only)
         except BaseException:
             connection.close()
             raise
         return store
 
-    def _prepare(self) -> None:
+    def _prepare(self, read_only: bool = False) -> None:
         try:
             self.db.row_factory = sqlite3.Row
             self._refuse_newer()
-            self.db.execute("PRAGMA journal_mode=WAL")
+            if read_only:
+                self._refuse_older()
+                return
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+            self._use_wal()
         except sqlite3.Error as e:
             raise store_error(f"cannot open database {self.path}", e) from e
+
+    def _use_wal(self) -> None:
+        """Switch a new file to WAL (it stays so). Two first opens at once can each hold the
+        lock the other's switch waits for; SQLite then fails one at once instead of waiting,
+        so that one looks again until ``BUSY_TIMEOUT``."""
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                code = getattr(e, "sqlite_errorcode", 0) & 0xFF
+                if code not in BUSY or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _refuse_older(self) -> None:
+        """Tables not yet migrated cannot be read as this version reads them."""
+        current, newest = self._schema_version(), _migrations()[-1][0]
+        if current < newest:
+            raise StoreError(
+                f"{self.path} was made by an older dailypapers (schema {current} < {newest}) "
+                "and is opened read-only here: run a command that writes it once (e.g. "
+                "`dailypapers run`) to update its tables"
+            )
 
     def _refuse_newer(self) -> None:
         """A schema we do not know is not ours to write: fail before the first write."""
@@ -189,9 +245,34 @@ class Database:
         return None if result == "ok" else result
 
     def _migrate(self) -> None:
-        current = self._schema_version()
-        for version, script in _migrations():
-            if version <= current:
-                continue
-            # executescript commits on its own; the version bump is part of the script.
-            self.db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version={version};\nCOMMIT;")
+        """Apply the migrations this file lacks, all in one write transaction. The version is
+        read again once the write lock is held: another program opening the same new file
+        at the same moment has then either migrated it already or waits for us."""
+        if self._schema_version() >= _migrations()[-1][0]:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            current = self._schema_version()
+            for version, script in _migrations():
+                if version > current:
+                    for statement in _statements(script):
+                        self.db.execute(statement)
+                    self.db.execute(f"PRAGMA user_version={version}")
+            self.db.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a migration one by one (``executescript`` would commit the open
+    transaction first); a trigger's ``BEGIN ... END`` stays one statement."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():  # comments after the last statement
+        statements.append(pending.strip())
+    return statements

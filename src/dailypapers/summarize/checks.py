@@ -69,6 +69,12 @@ INSTRUCTIONS = re.compile(
     r"|(?:이전|앞의|위의)\s?(?:지시|명령|지침|프롬프트)[을를은는]?\s?(?:모두\s?)?무시",
     re.IGNORECASE,
 )
+#: HTML that would run or load in a reader's browser, and links to scripts or inline data.
+LIVE_MARKUP = re.compile(
+    r"<\s*/?\s*(?:script|iframe|object|embed|img|video|svg|style|link|meta)\b[^>]*>?"
+    r"|\b(?:javascript|vbscript)\s*:|\bdata:[a-z]+/[a-z0-9.+-]+[;,]",
+    re.IGNORECASE,
+)
 URL = re.compile(
     r"https?://[^\s)]+|www\.[^\s)]+|\b[\w-]+\.(?:com|net|org|io|xyz|ru|cn)\b", re.IGNORECASE
 )
@@ -203,6 +209,10 @@ def check_text(text: str, settings: CheckSettings, *, title: str = "") -> list[F
         findings.append(Finding("chatter", _quote(match.group())))
     if match := INSTRUCTIONS.search(text):
         findings.append(Finding("injection", f"instruction-like text: {_quote(match.group())}"))
+    if match := LIVE_MARKUP.search(text):
+        findings.append(
+            Finding("injection", f"live markup or a script link: {_quote(match.group())}")
+        )
     return findings
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from dailypapers.models import SECTION_KEYS, SECTION_LABELS, Paper, PaperText, Section
+from dailypapers.models import SECTION_KEYS, SECTION_LABELS, Paper, PaperText, Section, printable
 from dailypapers.summarize.budget import count_tokens
 from dailypapers.summarize.glossary import glossary_for
 from dailypapers.summarize.languages import LANGUAGES
@@ -72,7 +72,7 @@ class SummaryAnswer(BaseModel):
     @field_validator("*")
     @classmethod
     def one_line_and_not_empty(cls, value: str) -> str:
-        value = " ".join(LONE_SURROGATE.sub("\ufffd", value).split())
+        value = " ".join(printable(LONE_SURROGATE.sub("\ufffd", value)).split())
         if not value:
             raise ValueError("empty section")
         return value
