@@ -37,6 +37,7 @@ EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 COMMAND_START = {"then", "do", "else", "&&", "||", ";", "!", "if", "{", "("}
 COMMAND_END = {"||", "&&", ";", "|", "}", ")"}
 DB_BRANCH = JOB["env"]["DB_BRANCH"]
+GITHUB_TOKEN = "ghs_a_token_only_the_git_steps_get"
 
 
 def triggers() -> dict[str, Any]:
@@ -208,7 +209,37 @@ def test_secrets_reach_steps_only_through_env_and_no_script_holds_an_expression(
         assert re.fullmatch(r"\.jobs\.digest\.steps\[\d+\]\.env\.[A-Z_]+", where), where
     for where, expr in found:
         assert not where.endswith(".run"), f"{where} pastes {expr} into a script"
-        assert re.fullmatch(r"(secrets|vars|inputs|steps\.[a-z]+\.outputs)\.\w+", expr), expr
+        assert re.fullmatch(
+            r"(secrets|vars|inputs|steps\.[a-z]+\.outputs)\.\w+|github\.token", expr
+        ), expr
+
+
+def test_actions_are_pinned_by_commit_with_their_release_named() -> None:
+    uses = [line.strip() for line in TEMPLATE.splitlines() if line.strip().startswith("- uses:")]
+
+    assert len(uses) == 2
+    for line in uses:
+        assert re.fullmatch(r"- uses: actions/[a-z-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+", line), line
+
+
+def test_only_the_steps_that_talk_to_origin_hold_the_token() -> None:
+    checkout = next(step for step in STEPS if step.get("uses", "").startswith("actions/checkout"))
+    holders = [step["name"] for step in STEPS if "GITHUB_TOKEN" in step.get("env", {})]
+    talks = [
+        name for name, script in SCRIPTS.items() if re.search(r"\b(push|fetch|ls-remote)\b", script)
+    ]
+
+    assert checkout["with"]["persist-credentials"] is False
+    assert (
+        holders
+        == talks
+        == ["Restore the database", "Commit the digests and the site", "Save the database"]
+    )
+    for name, script in SCRIPTS.items():
+        if dailypapers_calls(script):
+            assert name not in holders, f"{name} runs dailypapers on outside input with the token"
+        for line in script.splitlines():
+            assert not re.match(r"\s*git (push|pull|fetch|ls-remote)\b", line), (name, line)
 
 
 def test_no_script_prints_a_secret() -> None:
@@ -245,7 +276,7 @@ def test_a_failed_run_or_publish_is_recorded_and_fails_the_job_only_after_saving
 
 def test_no_script_ignores_a_failure() -> None:
     """Besides the status captures, `||` only joins two tests or retries a rejected push."""
-    allowed = ("status=$?", "found=$?", "[ ", "{ git pull --quiet --rebase ")
+    allowed = ("status=$?", "found=$?", "[ ", "{ origin pull --quiet --rebase ")
     ors = 0
     for name, script in SCRIPTS.items():
         for line in script.splitlines():
@@ -337,6 +368,8 @@ class Runner:
 
     def value(self, expression: str) -> str:
         context, _, name = expression.partition(".")
+        if expression == "github.token":
+            return GITHUB_TOKEN
         if context == "steps":
             step, _, output = name.partition(".outputs.")
             return self.outputs.get(step, {}).get(output, "")
@@ -468,6 +501,8 @@ def test_the_scheduled_job_backfills_commits_publishes_and_keeps_the_database(
     assert origin_files(origin, DB_BRANCH) == ["dailypapers.db.gz.000"]
     assert len(slack.top_level()) == 2  # one header per digest
     assert world.openai.calls == 4
+    kept = [p for p in first.workspace.rglob("*") if p.is_file() and ".git" in p.parts]
+    assert not [p for p in kept if GITHUB_TOKEN.encode() in p.read_bytes()]  # never persisted
 
     head, posts = git("--git-dir", str(origin), "rev-parse", "main"), slack.posts()
     again = runner(world, origin, slack, "again")
