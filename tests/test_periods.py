@@ -33,6 +33,7 @@ def test_a_week_sorts_right_after_the_sunday_it_ends_with() -> None:
     [
         ("2024-13-01", "invalid date '2024-13-01': expected YYYY-MM-DD"),
         ("20241206", "invalid date '20241206': expected YYYY-MM-DD"),
+        ("2024-W49-5", "invalid date '2024-W49-5': expected YYYY-MM-DD"),  # an ISO week date
         ("2024-W54", "invalid week '2024-W54': 2024 has weeks W01 to W52"),
         ("2020-W53x", "invalid date '2020-W53x'"),
     ],
