@@ -13,6 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from dailypapers.digest.inert import inert_text, inert_url, without_unsafe_links
@@ -54,7 +56,8 @@ def live_parts(markdown: str) -> list[str]:
     found = [t for t in tags if re.match(r"<(script|iframe|svg|object|embed)\b", t, re.I)]
     found += [t for t in tags if re.search(r"\son\w+\s*=", t, re.I)]
     found += [t for t in tags if re.search(r"\b(?:href|src)=\"(?!https?:)[\w+.-]*:", t, re.I)]
-    found += re.findall(r"\]\(\s*<?\s*(?:javascript|data|vbscript):[^)]*", markdown, re.I)
+    unsafe_link = r"(?<!\\)(?:\\\\)*\]\(\s*<?\s*(?:javascript|data|vbscript):[^)]*"
+    found += re.findall(unsafe_link, markdown, re.IGNORECASE)
     return found
 
 
@@ -76,7 +79,9 @@ def live_parts(markdown: str) -> list[str]:
         (JS_LINK, "click me"),
         ("[a](<javascript:x()>) [b](JaVaScRiPt:x) [c](java&#115;cript:x)", "a b c"),
         ("![pic](data:image/png;base64,AAAA) and [rel](page.html)", "pic and rel"),
-        ("[[inner](javascript:1)](javascript:2)", "inner"),
+        ("[[inner](javascript:1)](javascript:2)", "[inner]"),
+        ("[a [b] c](javascript:x) [d [e]](https://ok.org/)", "[a [b] c] [d [e]](https://ok.org/)"),
+        ("](javascript:x) \\](javascript:y)", "] \\](javascript:y)"),
         ('[ok](https://github.com/x/y) [t](http://a.b/c "title")', None),
         ("[no closing paren](javascript:x", r"[no closing paren]\(javascript:x"),
     ],
@@ -290,3 +295,33 @@ def test_the_site_library_refuses_a_base_url_that_is_not_http(tmp_path: Path) ->
         build_site(store, tmp_path / "site", base_url="javascript:alert(1)//")
 
     assert not (tmp_path / "site" / "feed.xml").exists()
+
+
+#: Pieces of hostile Markdown and HTML, and the characters that could break their escaping.
+PIECES = st.sampled_from(
+    [
+        *"<>[]()!\\/?` a",
+        "<script>",
+        "<img src=x onerror=alert(1)>",
+        "<b>",
+        "</",
+        "<!--",
+        "](",
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "https://x.org/",
+        "<javascript:x>",
+        "한",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PIECES, max_size=40).map("".join))
+def test_any_text_made_inert_has_nothing_live_and_stays_as_it_is_when_made_inert_again(
+    text: str,
+) -> None:
+    made = inert_text(text)
+
+    assert live_parts(f"- ***What's New***: {made}\n") == []
+    assert inert_text(made) == made

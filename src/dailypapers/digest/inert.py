@@ -17,6 +17,7 @@ back byte for byte, ``<think>`` and all.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from urllib.parse import quote
 
@@ -29,6 +30,9 @@ LIVE_ANGLE = re.compile(r"(?<!\\)((?:\\\\)*)<(?=[A-Za-z/!?])")
 #: The start of an inline link or image: ``[text](`` or ``![alt](``, the text without
 #: unescaped brackets. Where its address ends is found by counting parentheses.
 LINK_START = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\(")
+#: Where any inline link's text ends and its address begins: a ``](`` whose ``]`` is not
+#: escaped (the text may hold balanced brackets, which ``LINK_START`` does not follow).
+LINK_END = re.compile(r"(?<!\\)((?:\\\\)*)\]\(")
 #: What would end a URL early in ``![](URL)``, ``[Watch Video](URL)`` or ``src="URL"``.
 ENDS_URL = re.compile(r"[()<>\"'`\\\s]")
 
@@ -63,22 +67,29 @@ def inert_url(url: str | None) -> str | None:
 
 def without_unsafe_links(text: str) -> str:
     """``text`` with every ``[text](address)`` and ``![alt](address)`` whose address is not
-    http(s) replaced by its text; a ``[text](`` never closed has its ``(`` escaped."""
+    http(s) replaced by its text. A link whose text holds brackets (``[a [b] c](x:)``) loses
+    its ``(address)``, and a ``](`` never closed has its ``(`` escaped."""
+    text = _replace_links(LINK_START, text, lambda match: match.group(2))
+    return _replace_links(LINK_END, text, lambda match: match.group(1) + "]")
+
+
+def _replace_links(start: re.Pattern[str], text: str, keep: Callable[[re.Match[str]], str]) -> str:
+    """``text`` with each link found by ``start`` (which ends at its ``(``) whose address is not
+    http(s) replaced by ``keep(match)``."""
     parts: list[str] = []
     done = 0
-    for match in LINK_START.finditer(text):
+    for match in start.finditer(text):
         if match.start() < done:
-            continue  # inside a link already kept or dropped
+            continue  # inside a link already dropped
         end = _closing_paren(text, match.end())
         if end is None:  # not a link, unless a line written after it closes it: escaped
             parts.append(text[done : match.end() - 1] + "\\(")
             done = match.end()
             continue
-        address = _address(text[match.end() : end])
-        if web_url(address) is not None:
+        if web_url(_address(text[match.end() : end])) is not None:
             continue
         parts.append(text[done : match.start()])
-        parts.append(match.group(2))
+        parts.append(keep(match))
         done = end + 1
     parts.append(text[done:])
     return "".join(parts)
