@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 #: The three sections of every summary, in the order they are written.
 SECTION_KEYS: tuple[str, str, str] = ("What's New", "Technical Details", "Performance Highlights")
@@ -37,6 +38,23 @@ def printable(text: str) -> str:
     """``text`` without control, bidi and zero-width characters; tabs and line breaks become
     spaces (a title, a name and a summary section are one line)."""
     return UNPRINTABLE.sub(lambda m: " " if m.group() in "\t\n\r" else "", text)
+
+
+#: Links longer than this are left out of digests, pages and messages.
+URL_LIMIT = 2048
+
+
+def web_url(url: str | None, limit: int = URL_LIMIT) -> str | None:
+    """``url`` when it is an http(s) address with a host, without spaces or control characters,
+    at most ``limit`` long; else None, so a ``javascript:`` link never reaches a reader."""
+    url = (url or "").strip()
+    if not url or len(url) > limit or any(c.isspace() or ord(c) < 32 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 SummaryKind = Literal["llm", "extractive", "imported"]
@@ -116,6 +134,9 @@ class DigestEntry:
     layout: str | None = None
     #: A verbatim entry's exact text, heading included: rendered back as it is.
     raw: str | None = None
+    #: Made by dailypapers (not imported from a digest file): its names, summary, note and
+    #: thumbnail are made inert when it is written (``digest/inert.py``).
+    ours: bool = field(default=False, compare=False)
 
     @property
     def votes_known(self) -> bool:

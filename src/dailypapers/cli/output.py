@@ -113,6 +113,8 @@ def print_report(console: Console, report: RunReport) -> None:
             console.print(f"  {result.arxiv_id}: {result.detail}", markup=False, highlight=False)
     for problem in report.problems:
         console.print(f"[yellow]skipped[/] {problem}", highlight=False)
+    for dropped in report.dropped:
+        console.print(f"[yellow]link left out:[/] {escape(dropped)}", highlight=False)
     for path in report.written:
         console.print(f"wrote {path}", markup=False, highlight=False)
     if not any(path.name != "README.md" for path in report.written):

@@ -8,7 +8,9 @@ A file is one or more blocks, each ``## Daily Papers (DATE)`` followed by one en
     Authors: A, B
     - ***What's New***: ...
 
-with a blank line after every part. Everything here is pure except ``write_atomic``.
+with a blank line after every part. Everything here is pure except ``write_atomic``. The
+entries dailypapers makes (``DigestEntry.ours``) are made inert first (``digest/inert.py``);
+imported ones are written back as they were read.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dailypapers.digest.inert import inert_entry, inert_url
 from dailypapers.models import EXTRACTIVE_NOTE, VERBATIM, Digest, DigestEntry, Paper, Section
 
 ABS_URL = "https://arxiv.org/abs/"
@@ -69,6 +72,8 @@ def render_digest(digest: Digest) -> str:
 def render_entry(entry: DigestEntry) -> str:
     if entry.era is not None:
         return render_older_entry(entry)
+    if entry.ours:
+        entry = inert_entry(entry)
     parts = [f"### [{entry.title_md}]({ABS_URL}{entry.arxiv_id})\n\n"]
     if entry.thumbnail:
         parts.append(thumbnail_block(entry.thumbnail))
@@ -164,10 +169,11 @@ def paper_entry(paper: Paper, sections: tuple[Section, ...], votes: int) -> Dige
     return DigestEntry(
         arxiv_id=paper.arxiv_id,
         title_md=escape_title(paper.title),
-        thumbnail=paper.thumbnail,
+        thumbnail=inert_url(paper.thumbnail),
         votes=votes,
         authors=paper.authors,
         sections=sections,
+        ours=True,
     )
 
 

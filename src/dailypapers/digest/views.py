@@ -9,17 +9,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from dailypapers.digest.render import unescape_title
+from dailypapers.models import URL_LIMIT as URL_LIMIT  # where pages and messages take it from
 from dailypapers.models import VERBATIM, DigestEntry, Section
+from dailypapers.models import web_url as web_url
 from dailypapers.periods import Period
 from dailypapers.store import Store
 
 HF_PAPER_URL = "https://huggingface.co/papers/{}"
 ARXIV_ABS_URL = "https://arxiv.org/abs/{}"
-#: Links longer than this are left out of pages and messages.
-URL_LIMIT = 2048
 #: The language of a digest none of whose summaries says what it is written in.
 DEFAULT_LANG = "ko"
 
@@ -127,19 +126,6 @@ def verbatim_body(entry: DigestEntry) -> str | None:
     if entry.era != VERBATIM or entry.raw is None:
         return None
     return entry.raw.partition("\n")[2].strip("\n")
-
-
-def web_url(url: str | None, limit: int = URL_LIMIT) -> str | None:
-    """``url`` when it is an http(s) address with a host, without spaces or control characters,
-    at most ``limit`` long; else None, so a ``javascript:`` link never reaches a reader."""
-    url = (url or "").strip()
-    if not url or len(url) > limit or any(c.isspace() or ord(c) < 32 for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def period_path(period: Period) -> str:

@@ -102,6 +102,7 @@ def list_day(day: Day, when: str, report: RunReport) -> list[Paper]:
     )
     parsed = parse_entries(entries)
     report.listed, report.problems = len(parsed.papers), list(parsed.problems)
+    report.dropped = list(parsed.dropped)
     with day.store.transaction():
         for paper in parsed.papers:
             day.store.upsert_paper(paper, when)

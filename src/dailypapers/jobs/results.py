@@ -42,6 +42,8 @@ class RunReport:
     listed: int = 0
     results: list[PaperResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: Links of listed papers left out as not http(s) (``ParsedDay.dropped``).
+    dropped: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     rate_limit_wait_s: float = 0.0
@@ -93,6 +95,7 @@ class RunReport:
             "rate_limit_wait_s": round(self.rate_limit_wait_s, 2),
             "seconds": round(self.seconds, 2),
             "problems": self.problems,
+            "dropped_links": self.dropped,
             "failures": {r.arxiv_id: r.detail for r in self.results if r.outcome == "failed"},
             "flagged": {r.arxiv_id: list(r.flags) for r in self.flagged},
         }

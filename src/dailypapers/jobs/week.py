@@ -64,6 +64,7 @@ def list_week(day: Day, week: str, report: RunReport) -> list[Paper]:
     )
     parsed = parse_entries(entries)
     report.listed, report.problems = len(parsed.papers), list(parsed.problems)
+    report.dropped = list(parsed.dropped)
     # A paper seen only in a week's list is dated by the week's last day (today at most);
     # a day list that shows it later lowers this to the real day.
     listed_on = min(Period.week(week).last_day, datetime.now(UTC).date())

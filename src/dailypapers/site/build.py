@@ -31,6 +31,7 @@ from dailypapers.digest.views import (
     web_url,
     week_view,
 )
+from dailypapers.errors import UsageError
 from dailypapers.files import write_atomic_bytes
 from dailypapers.site.feeds import atom_feed, day_json, index_json
 from dailypapers.site.search_index import search_index_js
@@ -79,6 +80,8 @@ class Page:
 
 def build_site(store: Store, out: Path, *, base_url: str | None = None) -> SiteReport:
     """Write the whole site under ``out``; returns what was written and how long it took."""
+    if base_url is not None and web_url(base_url) is None:
+        raise UsageError(f"the site's base URL {base_url!r} is not an http(s) address")
     started = time.perf_counter()
     report = SiteReport(out=out)
     days = _pages([v for d in store.digest_days() if (v := day_view(store, d))])

@@ -1,7 +1,7 @@
 """Feeds and data exports of the site: an Atom feed of the latest periods, JSON per day.
 
 Both are built from the same views as the pages, with the standard library's XML and JSON
-writers, so every value is escaped by construction.
+writers, so every value is escaped by construction; a link is kept only when it is http(s).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from html import escape
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from dailypapers.digest.views import PaperView, PeriodView, section_name
+from dailypapers.digest.views import PaperView, PeriodView, section_name, web_url
 from dailypapers.models import printable
 from dailypapers.periods import Period
 
@@ -88,11 +88,11 @@ def paper_data(paper: PaperView) -> dict[str, Any]:
         "title": paper.title,
         "votes": paper.votes,
         "authors": list(paper.authors),
-        "thumbnail": paper.thumbnail,
+        "thumbnail": web_url(paper.thumbnail),
         "arxiv_url": paper.arxiv_url,
         "hf_url": paper.hf_url,
-        "github_repo": paper.github_repo,
-        "project_page": paper.project_page,
+        "github_repo": web_url(paper.github_repo),
+        "project_page": web_url(paper.project_page),
         "sections": {section_name(section.label): section.text for section in paper.sections},
         "note": paper.note,
         **older_era_data(paper),

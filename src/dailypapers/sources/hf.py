@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -18,13 +18,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dailypapers.errors import FetchError
 from dailypapers.http import MB, HTTPFailure, Limits, get_with_retry
-from dailypapers.models import Paper, printable
+from dailypapers.models import Paper, printable, web_url
 
 ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(v\d+)?$", re.IGNORECASE | re.ASCII)
 #: JSON escapes can spell half of a surrogate pair; UTF-8 (the database, the files) cannot.
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 #: What would end a URL early in a Markdown line: whitespace, and quotes in an HTML attribute.
 BREAKS_URL = re.compile(r'[\s"]')
+#: How much of a link left out is shown in its note.
+SHOWN_URL = 80
 #: The largest integer SQLite stores.
 MAX_INT = 2**63 - 1
 #: What a page that is not JSON shows of itself in the error: its first characters.
@@ -181,29 +183,41 @@ class _Entry(BaseModel):
 @dataclass(frozen=True)
 class ParsedDay:
     papers: list[Paper]
+    #: Entries skipped, each with the reason.
     problems: list[str]
+    #: Links left out of papers that were kept, because they are not http(s) addresses
+    #: (a ``javascript:`` or ``data:`` thumbnail, say): each names the entry and the link.
+    dropped: list[str] = field(default_factory=list)
 
 
 def parse_entries(entries: list[Any]) -> ParsedDay:
-    papers: list[Paper] = []
-    problems: list[str] = []
+    day = ParsedDay([], [])
     seen: set[str] = set()
     for position, raw in enumerate(entries):
         try:
-            paper = parse_entry(raw)
+            paper, dropped = parse_entry_links(raw)
         except ValueError as e:
-            problems.append(f"entry {position}: {e}")
+            day.problems.append(f"entry {position}: {e}")
             continue
         if paper.arxiv_id in seen:
-            problems.append(f"entry {position}: {paper.arxiv_id} is listed twice; kept the first")
+            day.problems.append(
+                f"entry {position}: {paper.arxiv_id} is listed twice; kept the first"
+            )
             continue
         seen.add(paper.arxiv_id)
-        papers.append(paper)
-    return ParsedDay(papers, problems)
+        day.papers.append(paper)
+        day.dropped.extend(f"entry {position}: {paper.arxiv_id}: {what}" for what in dropped)
+    return day
 
 
 def parse_entry(raw: Any) -> Paper:
     """One API entry as a Paper; ValueError says what is missing or wrong."""
+    return parse_entry_links(raw)[0]
+
+
+def parse_entry_links(raw: Any) -> tuple[Paper, list[str]]:
+    """One API entry as a Paper, and what was left out of its links (``parse_entry``): only
+    http(s) addresses are kept as its thumbnail, repository and project page."""
     if not isinstance(raw, dict):
         raise ValueError(f"expected an object, got {type(raw).__name__}")
     raw = _without_lone_surrogates(raw)
@@ -219,19 +233,33 @@ def parse_entry(raw: Any) -> Paper:
     title = collapse(entry.title) or collapse(entry.paper.title)
     if not title:
         raise ValueError(f"{arxiv_id} has no title")
-    return Paper(
+    dropped: list[str] = []
+    paper = Paper(
         arxiv_id=arxiv_id,
         title=title,
         authors=_authors(entry.paper.authors),
         upvotes=max(entry.paper.upvotes or 0, 0),
-        thumbnail=_url(entry.thumbnail) or _url(entry.media_url),
+        thumbnail=_link("thumbnail", entry.thumbnail, dropped)
+        or _link("mediaUrl", entry.media_url, dropped),
         abstract=collapse(entry.paper.summary) or collapse(entry.summary),
         published_at=entry.paper.published_at,
-        github_repo=entry.paper.github_repo or None,
-        project_page=entry.paper.project_page or None,
+        github_repo=_link("githubRepo", entry.paper.github_repo, dropped),
+        project_page=_link("projectPage", entry.paper.project_page, dropped),
         ai_keywords=tuple(entry.paper.ai_keywords),
         raw=raw,
     )
+    return paper, dropped
+
+
+def _link(name: str, value: str | None, dropped: list[str]) -> str | None:
+    """``value`` as a URL (``_url``) when it is an http(s) address; else None, and a line in
+    ``dropped`` that says which link was left out."""
+    url = _url(value)
+    if url is None or web_url(url) is not None:
+        return url
+    shown = url if len(url) <= SHOWN_URL else url[: SHOWN_URL - 1] + "…"
+    dropped.append(f"{name} {shown!r} is not an http(s) address")
+    return None
 
 
 def _without_lone_surrogates(raw: dict[str, Any]) -> dict[str, Any]:

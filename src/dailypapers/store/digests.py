@@ -197,6 +197,7 @@ def _entry_from_row(row: sqlite3.Row) -> DigestEntry:
         era=_column(row, "era"),
         layout=_column(row, "layout"),
         raw=_column(row, "raw_md"),
+        ours=row["kind"] != "imported" and not row["prompt_version"].startswith("imported-"),
     )
 
 
