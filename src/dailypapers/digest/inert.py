@@ -53,7 +53,7 @@ def inert_text(text: str) -> str:
     """``text`` with no link but http(s) ones and no ``<`` that could start HTML."""
     while (shorter := without_unsafe_links(text)) != text:
         text = shorter  # ``[[a](x:)](y:)`` joins into a new link once the inner one goes
-    return LIVE_ANGLE.sub(r"\1\\<", text)
+    return LIVE_ANGLE.sub(r"\1\\<", text) if "<" in text else text
 
 
 def inert_url(url: str | None) -> str | None:
@@ -69,6 +69,8 @@ def without_unsafe_links(text: str) -> str:
     """``text`` with every ``[text](address)`` and ``![alt](address)`` whose address is not
     http(s) replaced by its text. A link whose text holds brackets (``[a [b] c](x:)``) loses
     its ``(address)``, and a ``](`` never closed has its ``(`` escaped."""
+    if "](" not in text:  # no link at all: most summaries and every name
+        return text
     text = _replace_links(LINK_START, text, lambda match: match.group(2))
     return _replace_links(LINK_END, text, lambda match: match.group(1) + "]")
 
