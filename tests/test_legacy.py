@@ -165,7 +165,8 @@ def test_a_day_of_ours_is_kept_unless_replace(tmp_path: Path, fake_hf, fake_open
 
 def test_an_old_era_paper_is_not_summarized_again(tmp_path: Path, fake_hf, fake_openai) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "out"
-    assert invoke("import-logs", str(predecessor_checkout(tmp_path / "p")), "--out", str(out))
+    imported = invoke("import-logs", str(predecessor_checkout(tmp_path / "p")), "--out", str(out))
+    assert imported.exit_code == 0, imported.output
     fake_hf.set_day("2024-12-06", [make_entry("2403.00001", "Bullet paper (v2)", upvotes=50)])
     env = {"HF_ENDPOINT": fake_hf.url, "OPENAI_BASE_URL": fake_openai.url + "/v1"}
 
@@ -246,7 +247,8 @@ def test_a_week_that_reuses_a_bullet_era_summary_writes_its_bullets(  # type: ig
     tmp_path: Path, fake_hf, fake_openai
 ) -> None:
     out = tmp_path / "out"
-    assert invoke("import-logs", str(predecessor_checkout(tmp_path / "p")), "--out", str(out))
+    imported = invoke("import-logs", str(predecessor_checkout(tmp_path / "p")), "--out", str(out))
+    assert imported.exit_code == 0, imported.output
     fake_hf.set_week("2024-W10", [make_entry("2403.00001", "Bullet paper (v2)", upvotes=50)])
     env = {"HF_ENDPOINT": fake_hf.url, "OPENAI_BASE_URL": fake_openai.url + "/v1"}
 

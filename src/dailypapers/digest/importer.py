@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dailypapers.digest.legacy import Irregular, read_archive_digest
+from dailypapers.digest.legacy import Irregular, read_archive_file
 from dailypapers.digest.parse import find_digest_files
 from dailypapers.digest.render import unescape_title
 from dailypapers.errors import ArchiveError
@@ -60,13 +60,7 @@ def import_archive(store: Store, root: Path, *, replace: bool = False) -> Import
         raise ArchiveError(f"no digest files (YYYY-MM-DD.md or paper_logs/YYYY/MM/DD.md) in {root}")
     for when, path in files:
         try:
-            read = read_archive_digest(path.read_text(encoding="utf-8"), source=str(path))
-        except UnicodeDecodeError as e:
-            report.errors.append(f"{path}: not UTF-8 text (byte {e.start})")
-            continue
-        except OSError as e:
-            report.errors.append(f"{path}: {e.strerror or e}")
-            continue
+            read = read_archive_file(path)
         except ArchiveError as e:
             report.errors.append(str(e))
             continue

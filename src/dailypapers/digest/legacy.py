@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from dailypapers.digest.parse import HEADER, HEADING, IMAGE, VIDEO_LINK, authors_of, parse_digest
 from dailypapers.digest.render import render_entry, render_older_entry, run_header
@@ -68,6 +69,18 @@ class _NotThisEra(Exception):
     def __init__(self, line: int, reason: str) -> None:
         super().__init__(reason)
         self.line, self.reason = line, reason
+
+
+def read_archive_file(path: Path) -> ArchiveDigest:
+    """The digest file at ``path``, of any era; ``ArchiveError`` naming the file when it cannot
+    be read (missing, not UTF-8) or has no digest in it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ArchiveError(f"{path}: not UTF-8 text (byte {e.start})") from e
+    except OSError as e:
+        raise ArchiveError(f"{path}: {e.strerror or e}") from e
+    return read_archive_digest(text, source=str(path))
 
 
 def read_archive_digest(text: str, *, source: str = "<digest>") -> ArchiveDigest:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dailypapers.digest.legacy import read_archive_digest
+from dailypapers.digest.legacy import read_archive_file
 from dailypapers.digest.parse import digest_files_under
 from dailypapers.digest.render import unescape_title
 from dailypapers.errors import ArchiveError
@@ -51,15 +51,9 @@ def check_files(paths: list[Path], settings: CheckSettings) -> FileChecks:
     checks = FileChecks()
     for path in digest_files(paths, checks.unreadable):
         try:
-            digest = read_archive_digest(path.read_text(encoding="utf-8"), source=str(path)).digest
+            digest = read_archive_file(path).digest
         except ArchiveError as e:
             checks.unreadable.append(str(e))
-            continue
-        except UnicodeDecodeError as e:
-            checks.unreadable.append(f"{path}: not UTF-8 text (byte {e.start})")
-            continue
-        except OSError as e:
-            checks.unreadable.append(f"{path}: {e.strerror or e}")
             continue
         for run in digest.runs:
             for entry in run.entries:
