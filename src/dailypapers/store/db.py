@@ -33,13 +33,19 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _migrations() -> list[tuple[int, str]]:
+@functools.cache
+def _migrations() -> tuple[tuple[int, str], ...]:
+    """The numbered migration scripts shipped with the package, read once per process."""
     folder = resources.files("dailypapers.store") / "migrations"
     found = []
     for item in folder.iterdir():
         if item.name.endswith(".sql"):
             found.append((int(item.name.split("_", 1)[0]), item.read_text(encoding="utf-8")))
-    return sorted(found)
+    return tuple(sorted(found))
+
+
+def newest_schema() -> int:
+    return _migrations()[-1][0]
 
 
 def _wrap(method: Callable[..., T]) -> Callable[..., T]:
@@ -139,9 +145,8 @@ class Database:
     def _prepare(self, read_only: bool = False) -> None:
         try:
             self.db.row_factory = sqlite3.Row
-            self._refuse_newer()
+            self._refuse_other_schema(read_only)
             if read_only:
-                self._refuse_older()
                 return
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
@@ -165,23 +170,20 @@ class Database:
                     raise
                 time.sleep(0.05)
 
-    def _refuse_older(self) -> None:
-        """Tables not yet migrated cannot be read as this version reads them."""
-        current, newest = self._schema_version(), _migrations()[-1][0]
-        if current < newest:
-            raise StoreError(
-                f"{self.path} was made by an older dailypapers (schema {current} < {newest}) "
-                "and is opened read-only here: run a command that writes it once (e.g. "
-                "`dailypapers run`) to update its tables"
-            )
-
-    def _refuse_newer(self) -> None:
-        """A schema we do not know is not ours to write: fail before the first write."""
-        current, newest = self._schema_version(), _migrations()[-1][0]
+    def _refuse_other_schema(self, read_only: bool) -> None:
+        """A schema we do not know is not ours to write: fail before the first write. Read
+        only, tables not migrated yet cannot be read as this version reads them either."""
+        current, newest = self._schema_version(), newest_schema()
         if current > newest:
             raise StoreError(
                 f"{self.path} was made by a newer dailypapers (schema {current} > {newest}); "
                 "upgrade dailypapers"
+            )
+        if read_only and current < newest:
+            raise StoreError(
+                f"{self.path} was made by an older dailypapers (schema {current} < {newest}) "
+                "and is opened read-only here: run a command that writes it once (e.g. "
+                "`dailypapers run`) to update its tables"
             )
 
     def close(self) -> None:
@@ -248,7 +250,7 @@ class Database:
         """Apply the migrations this file lacks, all in one write transaction. The version is
         read again once the write lock is held: another program opening the same new file
         at the same moment has then either migrated it already or waits for us."""
-        if self._schema_version() >= _migrations()[-1][0]:
+        if self._schema_version() >= newest_schema():
             return
         self.db.execute("BEGIN IMMEDIATE")
         try:
