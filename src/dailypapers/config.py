@@ -30,6 +30,8 @@ DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_ENDPOINT = "https://arxiv.org"
 DEFAULT_TOKEN_BUDGET = 16_000
 DEFAULT_CONCURRENCY = 4
+#: Seconds a command waits for another one holding the same database before giving up.
+DEFAULT_LOCK_WAIT = 10.0
 MIN_TOKEN_BUDGET = 500
 DEFAULT_LANG = "ko"
 DB_FILENAME = "dailypapers.db"
@@ -58,6 +60,8 @@ class Config:
     #: Seconds one download (a PDF, a page of the list) may take in all, retries included.
     download_seconds: float = 300.0
     arxiv_interval: float = 3.0
+    #: Seconds to wait for another dailypapers using the same database (``store/lock.py``).
+    lock_wait: float = DEFAULT_LOCK_WAIT
     force: bool = False
     #: Replace README.md and digest files in ``out_dir`` even when dailypapers did not write them.
     overwrite: bool = False
@@ -120,6 +124,7 @@ def build_config(
         max_pdf_mb=_whole_number(_setting(env, "DAILYPAPERS_MAX_PDF_MB", "", None), 50),
         download_seconds=_positive_float(env, "DAILYPAPERS_DOWNLOAD_DEADLINE", 300.0),
         arxiv_interval=_positive_float(env, "DAILYPAPERS_ARXIV_INTERVAL", 3.0),
+        lock_wait=_positive_float(env, "DAILYPAPERS_LOCK_WAIT", DEFAULT_LOCK_WAIT),
         force=force,
         overwrite=overwrite,
         prices=load_prices(

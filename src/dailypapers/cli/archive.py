@@ -43,7 +43,7 @@ def render(
         chosen = None if all_days else validate_date(date or today())
         config = build_config(os.environ, out=out, db=db, offline=True)
         check_folder(config.out_dir)
-        with locked_store(config.db_path, "render") as store:
+        with locked_store(config, "render") as store:
             days = store.digest_days() if chosen is None else [chosen]
             if chosen is not None and chosen not in store.digest_days():
                 err_console.print(f"error: no digest stored for {days[0]}")
@@ -81,7 +81,7 @@ def import_logs(
         if not folder.is_dir():
             raise UsageError(f"{folder} is not a folder")
         config = build_config(os.environ, out=out, db=db, offline=True)
-        with locked_store(config.db_path, "import-logs") as store:
+        with locked_store(config, "import-logs") as store:
             report = import_archive(store, folder, replace=replace)
     out_console.print(f"imported {report.papers} papers from {len(report.days)} days")
     for irregular in report.irregular:

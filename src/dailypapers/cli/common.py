@@ -16,11 +16,11 @@ from rich.console import Console
 
 from dailypapers import __version__
 from dailypapers.config import Config, build_config
-from dailypapers.errors import ConfigError, DailyPapersError, StoreError, Terminated
+from dailypapers.errors import DailyPapersError, StoreError, Terminated
 from dailypapers.jobs.results import RunStopped
 from dailypapers.logs import redact, secret_values
 from dailypapers.store import Store
-from dailypapers.store.lock import DEFAULT_WAIT_S, write_lock
+from dailypapers.store.lock import write_lock
 
 app = typer.Typer(
     help=(
@@ -156,20 +156,9 @@ def offline_config(out: Path | None, db: Path | None) -> Config:
 
 
 @contextmanager
-def locked_store(db_path: Path, command: str) -> Iterator[Store]:
+def locked_store(config: Config, command: str) -> Iterator[Store]:
     """The database of a command that writes to it, held for this command alone: a second
-    one waits up to $DAILYPAPERS_LOCK_WAIT seconds (default 10), then stops with a message
-    naming the first."""
-    with write_lock(db_path, command, wait=_lock_wait()), Store.open(db_path) as store:
-        yield store
-
-
-def _lock_wait() -> float:
-    value = os.environ.get("DAILYPAPERS_LOCK_WAIT") or str(DEFAULT_WAIT_S)
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not seconds >= 0:
-        raise ConfigError(f"DAILYPAPERS_LOCK_WAIT={value!r}: give a number of seconds, 0 or more")
-    return seconds
+    one waits up to ``config.lock_wait`` seconds ($DAILYPAPERS_LOCK_WAIT, default 10), then
+    stops with a message naming the first."""
+    with write_lock(config.db_path, command, config.lock_wait), Store.open(config.db_path) as db:
+        yield db

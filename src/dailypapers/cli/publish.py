@@ -77,7 +77,7 @@ def publish(
         when = _period(date, week)
         config = offline_config(out, db)
         setup_logging(err_console, verbose=verbose, secrets=config.secrets)
-        with ExitStack() as opened, locked_store(config.db_path, "publish") as store:
+        with ExitStack() as opened, locked_store(config, "publish") as store:
             channels = [opened.enter_context(closing(open_channel(n, os.environ))) for n in chosen]
             view = week_view(store, when) if week else day_view(store, when)
             if view is None:

@@ -264,7 +264,7 @@ def _open_day(config: Config, command: str = "run") -> Iterator[Day]:
     summarizer = make_summarizer(config.llm)
     try:
         with (
-            locked_store(config.db_path, command) as store,
+            locked_store(config, command) as store,
             make_client(timeout=config.http_timeout) as http,
             Extractor(config.pdf_timeout, memory_mb=config.pdf_memory_mb) as extractor,
         ):

@@ -19,8 +19,6 @@ from pathlib import Path
 
 from dailypapers.errors import StoreError
 
-#: How long a second command waits for the first one before giving up.
-DEFAULT_WAIT_S = 10.0
 LOOK_AGAIN_S = 0.1
 
 
@@ -39,7 +37,7 @@ def lock_path(db_path: Path) -> Path:
 
 
 @contextmanager
-def write_lock(db_path: Path, command: str, wait: float = DEFAULT_WAIT_S) -> Iterator[None]:
+def write_lock(db_path: Path, command: str, wait: float = 0.0) -> Iterator[None]:
     """Hold the database's write lock; wait up to ``wait`` seconds for another holder, then
     raise ``StoreError`` naming it."""
     path = lock_path(db_path)
