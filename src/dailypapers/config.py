@@ -14,6 +14,7 @@ from typing import Literal
 
 from dailypapers.errors import ConfigError
 from dailypapers.logs import secret_values
+from dailypapers.models import DEFAULT_LANG
 from dailypapers.summarize.cost import DEFAULT_PRICES, Price, load_prices, price_of
 from dailypapers.summarize.glossary import load_glossary
 from dailypapers.summarize.languages import LANGUAGES
@@ -33,7 +34,6 @@ DEFAULT_CONCURRENCY = 4
 #: Seconds a command waits for another one holding the same database before giving up.
 DEFAULT_LOCK_WAIT = 10.0
 MIN_TOKEN_BUDGET = 500
-DEFAULT_LANG = "ko"
 DB_FILENAME = "dailypapers.db"
 
 SummarizerChoice = Literal["auto", "llm", "extractive"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -149,6 +151,18 @@ class DigestEntry:
     def bullets(self) -> bool:
         """Whether its summary is a plain list of sentences rather than labelled sections."""
         return bool(self.sections) and all(not s.label for s in self.sections)
+
+
+#: The language of summaries, and of a digest none of whose summaries says its own: the
+#: predecessor's archive, and our default, is Korean.
+DEFAULT_LANG = "ko"
+
+
+def main_lang(langs: Iterable[str | None]) -> str:
+    """The language most of ``langs`` are (on a tie, the first one's); ``DEFAULT_LANG`` when
+    none is known."""
+    counted = Counter(lang for lang in langs if lang)
+    return counted.most_common(1)[0][0] if counted else DEFAULT_LANG
 
 
 def summary_lang(kind: str, prompt_version: str) -> str | None:

@@ -16,13 +16,20 @@ imported ones are written back as they were read.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from dailypapers.digest.inert import inert_entry, inert_url
-from dailypapers.models import EXTRACTIVE_NOTE, VERBATIM, Digest, DigestEntry, Paper, Section
+from dailypapers.models import (
+    EXTRACTIVE_NOTE,
+    VERBATIM,
+    Digest,
+    DigestEntry,
+    Paper,
+    Section,
+    main_lang,
+)
 
 ABS_URL = "https://arxiv.org/abs/"
 #: Characters that could end the link text early or turn part of a title into markup:
@@ -46,8 +53,6 @@ LEGACY_README_HEADER = (
 )
 #: The README's name for the language a summary is written in.
 LANGUAGE_NAMES = {"ko": "Korean", "en": "English", "ja": "Japanese", "zh": "Chinese"}
-#: The language of summaries that do not say theirs: the predecessor's archive is Korean.
-DEFAULT_LANG = "ko"
 SECTIONS_NAMED = "(What's New, Technical Details, Performance Highlights)"
 HOW_TO_USE_AN_LLM = (
     "To have the papers summarized by an LLM, set `OPENAI_API_KEY` (or choose another LLM "
@@ -145,7 +150,8 @@ def readme_intro(digest: Digest) -> str:
             "sentences taken from the paper itself, in English."
         ]
     else:
-        lang = LANGUAGE_NAMES.get(written_in(entries), written_in(entries))
+        lang = written_in(entries)
+        lang = LANGUAGE_NAMES.get(lang, lang)
         words = [f"{lead}, each paper summarized in {lang} {SECTIONS_NAMED}."]
         if extractive:
             words.append(
@@ -160,8 +166,7 @@ def readme_intro(digest: Digest) -> str:
 def written_in(entries: Sequence[DigestEntry]) -> str:
     """The language most summaries made by an LLM (or imported) are written in; on a tie, that
     of the first one shown; ``DEFAULT_LANG`` when none says."""
-    counted = Counter(e.lang for e in entries if e.lang and e.note != EXTRACTIVE_NOTE)
-    return counted.most_common(1)[0][0] if counted else DEFAULT_LANG
+    return main_lang(e.lang for e in entries if e.note != EXTRACTIVE_NOTE)
 
 
 def paper_entry(paper: Paper, sections: tuple[Section, ...], votes: int) -> DigestEntry:

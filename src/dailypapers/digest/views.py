@@ -6,21 +6,18 @@ own way: HTML for the site, mrkdwn for Slack, and so on.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dailypapers.digest.render import unescape_title
+from dailypapers.models import DEFAULT_LANG, VERBATIM, DigestEntry, Section, main_lang
 from dailypapers.models import URL_LIMIT as URL_LIMIT  # where pages and messages take it from
-from dailypapers.models import VERBATIM, DigestEntry, Section
 from dailypapers.models import web_url as web_url
 from dailypapers.periods import Period
 from dailypapers.store import Store
 
 HF_PAPER_URL = "https://huggingface.co/papers/{}"
 ARXIV_ABS_URL = "https://arxiv.org/abs/{}"
-#: The language of a digest none of whose summaries says what it is written in.
-DEFAULT_LANG = "ko"
 
 
 @dataclass(frozen=True)
@@ -71,8 +68,7 @@ class PeriodView:
 def digest_lang(papers: Iterable[PaperView]) -> str:
     """The language most of ``papers`` are summarized in (on a tie, that of the first one
     shown); ``DEFAULT_LANG`` when none says."""
-    counted = Counter(paper.lang for paper in papers if paper.lang)
-    return counted.most_common(1)[0][0] if counted else DEFAULT_LANG
+    return main_lang(paper.lang for paper in papers)
 
 
 def day_view(store: Store, date: str) -> PeriodView | None:
