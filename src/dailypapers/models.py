@@ -153,6 +153,15 @@ class DigestEntry:
         return bool(self.sections) and all(not s.label for s in self.sections)
 
 
+#: Starts the prompt version of every summary imported from a digest file (``imported-DATE``).
+IMPORTED_PREFIX = "imported-"
+
+
+def is_imported(prompt_version: str) -> bool:
+    """Whether a stored summary came from a digest file rather than from a run of ours."""
+    return prompt_version.startswith(IMPORTED_PREFIX)
+
+
 #: The language of summaries, and of a digest none of whose summaries says its own: the
 #: predecessor's archive, and our default, is Korean.
 DEFAULT_LANG = "ko"
@@ -171,7 +180,7 @@ def summary_lang(kind: str, prompt_version: str) -> str | None:
     version starts with (``en-sections-v2``: ``en``); None when that says nothing."""
     if kind == "extractive":
         return "en"
-    if kind == "imported" or prompt_version.startswith("imported-"):
+    if is_imported(prompt_version):
         return "ko"
     code, dash, _ = prompt_version.partition("-")
     return code.lower() if dash and code.isalpha() and 2 <= len(code) <= 3 else None

@@ -17,6 +17,7 @@ from dailypapers.models import (
     EXTRACTIVE_MODEL,
     EXTRACTIVE_NOTE,
     FLAGGED_NOTE_PREFIX,
+    IMPORTED_PREFIX,
     Digest,
     DigestEntry,
     Paper,
@@ -123,8 +124,8 @@ def _paper_of(entry: DigestEntry) -> Paper:
 
 def _summary_of(entry: DigestEntry, when: str) -> Summary:
     if entry.note == EXTRACTIVE_NOTE:
-        return Summary(entry.sections, "extractive", EXTRACTIVE_MODEL, f"imported-{when}")
+        return Summary(entry.sections, "extractive", EXTRACTIVE_MODEL, IMPORTED_PREFIX + when)
     flags: tuple[str, ...] = ()
     if entry.note and entry.note.startswith(FLAGGED_NOTE_PREFIX):
         flags = (entry.note.removeprefix(FLAGGED_NOTE_PREFIX),)
-    return Summary(entry.sections, "imported", IMPORTED_MODEL, f"imported-{when}", flags=flags)
+    return Summary(entry.sections, "imported", IMPORTED_MODEL, IMPORTED_PREFIX + when, flags=flags)

@@ -15,6 +15,7 @@ from dailypapers.models import (
     DigestEntry,
     DigestRun,
     Section,
+    is_imported,
     summary_lang,
 )
 from dailypapers.store.db import Database, dumps
@@ -197,7 +198,7 @@ def _entry_from_row(row: sqlite3.Row) -> DigestEntry:
         era=_column(row, "era"),
         layout=_column(row, "layout"),
         raw=_column(row, "raw_md"),
-        ours=row["kind"] != "imported" and not row["prompt_version"].startswith("imported-"),
+        ours=not is_imported(row["prompt_version"]),
     )
 
 
