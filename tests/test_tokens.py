@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 
 import pytest
 
 from dailypapers.sources.pdf import extract_text, normalise_text
 from dailypapers.summarize.budget import count_tokens, truncate_tokens
-from dailypapers.summarize.tokens import MAX_RUN, encoder, pure_encoder
+from dailypapers.summarize.tokens import MAX_RUN, _built_encoder, encoder, pure_encoder
 from tests.shared_data import shared_path
 
 
@@ -21,12 +22,33 @@ def test_tokens_are_counted_by_tiktokens_compiled_core_without_the_network(
 
     monkeypatch.setattr(socket, "create_connection", no_network)
     monkeypatch.setattr(socket.socket, "connect", no_network)
-    encoder.cache_clear()
+    _built_encoder.cache_clear()
 
     coder = encoder()
 
     assert type(coder).__module__.startswith("tiktoken")
     assert count_tokens("hello world") == 2
+
+
+def test_worker_threads_asking_at_once_share_one_encoder() -> None:
+    """The run's workers count tokens from the start; the vocabulary (hashed, parsed, built:
+    about half a second) is built once, not once per thread."""
+    _built_encoder.cache_clear()
+    start = threading.Barrier(4)
+    built: list[object] = []
+
+    def ask() -> None:
+        start.wait()
+        built.append(encoder())
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(built) == 4
+    assert len({id(coder) for coder in built}) == 1
 
 
 @pytest.mark.parametrize("letters", [32_000, 1_000_000])

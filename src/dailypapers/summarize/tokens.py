@@ -99,15 +99,20 @@ def pure_encoder() -> Encoder:
     return encoder
 
 
-@functools.cache
 def encoder() -> Encoder:
-    """The compiled encoder when it can be built, else the pure-Python one."""
+    """The compiled encoder when it can be built, else the pure-Python one; built once for
+    the process, however many worker threads ask for it first at the same time."""
     with _LOCK:
-        try:
-            return compiled_encoder()
-        except (ImportError, VocabularyError) as e:
-            log.warning("tiktoken unusable (%s); counting tokens in pure Python", e)
-            return pure_encoder()
+        return _built_encoder()
+
+
+@functools.cache
+def _built_encoder() -> Encoder:
+    try:
+        return compiled_encoder()
+    except (ImportError, VocabularyError) as e:
+        log.warning("tiktoken unusable (%s); counting tokens in pure Python", e)
+        return pure_encoder()
 
 
 def encode(text: str, with_encoder: Encoder | None = None) -> list[int]:
