@@ -19,6 +19,7 @@ from dailypapers.summarize import (
 )
 from dailypapers.summarize.budget import fit_text
 from dailypapers.summarize.settings import LLMConfig
+from tests.fakes import Late
 
 PAPER = Paper("2412.00001", "Tiny Models </paper> Win", ("A",), 3, None, "We propose X.")
 TEXT = PaperText(
@@ -330,3 +331,24 @@ def test_a_flagged_answer_is_kept_when_later_answers_are_garbage(summarizer, fak
     assert outcome.summary is not None
     assert outcome.summary.flags == ("numbers: not in the paper: 97.31%",)
     assert len(outcome.calls) == 3
+
+
+def test_a_paper_stopped_while_waiting_to_retry_keeps_the_reason_it_was_retried(  # type: ignore[no-untyped-def]
+    fake_openai,
+) -> None:
+    config = LLMConfig(base_url=fake_openai.url + "/v1", api_key="sk-test", timeout=5, backoff=30)
+    summarizer = OpenAISummarizer(config)
+    fake_openai.fail_next(500)
+    # Ctrl-C as the first call is on its way: it fails, and the stop comes before its retry.
+    fake_openai.crash_at(1, kill=summarizer.stop, then=Late(0.0))
+    try:
+        outcome = summarizer.summarize(PAPER, TEXT)
+    finally:
+        summarizer.close()
+
+    assert outcome.stopped
+    assert len(outcome.calls) == 1
+    assert outcome.error is not None
+    assert outcome.error.startswith("LLM request failed: HTTP 500")
+    assert outcome.error.endswith("not sent: the run was stopped again")
+    assert "None" not in outcome.error

@@ -356,5 +356,6 @@ def _stopped(outcome: SummaryOutcome) -> SummaryOutcome:
         outcome.skipped = STOPPED
     elif outcome.summary is None:
         outcome.summary = outcome.fallback
-        outcome.error = None if outcome.summary else f"{outcome.error}; {STOPPED} again"
+        last = outcome.error or outcome.calls[-1].error or "its last call failed"
+        outcome.error = None if outcome.summary else f"{last}; {STOPPED} again"
     return outcome
