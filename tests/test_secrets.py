@@ -154,3 +154,13 @@ def test_redaction_finds_every_form_of_a_secret(message: str) -> None:
     assert "[redacted]" in clean
     assert "SECRET" not in clean
     assert "7f3a9c1e" not in clean
+
+
+def test_a_user_name_in_a_url_is_no_secret() -> None:
+    """``ssh://git@github.com`` in the environment must not hide every "git" in every log."""
+    env = {"REPO": "ssh://git@github.com/owner/repo.git", "MIRROR": "https://me:pw@x.test"}
+
+    secrets = secret_values(env)
+
+    assert secrets == ()
+    assert redact("git push failed; Z2l0 is base64", secrets) == "git push failed; Z2l0 is base64"

@@ -34,19 +34,19 @@ def secret_values(env: Mapping[str, str]) -> tuple[str, ...]:
 
 
 def url_credentials(value: str) -> set[str]:
-    """The ``user:pass`` of a URL, and the password alone when it is long enough to be told
-    apart from ordinary words; none for anything else."""
+    """The ``user:pass`` of a URL, and the password alone, when they are long enough to be told
+    apart from ordinary words; none for anything else. A user name alone (``ssh://git@host``)
+    is no secret: hiding it would hide every "git" in every message."""
     if "://" not in value or "@" not in value:
         return set()
     try:
         parts = urlsplit(value.strip())
     except ValueError:
         return set()
-    userinfo = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
-    found = {userinfo, unquote(userinfo)} if userinfo else set()
-    if parts.password and len(unquote(parts.password)) >= MIN_SECRET_LENGTH:
-        found |= {parts.password, unquote(parts.password)}
-    return found
+    if not parts.password or len(unquote(parts.password)) < MIN_SECRET_LENGTH:
+        return set()
+    userinfo = parts.netloc.rpartition("@")[0]
+    return {userinfo, unquote(userinfo), parts.password, unquote(parts.password)}
 
 
 @functools.lru_cache(maxsize=256)
