@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import resource
 import signal
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -164,3 +168,37 @@ def test_a_reader_that_died_between_pdfs_is_replaced() -> None:
         after = extractor.extract(PAPER, arxiv_id="2412.00002")
 
     assert after.pages >= 1
+
+
+#: Reads one generated PDF with the default memory cap (2,048 MB), in a process of its own.
+READ_ONE_PDF = """
+from dailypapers.sources.pdf import Extractor
+from tests.pdfgen import make_paper_pdf
+
+with Extractor(timeout=30) as extractor:
+    got = extractor.extract(make_paper_pdf(title="T", abstract="We propose X."), arxiv_id="1.1")
+print("pages", got.pages)
+"""
+
+
+def test_the_memory_cap_fits_under_a_lower_limit_the_process_already_has() -> None:
+    """Under ``ulimit -v`` below the cap, asking for the cap is refused; the reader then takes
+    the limit it has instead of dying before every PDF."""
+    limit = 1536 * 2**20
+
+    def lower_the_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    done = subprocess.run(
+        [sys.executable, "-c", READ_ONE_PDF],
+        preexec_fn=lower_the_limit,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "pages 2"
+    assert "Traceback" not in done.stderr

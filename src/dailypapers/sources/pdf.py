@@ -220,10 +220,13 @@ class Extractor:
         self._child = self._conn = None
         if child is None or conn is None:
             return None
-        if kill:
+        if kill or not child.is_alive():
             child.kill()
         else:
-            conn.send(None)
+            try:
+                conn.send(None)
+            except OSError:  # it died since it was asked last: it is only waited for
+                child.kill()
         child.join(timeout=5)
         if child.is_alive():
             child.kill()
@@ -243,6 +246,16 @@ def _context() -> ForkServerContext | SpawnContext:
     return multiprocessing.get_context("spawn")
 
 
+def cap_address_space(limit: int) -> int:
+    """Cap this process's address space at ``limit`` bytes, or at the hard limit it runs under
+    when that is lower (``ulimit -v``: asking for more than it is refused); returns the cap."""
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return limit
+
+
 def _serve(conn: Connection, memory_bytes: int, max_chars: int) -> None:
     """The child: read PDFs sent over ``conn`` until told to stop (None) or the parent is gone.
 
@@ -252,7 +265,7 @@ def _serve(conn: Connection, memory_bytes: int, max_chars: int) -> None:
     a MemoryError) or ends the child, and the parent tells that paper's reader why.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    cap_address_space(memory_bytes)
     with conn:
         while (job := _next_job(conn)) is not None:
             pdf, arxiv_id = job
