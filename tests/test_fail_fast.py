@@ -12,7 +12,7 @@ import socket
 import pytest
 
 from tests.e2e import World
-from tests.fakes import json_reply
+from tests.fakes import Reply, json_reply
 
 DAY = "2024-12-06"
 PAPERS = 12
@@ -139,4 +139,16 @@ def test_a_day_with_nothing_to_summarize_does_not_look_at_the_llm(world: World) 
     result = world.run("--date", DAY)
 
     assert result.exit_code == 0, result.output
+    assert world.openai.models_asked == 1
+
+
+def test_a_server_whose_model_list_is_a_web_page_still_summarizes(world: World) -> None:
+    world.add_day(DAY, 2)
+    page = b"<html><body>Welcome to our gateway</body></html>"
+    world.openai.models_reply = Reply(200, page, {"content-type": "text/html"})
+
+    result = world.run("--date", DAY)
+
+    assert result.exit_code == 0, result.output
+    assert "2 summarized" in result.output
     assert world.openai.models_asked == 1

@@ -87,11 +87,13 @@ def cannot_connect(config: LLMConfig, error: BaseException) -> str:
 
 
 def check_server(client: openai.OpenAI, config: LLMConfig) -> None:
-    """List the server's models once, with no retry: raise ``LLMUnusable`` when the answer says
-    the URL or the key cannot work. Any other answer (a server without the models endpoint,
-    a slow one) is left for the first real call to judge."""
+    """Ask for the server's models once, with no retry, within the caller's deadline: raise
+    ``LLMUnusable`` when the answer says the URL or the key cannot work. Any other answer (a
+    server without the models endpoint, a slow one, a page that is no list) is left for the
+    first real call to judge."""
     try:
-        client.with_options(max_retries=0, timeout=CHECK_TIMEOUT).models.list()
+        # Only the status matters, not the list: a gateway's page answered with 200 is let be.
+        client.with_options(max_retries=0).models.with_raw_response.list()
     except openai.APIConnectionError as e:
         if isinstance(e, openai.APITimeoutError) or not _cannot_connect(e):
             log.info("could not ask %s for its models (%s); going on", server_url(config), e)
