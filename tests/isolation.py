@@ -48,6 +48,10 @@ def cleared(name: str) -> bool:
     return name.startswith(PREFIXES) or name in SINGLES or name.upper().endswith(SECRET_SUFFIXES)
 
 
+#: Where no server listens (the discard port of 127.0.0.1): a request there fails at once.
+NOWHERE = "http://127.0.0.1:9"
+
+
 def fixed_env(tmp_path: Path) -> dict[str, str]:
     """What each test gets instead: its own cache and home, quick retries, no arXiv pacing."""
     return {
@@ -56,6 +60,10 @@ def fixed_env(tmp_path: Path) -> dict[str, str]:
         "XDG_CACHE_HOME": str(tmp_path / "home" / ".cache"),
         "DAILYPAPERS_HTTP_BACKOFF": "0.01",
         "DAILYPAPERS_ARXIV_INTERVAL": "0",  # the fake arXiv needs no politeness
+        # A test that forgets to point a service at its fake meets a closed port, never the
+        # real Hugging Face or arXiv.
+        "HF_ENDPOINT": NOWHERE,
+        "ARXIV_ENDPOINT": NOWHERE,
     }
 
 

@@ -5,6 +5,7 @@ The bombs and the slow bodies are made by the tests, small: the limits are lower
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -43,7 +44,9 @@ def test_a_pdf_declared_too_large_is_refused_before_its_body_is_read(world: Worl
         f"{ids[1]}: summarized from the abstract: PDF download failed: the body is "
         "67,108,864 bytes, more than the 2 MB allowed"
     ) in said(result.output)
-    assert not any(world.out.glob("**/*.pdf"))
+    cache = Path(os.environ["DAILYPAPERS_CACHE_DIR"])
+    assert cache_path(cache, ids[0]).is_file()  # the cache is where a PDF would be kept
+    assert not cache_path(cache, ids[1]).exists()
 
 
 def test_a_pdf_without_a_length_is_cut_at_the_limit_and_not_cached(

@@ -11,7 +11,7 @@ from pathlib import Path
 from dailypapers.digest.legacy import read_archive_digest
 from dailypapers.digest.render import digest_path, render_digest
 from dailypapers.models import VERBATIM
-from tests.e2e import invoke
+from tests.e2e import World, invoke
 from tests.fakes import make_entry
 
 #: no-votes: a thumbnail glued to the heading, no Authors line, a <video> tag, more blank lines.
@@ -137,10 +137,10 @@ def test_a_file_that_cannot_be_read_fails_the_import_and_the_rest_goes_in(tmp_pa
     assert "2024/03/06.md:1: expected '## Daily Papers" in said
 
 
-def test_a_day_of_ours_is_kept_unless_replace(tmp_path: Path, fake_hf, fake_openai) -> None:  # type: ignore[no-untyped-def]
+def test_a_day_of_ours_is_kept_unless_replace(tmp_path: Path, world: World) -> None:
     out = tmp_path / "out"
-    env = {"HF_ENDPOINT": fake_hf.url, "OPENAI_BASE_URL": fake_openai.url + "/v1"}
-    fake_hf.set_day("2024-03-05", [make_entry("2403.00007", "Our own paper", upvotes=9)])
+    env = world.env()
+    world.hf.set_day("2024-03-05", [make_entry("2403.00007", "Our own paper", upvotes=9)])
     assert invoke("run", "--date", "2024-03-05", "--out", str(out), env=env).exit_code == 0
     ours = digest_path(out, "2024-03-05").read_text(encoding="utf-8")
     checkout = predecessor_checkout(tmp_path / "predecessor")
@@ -163,18 +163,18 @@ def test_a_day_of_ours_is_kept_unless_replace(tmp_path: Path, fake_hf, fake_open
     assert digest_path(out, "2024-03-05").read_text(encoding="utf-8") == BULLETS
 
 
-def test_an_old_era_paper_is_not_summarized_again(tmp_path: Path, fake_hf, fake_openai) -> None:  # type: ignore[no-untyped-def]
+def test_an_old_era_paper_is_not_summarized_again(tmp_path: Path, world: World) -> None:
     out = tmp_path / "out"
     imported = invoke("import-logs", str(predecessor_checkout(tmp_path / "p")), "--out", str(out))
     assert imported.exit_code == 0, imported.output
-    fake_hf.set_day("2024-12-06", [make_entry("2403.00001", "Bullet paper (v2)", upvotes=50)])
-    env = {"HF_ENDPOINT": fake_hf.url, "OPENAI_BASE_URL": fake_openai.url + "/v1"}
+    world.hf.set_day("2024-12-06", [make_entry("2403.00001", "Bullet paper (v2)", upvotes=50)])
+    env = world.env()
 
     result = invoke("run", "--date", "2024-12-06", "--out", str(out), env=env)
 
     assert result.exit_code == 0, result.output
     assert "1 already published" in result.output
-    assert fake_openai.calls == 0
+    assert world.openai.calls == 0
 
 
 def test_old_eras_are_shown_on_the_site_in_search_and_feeds(tmp_path: Path) -> None:
@@ -243,14 +243,14 @@ def test_doctor_does_not_advise_running_imported_days_of_any_era(tmp_path: Path)
         assert f"--until {when}" not in said
 
 
-def test_a_week_that_reuses_a_bullet_era_summary_writes_its_bullets(  # type: ignore[no-untyped-def]
-    tmp_path: Path, fake_hf, fake_openai
+def test_a_week_that_reuses_a_bullet_era_summary_writes_its_bullets(
+    tmp_path: Path, world: World
 ) -> None:
     out = tmp_path / "out"
     imported = invoke("import-logs", str(predecessor_checkout(tmp_path / "p")), "--out", str(out))
     assert imported.exit_code == 0, imported.output
-    fake_hf.set_week("2024-W10", [make_entry("2403.00001", "Bullet paper (v2)", upvotes=50)])
-    env = {"HF_ENDPOINT": fake_hf.url, "OPENAI_BASE_URL": fake_openai.url + "/v1"}
+    world.hf.set_week("2024-W10", [make_entry("2403.00001", "Bullet paper (v2)", upvotes=50)])
+    env = world.env()
 
     result = invoke("run", "--week", "2024-W10", "--out", str(out), env=env)
 
@@ -258,4 +258,4 @@ def test_a_week_that_reuses_a_bullet_era_summary_writes_its_bullets(  # type: ig
     weekly = (out / "paper_logs" / "weekly" / "2024-W10.md").read_text(encoding="utf-8")
     assert "- 일곱 문장 가운데 7번째 문장입니다.\n" in weekly
     assert "- : " not in weekly
-    assert fake_openai.calls == 0
+    assert world.openai.calls == 0
