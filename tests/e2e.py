@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+import os
+import stat
+import subprocess
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from dailypapers.cli import app
@@ -68,3 +73,31 @@ class World:
 
 def invoke(*args: str, env: Mapping[str, str] | None = None) -> Result:
     return CliRunner().invoke(app, list(args), env=dict(env or {}), catch_exceptions=False)
+
+
+@contextmanager
+def read_only(*paths: Path) -> Iterator[None]:
+    """Each of ``paths`` (files or folders) made read-only for this process: by its mode, and
+    for root, who ignores modes, by the file system's immutable flag."""
+    with ExitStack() as stack:
+        for path in paths:
+            stack.enter_context(_read_only(path))
+        yield
+
+
+@contextmanager
+def _read_only(path: Path) -> Iterator[None]:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    path.chmod(0o555 if path.is_dir() else 0o444)
+    immutable = False
+    try:
+        if os.geteuid() == 0:
+            done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False)
+            if done.returncode != 0:
+                pytest.skip(f"root ignores modes and chattr +i failed: {done.stderr!r}")
+            immutable = True
+        yield
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        path.chmod(mode)

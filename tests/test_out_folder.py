@@ -8,8 +8,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from dailypapers.digest.render import digest_path, render_digest
 from dailypapers.digest.write import publish_day
 from dailypapers.errors import OutputError
 from dailypapers.store import Store
-from tests.e2e import World, invoke
+from tests.e2e import World, invoke, read_only
 
 DAY = "2024-12-06"
 EARLIER = "2024-12-05"
@@ -55,25 +54,6 @@ def error_line(result_output: str, exit_code: int) -> str:
 def invoke_in(world: World, out: Path, args: list[str], *more: str) -> tuple[str, int]:
     result = invoke(args[0], "--out", str(out), *args[1:], *more, env=world.env())
     return result.output, result.exit_code
-
-
-@contextmanager
-def read_only(folder: Path) -> Iterator[None]:
-    """``folder`` made read-only for this process: by its mode, and for root, who ignores
-    modes, by the file system's immutable flag."""
-    folder.chmod(0o555)
-    immutable = False
-    try:
-        if os.geteuid() == 0:
-            done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, check=False)
-            if done.returncode != 0:
-                pytest.skip(f"root ignores folder modes and chattr +i failed: {done.stderr!r}")
-            immutable = True
-        yield
-    finally:
-        if immutable:
-            subprocess.run(["chattr", "-i", str(folder)], check=True)
-        folder.chmod(0o755)
 
 
 # files that are not ours ---------------------------------------------------------------------

@@ -108,7 +108,7 @@ class Database:
         created as usual.
         """
         if read_only and path.exists():
-            return cls._connect(path, f"file:{quote(str(path.resolve()))}?mode=ro", True)
+            return cls._connect(path, _read_only_uri(path), True)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
@@ -264,6 +264,14 @@ class Database:
         except BaseException:
             self._rollback()
             raise
+
+
+def _read_only_uri(path: Path) -> str:
+    """SQLite's address of ``path`` opened read-only. In a folder nobody may write, no program
+    can be changing the file either, and SQLite could not make the shared-memory file a WAL
+    database needs to be read: the file is then read as immutable."""
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    return uri if os.access(path.parent, os.W_OK) else uri + "&immutable=1"
 
 
 def _statements(script: str) -> list[str]:
