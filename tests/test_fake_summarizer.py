@@ -79,6 +79,8 @@ def test_scripted_failures_and_flags_reach_the_report_and_the_database(world: Wo
     assert again.ok
     assert summarizer.papers.count(failed) == 2  # only the failed paper was asked again
     assert again.count("reused") == 2
+    assert summarizer.checks == 2  # the LLM looked at once per invocation with papers to ask
+    assert not summarizer.stopped  # nothing stopped either run
 
 
 def test_answers_go_in_order_and_a_paper_s_own_come_first() -> None:

@@ -33,6 +33,7 @@ def test_control_bidi_and_zero_width_characters_never_reach_the_feed_or_the_term
     status = invoke("status", "--date", DAY, "--out", str(world.out))
     built = invoke("site", "build", str(tmp_path / "site"), "--out", str(world.out))
 
+    assert status.exit_code == 0, status.output
     assert built.exit_code == 0, built.output
     ET.parse(tmp_path / "site" / "feed.xml")  # well-formed XML
     digest = digest_path(world.out, DAY).read_text(encoding="utf-8")

@@ -154,7 +154,7 @@ def test_an_error_in_the_run_itself_stops_spending_too(
 ) -> None:
     """Another program takes the database as the fifth paper is asked: storing fails in the
     main thread, and the run stops starting papers instead of paying for all thirty."""
-    monkeypatch.setattr(store_db, "BUSY_TIMEOUT", 0.2, raising=False)
+    monkeypatch.setattr(store_db, "BUSY_TIMEOUT", 0.2)
     world.add_day(DAY, PAPERS)
     world.openai.latency = LATENCY
     with ExitStack() as held:

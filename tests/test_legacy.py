@@ -179,7 +179,8 @@ def test_an_old_era_paper_is_not_summarized_again(tmp_path: Path, world: World) 
 
 def test_old_eras_are_shown_on_the_site_in_search_and_feeds(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    invoke("import-logs", str(predecessor_checkout(tmp_path / "p")), "--out", str(out))
+    imported = invoke("import-logs", str(predecessor_checkout(tmp_path / "p")), "--out", str(out))
+    assert imported.exit_code == 0, imported.output
 
     built = invoke("site", "build", str(tmp_path / "site"), "--out", str(out))
 
@@ -230,7 +231,8 @@ def test_check_reads_each_era_with_its_own_rules(tmp_path: Path) -> None:
 
 def test_doctor_does_not_advise_running_imported_days_of_any_era(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    invoke("import-logs", str(predecessor_checkout(tmp_path / "p")), "--out", str(out))
+    imported = invoke("import-logs", str(predecessor_checkout(tmp_path / "p")), "--out", str(out))
+    assert imported.exit_code == 0, imported.output
     assert invoke("render", "--all", "--out", str(out)).exit_code == 0
 
     result = invoke("doctor", "--out", str(out))

@@ -343,6 +343,7 @@ def test_a_workflow_that_cannot_be_written_is_one_error_line(tmp_path: Path) -> 
 def test_the_message_after_writing_names_the_required_variable(tmp_path: Path) -> None:
     result = invoke("workflow", "--out", str(tmp_path))
 
+    assert result.exit_code == 0, result.output
     assert "DAILYPAPERS_PIP_SPEC is required" in " ".join(result.output.split())
 
 
