@@ -27,24 +27,22 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def write_atomic_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, flush it to disk, then rename it over ``path``.
-
-    A new file gets the mode the umask gives; a replaced file keeps its own. The temporary
-    file's name carries the writer's process id; temporary files of the same target whose
-    writer is gone (killed mid-write) are removed first. Raises ``OutputError``.
-    """
-    make_dir(path.parent)
-    try:
-        remove_orphaned_temporaries(path)
-        _write_and_replace(path, data)
-    except OSError as e:
-        raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
+    """Write to a temporary file beside ``path``, flush it to disk, then rename it over ``path``
+    (see ``replacing``). Raises ``OutputError``."""
+    with replacing(path) as handle:
+        handle.write(data)
 
 
 @contextlib.contextmanager
 def replacing(path: Path) -> Iterator[BinaryIO]:
-    """A file to write in pieces (a download) that replaces ``path`` when the block ends
-    without an error, and is removed when it raises; as ``write_atomic_bytes`` otherwise."""
+    """A temporary file beside ``path``, to write whole or in pieces (a download), that is
+    flushed to disk and renamed over ``path`` when the block ends without an error, and
+    removed when it raises: readers see the old file or the new one, never half of one.
+
+    A new file gets the mode the umask gives; a replaced file keeps its own. The temporary
+    file's name carries the writer's process id; temporary files of the same target whose
+    writer is gone (killed mid-write) are removed first. OS errors leave as ``OutputError``.
+    """
     make_dir(path.parent)
     try:
         remove_orphaned_temporaries(path)
@@ -53,6 +51,8 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
     try:
         with os.fdopen(fd, "wb") as handle:
+            if (mode := _existing_mode(path)) is not None:
+                os.fchmod(handle.fileno(), mode)
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -60,21 +60,6 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
     except OSError as e:
         tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _write_and_replace(path: Path, data: bytes) -> None:
-    fd, tmp = _create_temporary(path)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if (mode := _existing_mode(path)) is not None:
-                os.fchmod(handle.fileno(), mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
