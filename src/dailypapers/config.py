@@ -19,7 +19,6 @@ from dailypapers.summarize.cost import DEFAULT_PRICES, Price, load_prices, price
 from dailypapers.summarize.glossary import load_glossary
 from dailypapers.summarize.languages import LANGUAGES
 from dailypapers.summarize.providers import (
-    AnswerLimit,
     Provider,
     answer_limit_for,
     get_provider,
@@ -229,7 +228,6 @@ def _llm_config(
         api_key=api_key,
         response_format="json_schema",
         lang=str(lang.raw) if lang else DEFAULT_LANG,
-        answer_limit=answer_limit_for(base_url),
     )
 
 
@@ -253,7 +251,6 @@ def _provider_config(
         response_format=provider.response_format,
         lang=str(lang.raw) if lang else DEFAULT_LANG,
         provider=provider.name,
-        answer_limit=provider.answer_limit,
     )
 
 
@@ -266,7 +263,6 @@ def _llm_settings(
     response_format: str,
     lang: str,
     provider: str | None = None,
-    answer_limit: AnswerLimit = "max_tokens",
 ) -> LLMConfig:
     response_format = env.get("DAILYPAPERS_RESPONSE_FORMAT") or response_format
     if response_format not in ("json_schema", "json_object"):
@@ -286,7 +282,7 @@ def _llm_settings(
         requests_per_minute=_optional_int(env, "DAILYPAPERS_LLM_RPM"),
         tokens_per_minute=_optional_int(env, "DAILYPAPERS_LLM_TPM"),
         response_format=response_format,  # type: ignore[arg-type]
-        answer_limit=answer_limit,
+        answer_limit=answer_limit_for(base_url),
     )
 
 

@@ -27,7 +27,6 @@ from dailypapers.summarize.checks import check_summary, settings_for
 from dailypapers.summarize.deadline import DeadlineHttpClient, deadline
 from dailypapers.summarize.llm_errors import (
     CHECK_TIMEOUT,
-    OPENAI_DEFAULT_BASE_URL,
     ReplyKind,
     answer_too_long,
     check_server,
@@ -35,6 +34,7 @@ from dailypapers.summarize.llm_errors import (
     error_body,
     not_a_completion,
     retry_after_of,
+    server_url,
     short,
 )
 from dailypapers.summarize.outcome import SummaryOutcome, TokenEstimate
@@ -82,7 +82,7 @@ class OpenAISummarizer:
         self.check_settings = settings_for(config.lang)
         self.client = client or openai.OpenAI(
             api_key=config.api_key or "not-needed",
-            base_url=config.base_url or OPENAI_DEFAULT_BASE_URL,
+            base_url=server_url(config),
             timeout=config.timeout,
             max_retries=config.sdk_retries,
             http_client=DeadlineHttpClient(),

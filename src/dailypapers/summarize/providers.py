@@ -25,7 +25,6 @@ class Provider:
     #: json_schema where the server enforces a schema; json_object where it only promises JSON.
     response_format: ResponseFormat = "json_schema"
     about: str = ""
-    answer_limit: AnswerLimit = "max_tokens"
 
     def key(self, env: Mapping[str, str]) -> str | None:
         """The key with surrounding whitespace (a newline pasted from a file) left out."""
@@ -44,7 +43,6 @@ PROVIDERS: dict[str, Provider] = {
             "OPENAI_API_KEY",
             "gpt-4o",
             about="OpenAI",
-            answer_limit="max_completion_tokens",
         ),
         Provider(
             "anthropic",
@@ -107,8 +105,8 @@ def get_provider(name: str) -> Provider:
 
 
 def answer_limit_for(base_url: str | None) -> AnswerLimit:
-    """The answer cap's name for a server given by URL alone (no provider): OpenAI's, or any
-    other's."""
+    """The name the server at ``base_url`` (None: OpenAI's) gives the answer's token cap:
+    OpenAI's own API wants ``max_completion_tokens``, every OpenAI-compatible one ``max_tokens``."""
     host = urlsplit(base_url).hostname or "" if base_url else "api.openai.com"
     return "max_completion_tokens" if host == "api.openai.com" else "max_tokens"
 
