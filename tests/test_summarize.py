@@ -8,7 +8,6 @@ from dataclasses import replace
 
 import pytest
 
-from dailypapers.errors import LLMUnusable
 from dailypapers.models import SECTION_LABELS, Paper, PaperText
 from dailypapers.summarize import (
     ExtractiveSummarizer,
@@ -184,12 +183,14 @@ def test_errors_no_paper_can_get_past_stop_the_run_at_once(  # type: ignore[no-u
 ) -> None:
     fake_openai.enqueue(status, json.dumps(body).encode())
 
-    with pytest.raises(LLMUnusable) as raised:
-        summarizer.summarize(PAPER, TEXT)
+    outcome = summarizer.summarize(PAPER, TEXT)
 
-    assert len(raised.value.calls) == 1  # the failed call, for the caller to record
-    assert reason in str(raised.value)
-    assert fake_openai.url in str(raised.value)
+    assert outcome.unusable  # the caller stops the run
+    assert outcome.summary is None
+    assert len(outcome.calls) == 1  # the failed call, for the caller to record
+    assert outcome.error is not None
+    assert reason in outcome.error
+    assert fake_openai.url in outcome.error
 
 
 def test_a_bad_request_fails_only_its_paper(summarizer, fake_openai) -> None:  # type: ignore[no-untyped-def]

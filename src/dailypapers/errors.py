@@ -6,8 +6,6 @@ and the cause, e.g. ``2412.04315: PDF download failed: HTTP 404``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 
 class DailyPapersError(Exception):
     """Base class of every error the user should see as one line."""
@@ -89,11 +87,6 @@ class LLMUnusable(SummarizeError):
     model it does not have, no quota left, or no server at the URL. The whole run stops."""
 
     stage = "summarize"
-
-    def __init__(self, message: str, *, calls: Sequence[object] = ()) -> None:
-        super().__init__(message)
-        #: The calls made before it was clear, for the caller to record.
-        self.calls = list(calls)
 
 
 class Terminated(KeyboardInterrupt):

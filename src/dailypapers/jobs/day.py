@@ -203,59 +203,44 @@ def _finish_paper(
 ) -> bool:
     """Store a finished paper's outcome; False when it stopped before reaching the LLM.
 
-    An LLM that no paper can use raises ``LLMUnusable`` here, once the calls are stored.
+    An LLM that no paper can use raises ``LLMUnusable`` here, once the paper's calls and its
+    failure are stored like any other's.
     """
     try:
         done = future.result()
-    except LLMUnusable as e:
-        result = _store_unusable(day, paper, e)
-        report.results.append(result)
-        progress.advance(result)
-        raise
     except Exception as e:  # a bug in one paper must not stop the day: record it, go on
         log.warning("%s: internal error", paper.arxiv_id, exc_info=True)
-        result = _internal_error(day, paper, e)
+        done, result = None, _internal_error(day, paper, e)
     else:
-        if done is None or done[1].not_started:
+        if done is None:
             return False
         result = store_result(day, paper, *done)
     report.results.append(result)
     progress.advance(result)
+    if done is not None and done[1].unusable:
+        raise LLMUnusable(result.detail or "")
     return True
-
-
-def _store_unusable(day: Day, paper: Paper, error: LLMUnusable) -> PaperResult:
-    """Record the calls of the paper that found the LLM unusable, and its failure."""
-    secrets = day.config.secrets
-    reason = redact(str(error), secrets)
-    calls = [call for call in error.calls if isinstance(call, LLMCall)]
-    with day.store.transaction():
-        for call in calls:
-            day.store.record_llm_call(redact_call(call, secrets))
-        day.store.set_status(paper.arxiv_id, "failed", reason)
-    return PaperResult(
-        paper.arxiv_id, paper.title, "failed", reason, llm_calls=len(calls), failed_calls=len(calls)
-    )
 
 
 def process_paper(day: Day, paper: Paper) -> tuple[PaperText, SummaryOutcome] | None:
     """Runs in a worker thread: touches the network and the CPU, never the database.
 
-    None when the run was stopped before the paper was read.
+    None when the run was stopped before the paper reached the LLM.
     """
     if day.stopping.is_set():
         return None
     text = read_paper_text(day, paper)
     cap = day.spend_cap
     if cap is None:
-        return text, day.summarizer.summarize(paper, text)
-    estimate = estimated_cost(day, paper, text)
-    if not cap.reserve(estimate):
-        reason = f"not summarized: the run's cost cap (${cap.cap:g}) would be passed"
-        return text, SummaryOutcome(summary=None, skipped=reason)
-    outcome = day.summarizer.summarize(paper, text)
-    cap.settle(estimate, calls_cost(day.config, outcome.calls))
-    return text, outcome
+        outcome = day.summarizer.summarize(paper, text)
+    else:
+        estimate = estimated_cost(day, paper, text)
+        if not cap.reserve(estimate):
+            reason = f"not summarized: the run's cost cap (${cap.cap:g}) would be passed"
+            return text, SummaryOutcome(summary=None, skipped=reason)
+        outcome = day.summarizer.summarize(paper, text)
+        cap.settle(estimate, calls_cost(day.config, outcome.calls))
+    return None if outcome.not_started else (text, outcome)
 
 
 def estimated_cost(day: Day, paper: Paper, text: PaperText) -> float:

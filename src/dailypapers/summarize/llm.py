@@ -17,7 +17,6 @@ from typing import Any
 import openai
 from openai.types.chat import ChatCompletion
 
-from dailypapers.errors import LLMUnusable
 from dailypapers.models import LLMCall, Paper, PaperText, Section, Summary
 from dailypapers.periods import now
 from dailypapers.ratelimit import RateLimiter
@@ -149,7 +148,8 @@ class OpenAISummarizer:
                 outcome.error = reply.problem
                 return outcome
             elif reply.kind == "unusable":
-                raise LLMUnusable(reply.problem or "", calls=outcome.calls)
+                outcome.error, outcome.unusable = reply.problem, True
+                return outcome
             elif tries[reply.kind] >= self._limit(reply.kind):
                 outcome.error = f"{reply.problem} (after {_tries(tries[reply.kind])})"
                 return outcome

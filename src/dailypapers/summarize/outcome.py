@@ -20,6 +20,9 @@ class SummaryOutcome:
     skipped: str | None = None
     #: The run was stopped before this paper's summary was done (see ``Summarizer.stop``).
     stopped: bool = False
+    #: The LLM answered in a way no paper can get past (a wrong key, no such model, no quota,
+    #: nobody at the URL): ``error`` says so, and the caller stops the whole run.
+    unusable: bool = False
 
     @property
     def not_started(self) -> bool:
