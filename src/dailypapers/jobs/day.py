@@ -154,7 +154,7 @@ def _summarize_all(day: Day, papers: list[Paper], report: RunReport, progress: P
     """
     waiting = deque(papers)
     running: dict[Work, Paper] = {}
-    stored = len(report.results)
+    first = len(report.results)  # this call's results start here
     with ThreadPoolExecutor(max_workers=day.config.concurrency) as pool:
         try:
             while waiting or running:
@@ -169,7 +169,7 @@ def _summarize_all(day: Day, papers: list[Paper], report: RunReport, progress: P
                 not_started = len(waiting) + _stop(day, running, report, progress)
             except KeyboardInterrupt:  # a second Ctrl-C: the answers in flight are not kept
                 not_started = len(waiting) + len(running)
-            raise RunStopped(_summarized_since(report, stored), not_started) from e
+            raise RunStopped(_summarized_since(report, first), not_started) from e
 
 
 def _stop(day: Day, running: dict[Work, Paper], report: RunReport, progress: Progress) -> int:

@@ -89,21 +89,17 @@ class _Group:
 def examine(db_path: Path, out_dir: Path, *, since: str | None = None) -> Diagnosis:
     """Open the database and diagnose it; a damaged database is a finding, not an error."""
     try:
-        store = Store.open_to_read(db_path)
-    except DamagedDatabaseError as e:
-        return Diagnosis([_damaged(db_path, str(e)), *_leftover_temporary_files(out_dir)], 0)
-    with store:
-        try:
+        with Store.open_to_read(db_path) as store:
             return Diagnosis(diagnose(store, out_dir, since=since), len(store.known_dates()))
-        except DamagedDatabaseError as e:  # a page quick_check did not read
-            return Diagnosis([_damaged(db_path, str(e)), *_leftover_temporary_files(out_dir)], 0)
+    except DamagedDatabaseError as e:  # at open, or on a page quick_check did not read
+        return Diagnosis(_damaged(db_path, str(e), out_dir), 0)
 
 
 def diagnose(store: Store, out_dir: Path, *, since: str | None = None) -> list[Finding]:
     """Everything that needs a command to be run, with the command."""
     problem = store.integrity_problem()
     if problem is not None:  # nothing else read from it can be trusted
-        return [_damaged(store.path, problem), *_leftover_temporary_files(out_dir)]
+        return _damaged(store.path, problem, out_dir)
     known = store.known_dates()
     stored_days = store.digest_days()
     # The archive starts at its first digest: days before it (a test run, an empty list
@@ -121,16 +117,19 @@ def diagnose(store: Store, out_dir: Path, *, since: str | None = None) -> list[F
     return findings
 
 
-def _damaged(path: Path | None, problem: str) -> Finding:
+def _damaged(path: Path | None, problem: str, out_dir: Path) -> list[Finding]:
+    """What doctor says of a damaged database: that, with how to recover it, and the leftover
+    temporary files; nothing else read from it could be trusted."""
     lines = problem.splitlines() or ["?"]
     more = f" (and {len(lines) - 1} more problems)" if len(lines) > 1 else ""
     db = f"'{path}'" if path else "DB"
-    return Finding(
+    damaged = Finding(
         None,
         f"the database {path} is damaged: {lines[0]}{more}",
         f"restore a backup, or recover what SQLite can still read: "
         f"sqlite3 {db} .recover | sqlite3 recovered.db, then use --db recovered.db",
     )
+    return [damaged, *_leftover_temporary_files(out_dir)]
 
 
 def _days_to_run(store: Store, known: list[str], stored: list[str], start: str) -> list[Finding]:
