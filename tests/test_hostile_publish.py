@@ -9,14 +9,22 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from dailypapers.digest.render import digest_path
-from dailypapers.digest.views import PaperView, PeriodView
-from dailypapers.models import FLAGGED_NOTE_PREFIX, SECTION_KEYS
+from dailypapers.digest.views import PaperView, PeriodView, day_view
+from dailypapers.models import (
+    FLAGGED_NOTE_PREFIX,
+    SECTION_KEYS,
+    DigestEntry,
+    Paper,
+    Section,
+    Summary,
+)
 from dailypapers.periods import Period
-from dailypapers.publish.deliver import Message, deliver
+from dailypapers.publish.deliver import Message, deliver, without_injections
 from dailypapers.store import Store
 from dailypapers.summarize.checks import check_summary
 from tests.e2e import World, invoke
 from tests.fakes import make_entry
+from tests.publishing import paper
 
 DAY = "2024-12-06"
 CONTROLS = ("\x1b", "\x00", "\x01", "\x9b", "\u202e", "\u200b")
@@ -98,26 +106,44 @@ class ListingChannel:
         return
 
 
-def paper(arxiv_id: str, note: str | None) -> PaperView:
-    return PaperView(arxiv_id, "T", 1, ("A",), None, (), note=note)
+def flagged(arxiv_id: str, *flags: str) -> PaperView:
+    """A paper whose summary the checks flagged with ``flags`` (none: a clean one)."""
+    note = FLAGGED_NOTE_PREFIX + "; ".join(flags) if flags else None
+    return paper(arxiv_id, "T", note=note, flags=flags)
 
 
 def test_a_summary_flagged_for_an_injection_is_held_back_until_a_clean_rerun(
     tmp_path: Path,
 ) -> None:
-    flagged = FLAGGED_NOTE_PREFIX + "numbers: 9.9 not in the paper; injection: a link: x.ru"
-    other = FLAGGED_NOTE_PREFIX + "language: only 20% Hangul"
+    injected = ("numbers: 9.9 not in the paper", "injection: a link: x.ru")
+    other = ("language: only 20% Hangul",)
     day = Period.parse(DAY)
     view = PeriodView(
-        day, (paper("2412.1", None), paper("2412.2", flagged), paper("2412.3", other))
+        day, (flagged("2412.1"), flagged("2412.2", *injected), flagged("2412.3", *other))
     )
     channel = ListingChannel()
     with Store.open(tmp_path / "d.db") as store:
         report = deliver(store, channel, view)
         assert (channel.sent, report.held) == (["header", "2412.1", "2412.3"], ["2412.2"])
 
-        rerun = PeriodView(
-            day, (paper("2412.1", None), paper("2412.2", None), paper("2412.3", other))
-        )
+        rerun = PeriodView(day, (flagged("2412.1"), flagged("2412.2"), flagged("2412.3", *other)))
         again = deliver(store, channel, rerun)
     assert (channel.sent[3:], again.held) == (["2412.2"], [])
+
+
+def test_the_flags_a_summary_was_stored_with_reach_what_the_channels_get(tmp_path: Path) -> None:
+    """Holding back reads the stored findings, not the wording of the note they make."""
+    sections = (Section("What's New", "새로운 점."),)
+    with Store.open(tmp_path / "d.db") as store, store.transaction():
+        pairs = []
+        for arxiv_id, flags in (("2412.1", ("injection: a link: x.ru",)), ("2412.2", ())):
+            store.add_paper_if_missing(Paper(arxiv_id, "T", ("A",), 1, None, ""), DAY)
+            summary = Summary(sections, "llm", "gpt-test", "ko-sections-v2", flags=flags)
+            entry = DigestEntry(arxiv_id, "T", None, 1, ("A",), sections)
+            pairs.append((entry, store.save_summary(arxiv_id, summary)))
+        store.replace_runs_from(DAY, 0, [pairs])
+        view = day_view(store, DAY)
+
+    assert view is not None
+    assert [p.flags for p in view.papers] == [("injection: a link: x.ru",), ()]
+    assert without_injections(view)[1] == ["2412.1"]

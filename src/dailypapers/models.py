@@ -139,6 +139,8 @@ class DigestEntry:
     #: Made by dailypapers (not imported from a digest file): its names, summary, note and
     #: thumbnail are made inert when it is written (``digest/inert.py``).
     ours: bool = field(default=False, compare=False)
+    #: What the checks found in its summary (``check: detail``), as stored; the note shows them.
+    flags: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def votes_known(self) -> bool:

@@ -30,6 +30,8 @@ class PaperView:
     sections: tuple[Section, ...]
     #: The extractive or flagged note the digest shows under the authors, if any.
     note: str | None = None
+    #: What the checks found in its summary (``check: detail``), e.g. ``injection: ...``.
+    flags: tuple[str, ...] = ()
     github_repo: str | None = None
     project_page: str | None = None
     #: The language of its summary (``ko``, ``en``, ...), when it is known.
@@ -108,6 +110,7 @@ def paper_view(store: Store, entry: DigestEntry) -> PaperView:
         thumbnail=entry.thumbnail,
         sections=entry.sections,
         note=entry.note,
+        flags=entry.flags,
         github_repo=paper.github_repo if paper else None,
         project_page=paper.project_page if paper else None,
         lang=entry.lang,

@@ -16,7 +16,6 @@ waited for: the message fails, and the next run sends it.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,15 +24,13 @@ from typing import Any, Protocol
 from dailypapers.digest.views import PeriodView
 from dailypapers.errors import DailyPapersError
 from dailypapers.logs import redact
-from dailypapers.models import FLAGGED_NOTE_PREFIX
 from dailypapers.retry import MAX_WAIT, RetryPolicy, log_retry, too_long
 from dailypapers.store import Delivery, DeliveryKey, Store
 
 log = logging.getLogger(__name__)
 
-#: How the note of a summary flagged by the injection check reads (``FLAGGED_NOTE_PREFIX`` and
-#: the findings joined by ``; ``).
-INJECTION_FLAG = re.compile(rf"^{re.escape(FLAGGED_NOTE_PREFIX)}(?:.*; )?injection: ")
+#: What a finding of the injection check starts with (``summarize/checks.py``).
+INJECTION = "injection:"
 DEFAULT_ATTEMPTS = 4
 #: The first backoff wait in seconds: up to 2, 4, then 8 s before the second, third, fourth try.
 BACKOFF = 2.0
@@ -178,7 +175,7 @@ def deliver(
 
 def without_injections(view: PeriodView) -> tuple[PeriodView, list[str]]:
     """The view without the papers whose summary was flagged for an injection, and their ids."""
-    held = [paper.arxiv_id for paper in view.papers if INJECTION_FLAG.search(paper.note or "")]
+    held = [p.arxiv_id for p in view.papers if any(f.startswith(INJECTION) for f in p.flags)]
     kept = tuple(paper for paper in view.papers if paper.arxiv_id not in held)
     return replace(view, papers=kept), held
 

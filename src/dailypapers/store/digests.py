@@ -176,7 +176,7 @@ def _entry_row(
     return (period, run, position, *common, entry.era, entry.layout, entry.raw)
 
 
-def _note(kind: str, flags: list[str]) -> str | None:
+def _note(kind: str, flags: tuple[str, ...]) -> str | None:
     if kind == "extractive":
         return EXTRACTIVE_NOTE
     return FLAGGED_NOTE_PREFIX + "; ".join(flags) if flags else None
@@ -185,6 +185,7 @@ def _note(kind: str, flags: list[str]) -> str | None:
 def _entry_from_row(row: sqlite3.Row) -> DigestEntry:
     """A digest entry from an entry row joined with its summary's ``sections_json``, ``kind``,
     ``flags_json`` and ``prompt_version``."""
+    flags = tuple(json.loads(row["flags_json"]))
     return DigestEntry(
         arxiv_id=row["arxiv_id"],
         title_md=row["title_md"],
@@ -193,12 +194,13 @@ def _entry_from_row(row: sqlite3.Row) -> DigestEntry:
         authors=tuple(json.loads(row["authors_json"])),
         sections=tuple(Section(label, text) for label, text in json.loads(row["sections_json"])),
         authors_style=row["authors_style"],
-        note=_note(row["kind"], json.loads(row["flags_json"])),
+        note=_note(row["kind"], flags),
         lang=summary_lang(row["kind"], row["prompt_version"]),
         era=_column(row, "era"),
         layout=_column(row, "layout"),
         raw=_column(row, "raw_md"),
         ours=not is_imported(row["prompt_version"]),
+        flags=flags,
     )
 
 
