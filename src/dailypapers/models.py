@@ -151,8 +151,13 @@ class DigestEntry:
 
     @property
     def bullets(self) -> bool:
-        """Whether its summary is a plain list of sentences rather than labelled sections."""
-        return bool(self.sections) and all(not s.label for s in self.sections)
+        return are_bullets(self.sections)
+
+
+def are_bullets(sections: tuple[Section, ...]) -> bool:
+    """Whether a summary is a plain list of sentences (the predecessor's first eras) rather
+    than labelled sections."""
+    return bool(sections) and all(not section.label for section in sections)
 
 
 #: Starts the prompt version of every summary imported from a digest file (``imported-DATE``).

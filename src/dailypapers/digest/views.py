@@ -10,7 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dailypapers.digest.render import unescape_title
-from dailypapers.models import DEFAULT_LANG, VERBATIM, DigestEntry, Section, main_lang
+from dailypapers.models import (
+    DEFAULT_LANG,
+    VERBATIM,
+    DigestEntry,
+    Section,
+    are_bullets,
+    main_lang,
+)
 from dailypapers.models import URL_LIMIT as URL_LIMIT  # where pages and messages take it from
 from dailypapers.models import web_url as web_url
 from dailypapers.periods import Period
@@ -45,8 +52,7 @@ class PaperView:
 
     @property
     def bullets(self) -> bool:
-        """Whether the summary is a list of sentences (older eras) rather than sections."""
-        return bool(self.sections) and all(not section.label for section in self.sections)
+        return are_bullets(self.sections)
 
     @property
     def arxiv_url(self) -> str:

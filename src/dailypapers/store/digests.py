@@ -22,6 +22,8 @@ from dailypapers.store.db import Database, dumps
 
 #: Columns of a digest or weekly entry joined with what its summary adds to it.
 _ENTRY_WITH_SUMMARY = "e.*, s.sections_json, s.kind, s.flags_json, s.prompt_version"
+#: A week's entries are ours only: they have no older-era columns of their own.
+_WEEK_ENTRY_WITH_SUMMARY = f"{_ENTRY_WITH_SUMMARY}, NULL AS era, NULL AS layout, NULL AS raw_md"
 
 
 class DigestRecords(Database):
@@ -144,7 +146,7 @@ class DigestRecords(Database):
         """The entries of the week's stored digest, in order; empty when it has none."""
         rows = self.db.execute(
             f"""
-            SELECT {_ENTRY_WITH_SUMMARY} FROM weekly_entries e
+            SELECT {_WEEK_ENTRY_WITH_SUMMARY} FROM weekly_entries e
             JOIN summaries s ON s.id = e.summary_id
             WHERE e.week = ? ORDER BY e.position
             """,
@@ -196,14 +198,9 @@ def _entry_from_row(row: sqlite3.Row) -> DigestEntry:
         authors_style=row["authors_style"],
         note=_note(row["kind"], flags),
         lang=summary_lang(row["kind"], row["prompt_version"]),
-        era=_column(row, "era"),
-        layout=_column(row, "layout"),
-        raw=_column(row, "raw_md"),
+        era=row["era"],
+        layout=row["layout"],
+        raw=row["raw_md"],
         ours=not is_imported(row["prompt_version"]),
         flags=flags,
     )
-
-
-def _column(row: sqlite3.Row, name: str) -> str | None:
-    """An older-era column of a day's entry row; weekly rows have none (ours only)."""
-    return row[name] if name in row.keys() else None  # noqa: SIM118 (`in row` reads values)
