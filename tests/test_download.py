@@ -91,3 +91,17 @@ def test_an_arxiv_429_holds_back_every_download(fake_arxiv, tmp_path) -> None:  
 
 def test_no_interval_means_no_pacing() -> None:
     assert arxiv_pacer(0) is None
+
+
+def test_a_cached_pdf_that_cannot_be_read_is_downloaded_again_and_said(  # type: ignore[no-untyped-def]
+    fake_arxiv, tmp_path: Path, caplog
+) -> None:
+    fake_arxiv.add_pdf("2412.00001", paper_pdf(1))
+    cache_path(tmp_path, "2412.00001").mkdir(parents=True)  # in the way of the cached file
+
+    with make_client(timeout=5) as client:
+        got = download_pdf(client, fake_arxiv.url, "2412.00001", tmp_path)
+
+    assert got == paper_pdf(1)  # the cache could not take it either: the body itself
+    assert "cannot be read" in caplog.text
+    assert "PDF not cached" in caplog.text

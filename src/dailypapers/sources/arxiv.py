@@ -102,7 +102,10 @@ def _usable(cached: Path, max_bytes: int) -> bool:
         with cached.open("rb") as handle:
             head = handle.read(HEAD_BYTES)
             size = os.fstat(handle.fileno()).st_size
-    except OSError:
+    except FileNotFoundError:
+        return False
+    except OSError as e:  # unreadable: downloaded again, and said why
+        log.warning("cached PDF %s cannot be read (%s); downloading it again", cached, e)
         return False
     if looks_like_pdf(head) and size <= max_bytes:
         return True
