@@ -71,6 +71,11 @@ class World:
         return invoke("run", "--out", str(self.out), *args, env=env or self.env())
 
 
+def one_line(output: str) -> str:
+    """Command output as one line: Rich wraps long lines at the terminal's width."""
+    return " ".join(output.split())
+
+
 def invoke(*args: str, env: Mapping[str, str] | None = None) -> Result:
     return CliRunner().invoke(app, list(args), env=dict(env or {}), catch_exceptions=False)
 

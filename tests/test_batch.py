@@ -6,7 +6,7 @@ import json
 import sqlite3
 from contextlib import closing
 
-from tests.e2e import World, invoke
+from tests.e2e import World, invoke, one_line
 from tests.fakes import korean_summary
 
 DAYS = ("2024-12-05", "2024-12-06")
@@ -20,7 +20,7 @@ def rows(world: World, sql: str) -> list[tuple[object, ...]]:
 def batch_run(world: World) -> str:
     result = world.run("--since", DAYS[0], "--until", DAYS[1], "--batch")
     assert result.exit_code == 0, result.output
-    return " ".join(result.output.split())
+    return one_line(result.output)
 
 
 def serve(world: World) -> None:

@@ -17,16 +17,12 @@ from dailypapers.http import make_client
 from dailypapers.sources.arxiv import cache_path, download_pdf
 from dailypapers.sources.hf import fetch_day
 from dailypapers.sources.pdf import Extractor, extract_text
-from tests.e2e import World, paper_pdf
+from tests.e2e import World, one_line, paper_pdf
 from tests.fakes import FakeArxiv, FakeHF
 from tests.pdfgen import make_inflating_pdf, make_text_bomb
 
 DATE = "2024-12-06"
 MB = 1024 * 1024
-
-
-def said(result_output: str) -> str:
-    return " ".join(result_output.split())
 
 
 # downloads: size ------------------------------------------------------------------------------
@@ -43,7 +39,7 @@ def test_a_pdf_declared_too_large_is_refused_before_its_body_is_read(world: Worl
     assert (
         f"{ids[1]}: summarized from the abstract: PDF download failed: the body is "
         "67,108,864 bytes, more than the 2 MB allowed"
-    ) in said(result.output)
+    ) in one_line(result.output)
     cache = Path(os.environ["DAILYPAPERS_CACHE_DIR"])
     assert cache_path(cache, ids[0]).is_file()  # the cache is where a PDF would be kept
     assert not cache_path(cache, ids[1]).exists()
@@ -160,7 +156,7 @@ def test_a_pdf_bomb_is_summarized_from_its_abstract(world: World) -> None:
     result = world.run("--date", DATE, env=env)
 
     assert result.exit_code == 0, result.output
-    output = said(result.output)
+    output = one_line(result.output)
     assert f"{ids[1]}: summarized from the abstract: " in output
     assert "256 MB" in output
 
@@ -191,7 +187,7 @@ def test_a_text_bomb_is_summarized_from_its_abstract(world: World) -> None:
     assert result.exit_code == 0, result.output
     assert (
         f"{ids[1]}: summarized from the abstract: PDF text is longer than 2,000,000 characters"
-    ) in said(result.output)
+    ) in one_line(result.output)
 
 
 def test_the_limits_are_settings() -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from dailypapers.store import db as store_db
 from dailypapers.store.db import _migrations
-from tests.e2e import World, invoke
+from tests.e2e import World, invoke, one_line
 
 FRIDAY = "2024-12-06"
 SLACK = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_CHANNEL": "C0TEST"}
@@ -56,10 +56,6 @@ def damage_pages(path: Path) -> None:
 def command(world: World, args: tuple[str, ...]) -> list[str]:
     site = str(world.out.parent / "site")
     return [site if a == "SITE" else a for a in args] + ["--out", str(world.out)]
-
-
-def one_line(output: str) -> str:
-    return " ".join(output.split())
 
 
 @pytest.mark.parametrize("args", READERS, ids=lambda a: " ".join(a[:2]))

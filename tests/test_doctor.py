@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import World, invoke
+from tests.e2e import World, invoke, one_line
 
 # 2024-12-02 is a Monday; 12-07 and 12-08 a weekend.
 MONDAY, WEDNESDAY, FRIDAY = "2024-12-02", "2024-12-04", "2024-12-06"
@@ -18,7 +18,7 @@ MONDAY, WEDNESDAY, FRIDAY = "2024-12-02", "2024-12-04", "2024-12-06"
 
 def doctor(world: World, *args: str) -> tuple[int, str]:
     result = invoke("doctor", "--out", str(world.out), *args, env=world.env())
-    return result.exit_code, " ".join(result.output.split())
+    return result.exit_code, one_line(result.output)
 
 
 def test_a_healthy_archive_has_nothing_to_fix(world: World) -> None:

@@ -11,17 +11,13 @@ import socket
 
 import pytest
 
-from tests.e2e import World
+from tests.e2e import World, one_line
 from tests.fakes import Reply, json_reply
 
 DAY = "2024-12-06"
 PAPERS = 12
 CONCURRENCY = 4
 CHAT = "/v1/chat/completions"
-
-
-def one_line(output: str) -> str:
-    return " ".join(output.split())
 
 
 def closed_port() -> int:

@@ -27,7 +27,7 @@ from dailypapers.site.build import build_site
 from dailypapers.site.feeds import paper_data
 from dailypapers.sources.hf import parse_entries
 from dailypapers.store import Store
-from tests.e2e import World, invoke, paper_pdf
+from tests.e2e import World, invoke, one_line, paper_pdf
 from tests.fakes import make_entry
 from tests.shared_data import shared_path
 
@@ -220,7 +220,7 @@ def test_a_hostile_day_is_written_with_nothing_live(world: World, tmp_path: Path
 
     result = world.run("--date", DATE)
 
-    output = " ".join(result.output.split())
+    output = one_line(result.output)
     day_file = digest_path(world.out, DATE).read_text(encoding="utf-8")
     readme = (world.out / "README.md").read_text(encoding="utf-8")
     assert "### [\\<script\\>alert(1)\\</script\\> Hostile title]" in day_file

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from dailypapers.store import db as store_db
-from tests.e2e import World
+from tests.e2e import World, one_line
 from tests.fakes import Late
 
 DAY = "2024-12-06"
@@ -63,7 +63,7 @@ class Child:
             if self.proc.poll() is None:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
-        return self.proc.returncode, " ".join(output.decode("utf-8", "replace").split())
+        return self.proc.returncode, one_line(output.decode("utf-8", "replace"))
 
 
 def summaries(world: World) -> int:
@@ -171,7 +171,7 @@ def test_an_error_in_the_run_itself_stops_spending_too(
         result = world.run("--date", DAY, "--concurrency", str(CONCURRENCY))
         sent = chat_requests(world)
 
-    output = " ".join(result.output.split())
+    output = one_line(result.output)
     assert result.exit_code == 1, output
     assert "database is locked" in output
     assert "Traceback" not in output

@@ -11,7 +11,7 @@ from pathlib import Path
 from dailypapers.digest.legacy import read_archive_digest
 from dailypapers.digest.render import digest_path, render_digest
 from dailypapers.models import VERBATIM
-from tests.e2e import World, invoke
+from tests.e2e import World, invoke, one_line
 from tests.fakes import make_entry
 
 #: no-votes: a thumbnail glued to the heading, no Authors line, a <video> tag, more blank lines.
@@ -114,7 +114,7 @@ def test_every_era_imports_from_a_checkout_and_renders_back(tmp_path: Path) -> N
     rendered = invoke("render", "--all", "--out", str(out))
 
     assert imported.exit_code == 0, imported.output
-    said = " ".join(imported.output.split())
+    said = one_line(imported.output)
     assert "imported 6 papers from 3 days" in said
     assert f"warning: {checkout}/paper_logs/2024/08/15.md:{ODD_LINE}: 2408.00002 kept" in said
     assert "line not in any known format: 'Something nobody expected'" in said
@@ -130,7 +130,7 @@ def test_a_file_that_cannot_be_read_fails_the_import_and_the_rest_goes_in(tmp_pa
 
     result = invoke("import-logs", str(checkout), "--out", str(tmp_path / "out"))
 
-    said = " ".join(result.output.split())
+    said = one_line(result.output)
     assert result.exit_code == 1
     assert "imported 6 papers from 3 days" in said
     assert "error: " in said
@@ -152,13 +152,13 @@ def test_a_day_of_ours_is_kept_unless_replace(tmp_path: Path, world: World) -> N
     after_replace = invoke("render", "--all", "--out", str(out), env=env)
 
     assert kept.exit_code == 0, kept.output
-    said = " ".join(kept.output.split())
+    said = one_line(kept.output)
     assert "kept the digest of 2024-03-05 stored by a run of dailypapers" in said
     assert "imported 4 papers from 2 days" in said
     assert after_kept.exit_code == 0
     assert kept_text == ours
     assert replaced.exit_code == 0, replaced.output
-    assert "imported 6 papers from 3 days" in " ".join(replaced.output.split())
+    assert "imported 6 papers from 3 days" in one_line(replaced.output)
     assert after_replace.exit_code == 0, after_replace.output
     assert digest_path(out, "2024-03-05").read_text(encoding="utf-8") == BULLETS
 
@@ -237,7 +237,7 @@ def test_doctor_does_not_advise_running_imported_days_of_any_era(tmp_path: Path)
 
     result = invoke("doctor", "--out", str(out))
 
-    said = " ".join(result.output.split())
+    said = one_line(result.output)
     assert "in 3 stored days" in said
     for when in DAYS:
         assert f"--date {when}" not in said

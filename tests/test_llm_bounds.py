@@ -16,7 +16,7 @@ from dailypapers.ratelimit import RateLimiter
 from dailypapers.retry import MAX_WAIT
 from dailypapers.summarize import OpenAISummarizer
 from dailypapers.summarize.settings import ANSWER_TOKENS, LLMConfig
-from tests.e2e import World
+from tests.e2e import World, one_line
 from tests.fakes import FakeOpenAI, korean_summary
 
 DATE = "2024-12-06"
@@ -81,7 +81,7 @@ def test_an_absurdly_long_answer_is_refused_not_written(world: World) -> None:
     result = world.run("--date", DATE)
 
     assert result.exit_code == 1
-    text = " ".join(result.output.split())
+    text = one_line(result.output)
     assert (
         f"LLM gave no usable summary after 3 tries: the answer is {len(content):,} characters, "
         "more than the 24,000 allowed"

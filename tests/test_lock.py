@@ -15,7 +15,7 @@ import pytest
 
 from dailypapers.errors import StoreError
 from dailypapers.store.lock import write_lock
-from tests.e2e import World, invoke
+from tests.e2e import World, invoke, one_line
 from tests.fakes import Late
 from tests.test_interrupt import CHAT, Child, chat_requests, summaries
 
@@ -113,9 +113,7 @@ def test_every_command_that_writes_takes_the_lock(
         result = invoke(*args, "--out", str(world.out), env=env)
 
     assert result.exit_code == 1, result.output
-    assert f"error: another dailypapers (pid {os.getpid()}, run, started" in " ".join(
-        result.output.split()
-    )
+    assert f"error: another dailypapers (pid {os.getpid()}, run, started" in one_line(result.output)
 
 
 def test_the_lock_waits_a_bounded_time(tmp_path: Path) -> None:

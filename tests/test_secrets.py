@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 
 from dailypapers.logs import redact, secret_values
-from tests.e2e import World
+from tests.e2e import World, one_line
 
 DATE = "2024-12-06"
 OPENAI_KEY = "sk-test-SECRET-openai-7f3a9c1e"
@@ -129,7 +129,7 @@ def test_credentials_in_service_urls_are_redacted(world: World, tmp_path: Path) 
 
     assert result.exit_code == 1
     written = result.output + everything_written(world, tmp_path)
-    assert "has no model gpt-4o" in " ".join(result.output.split())
+    assert "has no model gpt-4o" in one_line(result.output)
     for piece in ("llm-pass-5ecret", "hf-pass-5ecret", "llm-user:", "hf-user:"):
         assert piece not in written
 

@@ -25,7 +25,7 @@ import yaml
 from dailypapers import __version__
 from dailypapers.cli import app
 from dailypapers.cli.workflow import VERSION_MARK, workflow_template
-from tests.e2e import World, invoke
+from tests.e2e import World, invoke, one_line
 from tests.fake_slack import CHANNEL, TOKEN, FakeSlack
 
 TEMPLATE = workflow_template()
@@ -337,14 +337,14 @@ def test_a_workflow_that_cannot_be_written_is_one_error_line(tmp_path: Path) -> 
     result = invoke("workflow", "--out", str(blocker / "dailypapers.yml"))
 
     assert result.exit_code == 1
-    assert f"error: cannot create folder {blocker}: File exists" in " ".join(result.output.split())
+    assert f"error: cannot create folder {blocker}: File exists" in one_line(result.output)
 
 
 def test_the_message_after_writing_names_the_required_variable(tmp_path: Path) -> None:
     result = invoke("workflow", "--out", str(tmp_path))
 
     assert result.exit_code == 0, result.output
-    assert "DAILYPAPERS_PIP_SPEC is required" in " ".join(result.output.split())
+    assert "DAILYPAPERS_PIP_SPEC is required" in one_line(result.output)
 
 
 # A dry run of the job ------------------------------------------------------------------------
