@@ -31,6 +31,7 @@ from dailypapers.digest.render import digest_path, render_digest, render_readme
 from dailypapers.models import Digest
 from dailypapers.sources.arxiv import cache_path
 from dailypapers.store import Store
+from tests.child import wait_for_session_end
 from tests.e2e import World
 from tests.fakes import FakeServer, Request
 
@@ -114,27 +115,6 @@ class Outcome:
     returncode: int
     output: str
     leftovers: list[int]  # processes the child started that outlived it
-
-
-def session_processes(session: int) -> list[int]:
-    """The live (not zombie) processes of a session."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):  # it ended while we looked
-            continue
-        if fields[0] != "Z" and int(fields[3]) == session:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def wait_for_session_end(session: int, timeout: float = 5.0) -> list[int]:
-    """Wait until the child's PDF reader and helpers are gone; return those still alive."""
-    deadline = time.monotonic() + timeout
-    while (alive := session_processes(session)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return alive
 
 
 def cli_command(world: World, date: str) -> list[str]:

@@ -10,16 +10,13 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
-from collections.abc import Sequence
 from contextlib import ExitStack, closing
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from dailypapers.store import db as store_db
+from tests.child import CHAT, Child, chat_requests, summaries
 from tests.e2e import World, one_line
 from tests.fakes import Late
 
@@ -27,52 +24,6 @@ DAY = "2024-12-06"
 PAPERS = 30
 CONCURRENCY = 4
 LATENCY = 0.3  # seconds per fake LLM answer: calls stay in flight while the signal comes
-CHAT = "/v1/chat/completions"
-
-
-@dataclass
-class Child:
-    """The CLI in a process of its own, started with ``start`` and read with ``finish``."""
-
-    world: World
-    args: Sequence[str]
-    env: dict[str, str] = field(default_factory=dict)
-    proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> Child:
-        env = {**os.environ, **self.world.env(), **self.env}
-        command = [sys.executable, "-m", "dailypapers", "run", "--out", str(self.world.out)]
-        self.proc = subprocess.Popen(
-            [*command, *self.args],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        return self
-
-    def signal(self, signum: int) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signum)
-
-    def finish(self, timeout: float = 60) -> tuple[int, str]:
-        assert self.proc is not None
-        try:
-            output, _ = self.proc.communicate(timeout=timeout)
-        finally:
-            if self.proc.poll() is None:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        return self.proc.returncode, one_line(output.decode("utf-8", "replace"))
-
-
-def summaries(world: World) -> int:
-    with closing(sqlite3.connect(world.out / "dailypapers.db")) as db:
-        return int(db.execute("SELECT count(*) FROM summaries").fetchone()[0])
-
-
-def chat_requests(world: World) -> int:
-    return world.openai.requests_to(CHAT)
 
 
 def interrupted_run(world: World, signum: int) -> tuple[int, str, int]:

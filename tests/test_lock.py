@@ -15,9 +15,9 @@ import pytest
 
 from dailypapers.errors import StoreError
 from dailypapers.store.lock import write_lock
+from tests.child import CHAT, Child, chat_requests, summaries
 from tests.e2e import World, invoke, one_line
 from tests.fakes import Late
-from tests.test_interrupt import CHAT, Child, chat_requests, summaries
 
 DAY = "2024-12-06"
 PAPERS = 6
