@@ -149,6 +149,28 @@ def test_an_entry_is_parsed_leniently() -> None:
     assert paper.raw is raw
 
 
+def test_the_organisation_is_its_display_name_from_the_entry_or_its_paper() -> None:
+    on_entry = make_entry("2510.00001", "On the entry", ai_keywords=[" diffusion\nmodel ", ""])
+    on_entry["organization"] = {"_id": "o1", "name": "nvidia", "fullname": "NVIDIA"}
+    on_paper = make_entry("2510.00002", "On the paper", organization={"name": "kaist"})
+    neither = make_entry("2510.00003", "Neither")
+
+    assert parse_entry(on_entry).organization == "NVIDIA"
+    assert parse_entry(on_entry).ai_keywords == ("diffusion model",)
+    assert parse_entry(on_paper).organization == "kaist"
+    assert parse_entry(neither).organization is None
+
+
+def test_the_real_organisations_are_read() -> None:
+    folder = shared_path("fixtures", "hf_daily_papers")
+    raw = json.loads((folder / "2025-10-29.json").read_text("utf-8"))
+    day = parse_entries(raw)
+
+    listed = [e for e in raw if e.get("organization") or e["paper"].get("organization")]
+    assert listed
+    assert sum(1 for p in day.papers if p.organization) == len(listed)
+
+
 def test_the_old_media_url_and_a_video_thumbnail_are_kept() -> None:
     old = make_entry("2405.00001", "Old", thumbnail=None)
     old["mediaUrl"] = "https://x/y.png"

@@ -46,6 +46,19 @@ def test_a_paper_keeps_its_first_listing_and_raw_entry(tmp_path: Path) -> None:
     assert first == "2024-12-06"
 
 
+def test_a_paper_keeps_its_keywords_and_organisation_when_listed_without_one(
+    tmp_path: Path,
+) -> None:
+    listed = Paper("2412.00001", "T", (), 1, None, "a", ai_keywords=("RL",), organization="KAIST")
+    with Store.open(tmp_path / "d.db") as store:
+        store.upsert_paper(listed, "2024-12-06")
+        store.upsert_paper(Paper("2412.00001", "T", (), 2, None, "a"), "2024-12-07")
+        paper = store.get_paper("2412.00001")
+
+    assert paper is not None
+    assert paper.organization == "KAIST"
+
+
 def test_summaries_are_keyed_by_paper_model_and_prompt_version(tmp_path: Path) -> None:
     with Store.open(tmp_path / "d.db") as store:
         store.upsert_paper(PAPER, "2024-12-06")

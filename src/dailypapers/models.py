@@ -78,6 +78,8 @@ class Paper:
     github_repo: str | None = None
     project_page: str | None = None
     ai_keywords: tuple[str, ...] = ()
+    #: The organisation the paper is listed under on Hugging Face, when it has one.
+    organization: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 

@@ -49,6 +49,9 @@ class PaperView:
     votes_known: bool = True
     #: What an entry kept verbatim says under its heading, as written.
     verbatim: str | None = None
+    #: Hugging Face's keywords for the paper (``ai_keywords``), and its organisation.
+    keywords: tuple[str, ...] = ()
+    organization: str | None = None
 
     @property
     def bullets(self) -> bool:
@@ -123,6 +126,8 @@ def paper_view(store: Store, entry: DigestEntry) -> PaperView:
         era=entry.era,
         votes_known=entry.votes_known,
         verbatim=verbatim_body(entry),
+        keywords=paper.ai_keywords if paper else (),
+        organization=paper.organization if paper else None,
     )
 
 

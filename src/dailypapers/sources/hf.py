@@ -158,6 +158,12 @@ class _Author(BaseModel):
     name: str = ""
 
 
+class _Organization(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    name: str = ""
+    fullname: str = ""
+
+
 class _PaperFields(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
     id: str
@@ -169,6 +175,7 @@ class _PaperFields(BaseModel):
     github_repo: str | None = Field(default=None, alias="githubRepo")
     project_page: str | None = Field(default=None, alias="projectPage")
     ai_keywords: list[str] = Field(default_factory=list)
+    organization: _Organization | None = None
 
 
 class _Entry(BaseModel):
@@ -178,6 +185,7 @@ class _Entry(BaseModel):
     summary: str = ""
     thumbnail: str | None = None
     media_url: str | None = Field(default=None, alias="mediaUrl")
+    organization: _Organization | None = None
 
 
 @dataclass(frozen=True)
@@ -245,10 +253,18 @@ def parse_entry_links(raw: Any) -> tuple[Paper, list[str]]:
         published_at=entry.paper.published_at,
         github_repo=_link("githubRepo", entry.paper.github_repo, dropped),
         project_page=_link("projectPage", entry.paper.project_page, dropped),
-        ai_keywords=tuple(entry.paper.ai_keywords),
+        ai_keywords=tuple(k for k in map(collapse, entry.paper.ai_keywords) if k),
+        organization=_organization(entry.organization or entry.paper.organization),
         raw=raw,
     )
     return paper, dropped
+
+
+def _organization(organization: _Organization | None) -> str | None:
+    """The organisation's display name (``fullname``), else its short ``name``."""
+    if organization is None:
+        return None
+    return collapse(organization.fullname) or collapse(organization.name) or None
 
 
 def _link(name: str, value: str | None, dropped: list[str]) -> str | None:

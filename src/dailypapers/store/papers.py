@@ -53,9 +53,9 @@ class PaperRecords(Database):
         self.db.execute(
             """
             INSERT INTO papers (arxiv_id, title, authors_json, upvotes, thumbnail, abstract,
-                published_at, github_repo, project_page, ai_keywords_json, raw_json,
+                published_at, github_repo, project_page, ai_keywords_json, organization, raw_json,
                 first_listed, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (arxiv_id) DO UPDATE SET
                 title = excluded.title, authors_json = excluded.authors_json,
                 upvotes = excluded.upvotes, thumbnail = excluded.thumbnail,
@@ -65,6 +65,7 @@ class PaperRecords(Database):
                 github_repo = coalesce(excluded.github_repo, papers.github_repo),
                 project_page = coalesce(excluded.project_page, papers.project_page),
                 ai_keywords_json = excluded.ai_keywords_json,
+                organization = coalesce(excluded.organization, papers.organization),
                 raw_json = coalesce(excluded.raw_json, papers.raw_json),
                 first_listed = min(papers.first_listed, excluded.first_listed),
                 updated_at = excluded.updated_at
@@ -80,6 +81,7 @@ class PaperRecords(Database):
                 paper.github_repo,
                 paper.project_page,
                 dumps(list(paper.ai_keywords)),
+                paper.organization,
                 dumps(paper.raw) if paper.raw else None,
                 date,
                 now(),
@@ -240,5 +242,6 @@ def _paper_from_row(row: sqlite3.Row) -> Paper:
         github_repo=row["github_repo"],
         project_page=row["project_page"],
         ai_keywords=tuple(json.loads(row["ai_keywords_json"])),
+        organization=row["organization"],
         raw=json.loads(row["raw_json"]) if row["raw_json"] else {},
     )
