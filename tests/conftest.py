@@ -11,6 +11,9 @@ from tests.e2e import World
 from tests.fakes import FakeArxiv, FakeHF, FakeOpenAI
 from tests.isolation import isolate
 
+#: The browser fixtures (``site``, ``browser``, ``page``) for every test module that asks.
+pytest_plugins = ("tests.browser",)
+
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
