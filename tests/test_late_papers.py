@@ -161,3 +161,21 @@ def test_an_imported_day_is_not_listed_again(world: World, tmp_path: Path) -> No
     assert world.openai.calls == paid + 1
     assert digest_path(world.out, DAY).read_bytes() == before
     assert f"{DAY}:" not in result.output
+
+
+def test_an_llm_that_cannot_work_stops_the_relisting_after_the_day_is_reported(
+    world: World,
+) -> None:
+    late_paper_on_day(world)
+    world.hf.set_day(NEXT, [])
+    world.openai.valid_key = "sk-another-key"  # every request is refused with 401
+
+    result = world.run("--date", NEXT)
+
+    output = one_line(result.output)
+    assert result.exit_code == 1, output
+    assert f"{NEXT}: 0 listed" in output  # the day's own report comes first
+    assert "error:" in output
+    assert "401" in output
+    assert f"{DAY}: 0 late papers" not in output
+    assert blocks(world, DAY) == [[arxiv_id(5, 1), arxiv_id(5, 0)]]
