@@ -385,7 +385,7 @@ class FakeHF(FakeServer):
         super().__init__()
         self.days: dict[str, list[dict[str, Any]]] = {}
         self.weeks: dict[str, list[dict[str, Any]]] = {}
-        self.raw: dict[str, tuple[bytes, str]] = {}
+        self.raw: dict[str, tuple[bytes, str, int]] = {}
 
     def set_day(self, date: str, entries: list[dict[str, Any]]) -> None:
         self.days[date] = list(entries)
@@ -393,9 +393,11 @@ class FakeHF(FakeServer):
     def set_week(self, week: str, entries: list[dict[str, Any]]) -> None:
         self.weeks[week] = list(entries)
 
-    def set_raw(self, date: str, body: bytes, content_type: str = "application/json") -> None:
-        """Answer ``date`` with these bytes, whatever is asked of it."""
-        self.raw[date] = (body, content_type)
+    def set_raw(
+        self, date: str, body: bytes, content_type: str = "application/json", status: int = 200
+    ) -> None:
+        """Answer ``date`` with these bytes (and status), whatever is asked of it."""
+        self.raw[date] = (body, content_type, status)
 
     def respond(self, request: Request) -> Reply:
         if request.path != "/api/daily_papers":
@@ -408,8 +410,8 @@ class FakeHF(FakeServer):
         except ValueError:
             return json_reply({"error": f"Invalid date: {date}"}, 400)
         if date in self.raw:
-            body, content_type = self.raw[date]
-            return Reply(200, body, {"content-type": content_type})
+            body, content_type, status = self.raw[date]
+            return Reply(status, body, {"content-type": content_type})
         page, limit = int(request.query.get("p", 0)), int(request.query.get("limit", 50))
         entries = self.days.get(date, [])
         return json_reply(entries[page * limit : (page + 1) * limit])

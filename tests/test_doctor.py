@@ -63,6 +63,7 @@ def test_a_month_of_missing_weekdays_is_one_command(world: World) -> None:
 
     assert code == 1
     assert output == (
+        "2024-11-01: 1 listed · 1 summarized 2024-12-06: 1 listed · 1 summarized "
         "2024-11-04 to 2024-12-05: 24 days to run: weekday with no run and no digest (24) "
         "fix: dailypapers run --since 2024-11-04 --until 2024-12-05 "
         "1 to fix in 2 stored days"

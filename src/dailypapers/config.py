@@ -30,6 +30,8 @@ DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_ENDPOINT = "https://arxiv.org"
 DEFAULT_TOKEN_BUDGET = 16_000
 DEFAULT_CONCURRENCY = 4
+#: How many days before the day run are listed again for papers Hugging Face added late.
+DEFAULT_RELIST_DAYS = 2
 #: Seconds a command waits for another one holding the same database before giving up.
 DEFAULT_LOCK_WAIT = 10.0
 MIN_TOKEN_BUDGET = 500
@@ -67,6 +69,8 @@ class Config:
     prices: dict[str, Price] = field(default_factory=lambda: dict(DEFAULT_PRICES), repr=False)
     #: Stop starting new papers once the run's spend would pass this many US dollars.
     max_cost: float | None = None
+    #: Days before the day run that ``run`` lists again for late papers (0: none).
+    relist_days: int = DEFAULT_RELIST_DAYS
     #: Values that must never appear in any message, log or file.
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
@@ -85,6 +89,7 @@ def build_config(
     provider: str | None = None,
     max_cost: float | None = None,
     lang: str | None = None,
+    relist: int | None = None,
     offline: bool = False,
 ) -> Config:
     """Combine flags (which win) with the environment and the defaults.
@@ -130,6 +135,11 @@ def build_config(
             Path(env["DAILYPAPERS_PRICES"]) if env.get("DAILYPAPERS_PRICES") else None
         ),
         max_cost=_max_cost(env, max_cost),
+        relist_days=_whole_number(
+            _setting(env, "DAILYPAPERS_RELIST_DAYS", "--relist", relist),
+            DEFAULT_RELIST_DAYS,
+            minimum=0,
+        ),
         secrets=secret_values(env),
     )
     if config.max_cost is not None and config.llm and not price_of(config.llm.model, config.prices):

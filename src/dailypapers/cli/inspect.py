@@ -22,6 +22,7 @@ from dailypapers.cli.common import (
 )
 from dailypapers.cli.output import (
     print_checks,
+    print_day_counts,
     print_findings,
     print_stats,
     print_status,
@@ -167,12 +168,14 @@ def doctor(
     ] = None,
 ) -> None:
     """Find days missing or incomplete in the database and the digest files, and say how to
-    fix each: weekdays never run, interrupted runs, failed papers, digest files missing or
-    different from the database, a stale README, leftover temporary files. Exits 1 if any."""
+    fix each: weekdays never run, interrupted runs, failed papers, listed papers not summarized
+    (late ones too), digest files missing or different from the database, a stale README,
+    leftover temporary files. Shows listed vs summarized for the latest days. Exits 1 if any."""
     with user_errors():
         first = validate_date(since) if since else None
         config = offline_config(out, db)
         diagnosis = examine(config.db_path, config.out_dir, since=first)
+    print_day_counts(out_console, diagnosis.counts)
     print_findings(out_console, diagnosis.findings, diagnosis.days)
     if diagnosis.findings:
         raise typer.Exit(1)

@@ -14,7 +14,8 @@ from rich.text import Text
 
 from dailypapers.jobs.backfill import DayResult
 from dailypapers.jobs.check import PaperCheck
-from dailypapers.jobs.doctor import Finding
+from dailypapers.jobs.doctor import DayCount, Finding
+from dailypapers.jobs.relist import Relisted
 from dailypapers.jobs.results import PaperResult, RunReport
 from dailypapers.models import EXTRACTIVE_MODEL
 from dailypapers.store import PaperState, RunRecord
@@ -121,6 +122,27 @@ def print_report(console: Console, report: RunReport) -> None:
         console.print(f"no digest written: nothing new to show for {report.date}")
 
 
+def print_relisted(console: Console, relisted: list[Relisted]) -> None:
+    """One line per earlier day listed again: the late papers it summarized, or why not."""
+    for day in relisted:
+        report = day.report
+        if report is None:
+            console.print(
+                f"{day.date}: [yellow]could not be listed again for late papers[/]: "
+                f"{escape(day.error or '')}",
+                highlight=False,
+            )
+            continue
+        late = report.count("summarized")
+        counts = [f"{late} late paper{'' if late == 1 else 's'} summarized"]
+        counts += [f"{report.count(o)} {o}" for o in ("failed", "skipped") if report.count(o)]
+        if not late and len(counts) == 1:
+            counts = [f"listed again ({report.listed} papers), nothing new"]
+        console.print(f"{day.date}: " + " · ".join(counts), highlight=False)
+        for result in (r for r in report.results if r.outcome in ("failed", "skipped")):
+            console.print(f"  {result.arxiv_id}: {result.detail}", markup=False, highlight=False)
+
+
 def print_range(console: Console, results: list[DayResult]) -> None:
     """One line per day of a backfill, then the totals."""
     table = Table(title="dailypapers backfill", show_lines=False)
@@ -198,6 +220,16 @@ def print_stats(console: Console, spend: SpendReport, *, top: int = 10) -> None:
 def _spend_cells(group: Spend) -> tuple[str, str, str, str]:
     usd = f"{group.usd:.4f}" + ("*" if group.unpriced else "")
     return str(group.calls), f"{group.input:,}", f"{group.output:,}", usd
+
+
+def print_day_counts(console: Console, counts: list[DayCount]) -> None:
+    """Listed vs summarized per day, the days with papers left to summarize in yellow."""
+    for count in counts:
+        style = "green" if count.summarized == count.listed else "yellow"
+        console.print(
+            f"{count.date}: {count.listed} listed · [{style}]{count.summarized} summarized[/]",
+            highlight=False,
+        )
 
 
 def print_findings(console: Console, findings: list[Finding], days: int) -> None:

@@ -24,7 +24,9 @@ from dailypapers.cli.common import (
     user_errors,
 )
 from dailypapers.cli.output import (
+    PaperBar,
     print_range,
+    print_relisted,
     print_report,
     progress_bar,
 )
@@ -36,6 +38,8 @@ from dailypapers.jobs.backfill import DayResult, run_range
 from dailypapers.jobs.batch import run_batch
 from dailypapers.jobs.context import Day
 from dailypapers.jobs.day import run_day
+from dailypapers.jobs.relist import Relisted, relist_days
+from dailypapers.jobs.results import RunReport, RunStopped
 from dailypapers.jobs.week import DEFAULT_TOP, run_week
 from dailypapers.logs import secret_values, setup_logging
 from dailypapers.periods import dates_between, validate_date, validate_week
@@ -124,15 +128,25 @@ def run(
             "this; the rest are reported as skipped. Default: $DAILYPAPERS_MAX_COST or no cap."
         ),
     ] = None,
+    relist: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="List again this many days before the day run and summarize the papers "
+            "Hugging Face added to them late; 0 turns it off. Default: $DAILYPAPERS_RELIST_DAYS "
+            "or 2.",
+        ),
+    ] = None,
     overwrite: OverwriteOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Fetch, read, summarize, store and render one day (or a range) of Daily Papers.
 
     Papers summarized before are reused (zero tokens) unless --force; papers already in an
-    earlier day's digest are not published again. With --since (and --until) every day of the
-    range that is not complete yet is run, oldest first. With --week, the week's top papers
-    by votes make a weekly digest. Exits 1 if any paper or day failed.
+    earlier day's digest are not published again. A run of one day also lists the days before
+    it again (--relist) and adds the papers that came late to their digests. With --since (and
+    --until) every day of the range that is not complete yet is run, oldest first. With --week,
+    the week's top papers by votes make a weekly digest. Exits 1 if any paper or day failed.
     """
     setup_logging(err_console, verbose=verbose, secrets=secret_values(os.environ))
     with user_errors():
@@ -153,6 +167,7 @@ def run(
             provider=provider,
             max_cost=max_cost,
             lang=lang,
+            relist=relist,
         )
         # Before any request: a run that pays and then has nowhere to write is the bad case.
         out_dir = config.out_dir
@@ -169,16 +184,28 @@ def run(
         with _open_day(config) as day, progress_bar(err_console) as progress:
             if since is None:
                 report = run_day(day, dates[0], progress)
-                ok = report.ok
+                relisted = _relist(day, report, progress)
+                ok = report.ok and all(r.ok for r in relisted)
             else:
                 results = run_range(day, dates, progress=progress, on_day=_print_day)
                 ok = all(r.outcome != "failed" for r in results)
     if since is None:
         print_report(out_console, report)
+        print_relisted(out_console, relisted)
     else:
         print_range(out_console, results)
     if not ok:
         raise typer.Exit(1)
+
+
+def _relist(day: Day, report: RunReport, progress: PaperBar) -> list[Relisted]:
+    """The days before the day run, listed again for late papers; when that stops the run
+    (Ctrl-C, an LLM no paper can use), the day's own report is shown first."""
+    try:
+        return relist_days(day, report.date, progress)
+    except RunStopped:
+        print_report(out_console, report)
+        raise
 
 
 def _run_batch(config: Config, dates: list[str]) -> bool:

@@ -23,6 +23,8 @@ DIGEST_FILE = re.compile(r"paper_logs/(\d{4})/(\d{2})/(\d{2})\.md$")
 #: What a day that "never ran" is known by: a listing alone, which a run always follows.
 NEVER_RUN = "never run"
 MISSING = "weekday with no run and no digest"
+#: How many of the latest listed days doctor shows listed vs summarized for (without --since).
+RECENT_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,21 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class DayCount:
+    """A day's stored list against what of it is settled: summarized, or shown in a digest."""
+
+    date: str
+    listed: int
+    summarized: int
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     findings: list[Finding]
     #: How many stored days were looked at.
     days: int
+    #: Listed vs summarized for the latest listed days (every day from ``since`` with it).
+    counts: list[DayCount] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -90,9 +103,21 @@ def examine(db_path: Path, out_dir: Path, *, since: str | None = None) -> Diagno
     """Open the database and diagnose it; a damaged database is a finding, not an error."""
     try:
         with Store.open_to_read(db_path) as store:
-            return Diagnosis(diagnose(store, out_dir, since=since), len(store.known_dates()))
+            findings = diagnose(store, out_dir, since=since)
+            return Diagnosis(findings, len(store.known_dates()), day_counts(store, since))
     except DamagedDatabaseError as e:  # at open, or on a page quick_check did not read
         return Diagnosis(_damaged(db_path, str(e), out_dir), 0)
+
+
+def day_counts(store: Store, since: str | None = None) -> list[DayCount]:
+    """Listed vs summarized per day: from ``since`` on, else the ``RECENT_DAYS`` latest days
+    with a stored list. A day whose list gained papers (late ones) shows them unsummarized
+    until a run summarizes them."""
+    listed, unsettled = store.listed_counts(), store.unsettled_counts()
+    days = sorted(d for d in listed if since is None or d >= since)
+    if since is None:
+        days = days[-RECENT_DAYS:]
+    return [DayCount(d, listed[d], listed[d] - unsettled.get(d, 0)) for d in days]
 
 
 def diagnose(store: Store, out_dir: Path, *, since: str | None = None) -> list[Finding]:

@@ -191,6 +191,11 @@ class PaperRecords(Database):
         )
         return {row[0]: int(row[1]) for row in rows}
 
+    def listed_counts(self) -> dict[str, int]:
+        """How many papers each day's stored list has; days with no list are left out."""
+        rows = self.db.execute("SELECT date, count(*) FROM listings GROUP BY date")
+        return {row[0]: int(row[1]) for row in rows}
+
     def failed_errors(self) -> dict[str, list[str]]:
         """The stored errors of every failed paper, by the day that lists it: the paper's last
         error and its last failed LLM call's, for telling a retryable failure from one that
