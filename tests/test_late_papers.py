@@ -5,6 +5,7 @@ digest, paying for nothing twice and touching no imported day."""
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dailypapers.digest.parse import parse_digest, parse_readme
@@ -179,3 +180,39 @@ def test_an_llm_that_cannot_work_stops_the_relisting_after_the_day_is_reported(
     assert "401" in output
     assert f"{DAY}: 0 late papers" not in output
     assert blocks(world, DAY) == [[arxiv_id(5, 1), arxiv_id(5, 0)]]
+
+
+def test_a_range_ending_today_lists_its_last_complete_days_again(world: World) -> None:
+    """The scheduled workflow runs ``--since ... --until today``: the complete days of the
+    last two are listed again and their late papers summarized; older complete days are not.
+    """
+    today = datetime.now(UTC).date()
+    old, recent = (today - timedelta(days=n) for n in (3, 1))
+    world.add_day(old.isoformat(), 1, day=old.day)
+    world.add_day(recent.isoformat(), 1, day=recent.day)
+    for when in (old, recent):
+        assert world.run("--date", when.isoformat(), "--relist", "0").exit_code == 0
+    world.add_day(old.isoformat(), 2, day=old.day)  # too old to be looked at again
+    world.add_day(recent.isoformat(), 2, day=recent.day)
+    paid = world.openai.calls
+
+    result = world.run("--since", old.isoformat(), "--until", today.isoformat())
+
+    assert result.exit_code == 0, result.output
+    assert world.openai.calls == paid + 1  # the late paper of the recent day only
+    assert blocks(world, recent.isoformat()) == [
+        [arxiv_id(recent.day, 0)],
+        [arxiv_id(recent.day, 1)],
+    ]
+    assert blocks(world, old.isoformat()) == [[arxiv_id(old.day, 0)]]
+
+
+def test_an_old_range_lists_no_complete_day_again(world: World) -> None:
+    late_paper_on_day(world)
+    world.run("--date", NEXT, "--relist", "0")
+    listed = len(world.hf.requests)
+
+    again = world.run("--since", DAY, "--until", NEXT)
+
+    assert again.exit_code == 0, again.output
+    assert len(world.hf.requests) == listed

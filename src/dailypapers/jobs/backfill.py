@@ -9,9 +9,12 @@ from typing import Literal
 from dailypapers.errors import DailyPapersError
 from dailypapers.jobs.context import Day
 from dailypapers.jobs.day import run_day
+from dailypapers.jobs.relist import recent_late_candidates
 from dailypapers.jobs.results import Progress, RunReport
 from dailypapers.store import RunRecord, Store
 
+#: Why a complete day of a range runs again.
+LISTED_AGAIN = "listed again for late papers"
 DayOutcome = Literal["done", "skipped", "failed"]
 
 
@@ -63,11 +66,17 @@ def run_range(
 ) -> list[DayResult]:
     """Run every incomplete day in ``dates``, oldest first; one day failing stops nothing.
 
-    With ``--force`` (``config.force``) every day runs, and summaries are made again.
+    With ``--force`` (``config.force``) every day runs, and summaries are made again. The
+    complete days of the last ``relist_days`` before today are listed again all the same
+    (``recent_late_candidates``): Hugging Face adds papers to a day after it, and the
+    scheduled workflow runs a range that ends today.
     """
     results = []
+    late = set(recent_late_candidates(day, dates[-1])) if dates else set()
     for when in dates:
         reason = "--force" if day.config.force else incomplete_reason(day.store, when)
+        if reason is None and when in late:
+            reason = LISTED_AGAIN
         if reason is None:
             result = DayResult(when, "skipped", detail="complete")
         else:

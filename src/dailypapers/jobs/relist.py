@@ -11,7 +11,7 @@ reused, papers shown on another day are left there), and never with ``--force``.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from dailypapers.digest.render import digest_path
 from dailypapers.digest.write import check_outputs
@@ -47,18 +47,31 @@ def relist_days(day: Day, when: str, progress: Progress | None = None) -> list[R
     and summarize what is new on them. A day whose list cannot be fetched (or whose file cannot
     be written) is reported and the others go on; a stopped run (Ctrl-C, an LLM no paper can
     use, a full disk) raises ``RunStopped`` as any run does, and the cost cap is the run's."""
-    store = day.store
-    imported = store.imported_days()
-    earlier = [
-        d
-        for d in days_before(when, day.config.relist_days)
-        if d not in imported and store.last_run(d) is not None
-    ]
+    earlier = late_candidates(day, when)
     if not earlier:
         return []
     # --force is for the day asked: a day listed again only pays for what is new on it.
     again = replace(day, config=replace(day.config, force=False))
     return [_relist(again, earlier_day, progress) for earlier_day in earlier]
+
+
+def late_candidates(day: Day, when: str) -> list[str]:
+    """The days before ``when`` (``config.relist_days`` of them) that may have papers added
+    late: those a run of ours covered, never an imported day."""
+    store = day.store
+    imported = store.imported_days()
+    return [
+        d
+        for d in days_before(when, day.config.relist_days)
+        if d not in imported and store.last_run(d) is not None
+    ]
+
+
+def recent_late_candidates(day: Day, when: str) -> list[str]:
+    """``late_candidates`` that may still grow: within ``config.relist_days`` of today (UTC).
+    A range over an old month lists nothing again; the scheduled one, ending today, does."""
+    oldest = datetime.now(UTC).date() - timedelta(days=day.config.relist_days)
+    return [d for d in late_candidates(day, when) if date.fromisoformat(d) >= oldest]
 
 
 def _relist(day: Day, when: str, progress: Progress | None) -> Relisted:
