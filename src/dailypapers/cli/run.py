@@ -124,6 +124,14 @@ def run(
             "this; the rest are reported as skipped. Default: $DAILYPAPERS_MAX_COST or no cap."
         ),
     ] = None,
+    sources: Annotated[
+        str | None,
+        typer.Option(
+            help="Where each paper's text is looked for, in order: hf (Hugging Face Markdown), "
+            "html (arXiv HTML), pdf, abstract. Default: $DAILYPAPERS_TEXT_SOURCES or "
+            "hf,html,pdf,abstract."
+        ),
+    ] = None,
     overwrite: OverwriteOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -153,6 +161,7 @@ def run(
             provider=provider,
             max_cost=max_cost,
             lang=lang,
+            sources=sources,
         )
         # Before any request: a run that pays and then has nowhere to write is the bad case.
         out_dir = config.out_dir
