@@ -89,7 +89,8 @@ def test_html_becomes_headings_tables_and_captions_without_the_page_chrome() -> 
         in (text)
     )
     assert "Figure 3: Accuracy grows with the budget." in text
-    assert "Back to arXiv" not in text and "About arXiv HTML" not in text
+    assert "Back to arXiv" not in text
+    assert "About arXiv HTML" not in text
     assert html_to_text(b"") == ""
 
 
@@ -116,9 +117,11 @@ def test_markdown_sections_come_from_its_headings_and_appendices_go_first() -> N
         "Appendix A Proofs",
     )
     assert roomy.dropped == ("front matter", "Abstract", "References")
-    assert "| ours | 91.5 |" in roomy.text and not roomy.truncated
+    assert "| ours | 91.5 |" in roomy.text
+    assert not roomy.truncated
     tight = fit_markdown(doc.title, doc.abstract, markdown, 2_000)
-    assert "Appendix A Proofs" in tight.dropped and tight.truncated
+    assert "Appendix A Proofs" in tight.dropped
+    assert tight.truncated
     assert tight.tokens <= 2_000
 
 
