@@ -51,7 +51,7 @@ def test_a_wrong_document_html_is_never_summarized_and_the_pdf_is_read_instead(
 def test_markdown_first_then_html_then_pdf_each_paper_from_its_best_source(
     world: World,
 ) -> None:
-    md, html, fallback, pdf = serve(world, 4)
+    md, html, fallback, _pdf = serve(world, 4)
     world.hf.set_markdown(md, as_markdown(doc_of(world, md)))
     world.arxiv.add_html(html, as_html(doc_of(world, html)))
     fallback_doc = doc_of(world, fallback)
