@@ -379,13 +379,52 @@ def json_reply(value: Any, status: int = 200) -> Reply:
 
 class FakeHF(FakeServer):
     """``GET /api/daily_papers?date=&p=&limit=`` (or ``week=YYYY-Www``) with paging like the
-    real API."""
+    real API, and ``GET /papers/<id>.md``: the Markdown set for the paper (``set_markdown``,
+    ``set_fallback``), 429 with Retry-After first when asked (``limit_markdown``), else 404
+    (not indexed), as for every paper of the older tests. Markdown requests are kept apart
+    (``md_requests``), outside ``requests``, scripts and crash plans, which stay the list's."""
 
     def __init__(self) -> None:
         super().__init__()
         self.days: dict[str, list[dict[str, Any]]] = {}
         self.weeks: dict[str, list[dict[str, Any]]] = {}
         self.raw: dict[str, tuple[bytes, str, int]] = {}
+        self.markdown: dict[str, str] = {}
+        self.limited: dict[str, list[float]] = {}
+        self.md_requests: list[Request] = []
+
+    def markdown_requests(self, arxiv_id: str) -> list[Request]:
+        return [r for r in self.md_requests if r.path == f"/papers/{arxiv_id}.md"]
+
+    def aside(self, request: Request) -> Reply | None:
+        paper = re.fullmatch(r"/papers/(.+)\.md", request.path)
+        if paper is None:
+            return None
+        with self._lock:
+            self.md_requests.append(request)
+        return self._markdown(paper.group(1))
+
+    def set_markdown(self, arxiv_id: str, text: str) -> None:
+        self.markdown[arxiv_id] = text
+
+    def set_fallback(self, arxiv_id: str, title: str, abstract: str) -> None:
+        """What Hugging Face serves when arXiv has no HTML version: title and abstract."""
+        self.markdown[arxiv_id] = f"# {title}\n\n## Abstract\n\n{abstract}\n"
+
+    def limit_markdown(self, arxiv_id: str, *retry_after: float) -> None:
+        """Answer the paper's next requests 429, with these Retry-After seconds, one each."""
+        self.limited[arxiv_id] = list(retry_after)
+
+    def _markdown(self, arxiv_id: str) -> Reply:
+        with self._lock:
+            waits = self.limited.get(arxiv_id)
+            if waits:
+                wait = waits.pop(0)
+                return Reply(429, b"slow down", {"retry-after": f"{wait:g}"})
+        if arxiv_id not in self.markdown:
+            return Reply(404, b"not found", {"content-type": "text/plain"})
+        body = self.markdown[arxiv_id].encode()
+        return Reply(200, body, {"content-type": "text/markdown; charset=utf-8"})
 
     def set_day(self, date: str, entries: list[dict[str, Any]]) -> None:
         self.days[date] = list(entries)
@@ -437,7 +476,10 @@ PDF_TYPE = {"content-type": "application/pdf"}
 
 
 class FakeArxiv(FakeServer):
-    """``GET /pdf/<id>`` serving the bytes the tests add; ``error_rate`` of seeded 503s."""
+    """``GET /pdf/<id>`` serving the bytes the tests add; ``error_rate`` of seeded 503s; and
+    ``GET /html/<id>``: the page set for the paper (``add_html``), else 404 (no HTML
+    version), as for every paper of the older tests. HTML requests are kept apart
+    (``html_requests``), outside ``requests``, scripts and crash plans, which stay the PDFs'."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -446,9 +488,29 @@ class FakeArxiv(FakeServer):
         self.downloads: dict[str, int] = {}
         self.error_rate = 0.0
         self.errors = 0
+        self.pages: dict[str, bytes] = {}
+        self.html_requests: list[Request] = []
 
     def add_pdf(self, arxiv_id: str, pdf: bytes) -> None:
         self.bodies[arxiv_id] = (pdf, "application/pdf")
+
+    def add_html(self, arxiv_id: str, page: str) -> None:
+        """The paper's HTML version (good, with errors, blank, another document: the test's
+        page; see tests/papertext.py)."""
+        self.pages[arxiv_id] = page.encode()
+
+    def html_requests_for(self, arxiv_id: str) -> list[Request]:
+        return [r for r in self.html_requests if r.path == f"/html/{arxiv_id}"]
+
+    def aside(self, request: Request) -> Reply | None:
+        if not request.path.startswith("/html/"):
+            return None
+        with self._lock:
+            self.html_requests.append(request)
+            page = self.pages.get(request.path.removeprefix("/html/"))
+        if page is None:
+            return Reply(404, b"no HTML version", {"content-type": "text/plain"})
+        return Reply(200, page, {"content-type": "text/html; charset=utf-8"})
 
     def add_body(self, arxiv_id: str, body: bytes, content_type: str) -> None:
         self.bodies[arxiv_id] = (body, content_type)

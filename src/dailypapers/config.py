@@ -14,7 +14,7 @@ from typing import Literal
 
 from dailypapers.errors import ConfigError
 from dailypapers.logs import secret_values
-from dailypapers.models import DEFAULT_LANG
+from dailypapers.models import DEFAULT_LANG, TEXT_SOURCES, TextSource
 from dailypapers.summarize.cost import DEFAULT_PRICES, Price, load_prices, price_of
 from dailypapers.summarize.glossary import load_glossary
 from dailypapers.summarize.languages import LANGUAGES
@@ -73,6 +73,10 @@ class Config:
     relist_days: int = DEFAULT_RELIST_DAYS
     #: Values that must never appear in any message, log or file.
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    #: Where a paper's text is looked for, in order; the abstract is always the last resort.
+    text_sources: tuple[TextSource, ...] = TEXT_SOURCES
+    #: Sent to Hugging Face as a bearer token when set (HF_TOKEN).
+    hf_token: str | None = field(default=None, repr=False)
 
 
 def build_config(
@@ -91,6 +95,7 @@ def build_config(
     lang: str | None = None,
     relist: int | None = None,
     offline: bool = False,
+    sources: str | None = None,
 ) -> Config:
     """Combine flags (which win) with the environment and the defaults.
 
@@ -141,6 +146,8 @@ def build_config(
             minimum=0,
         ),
         secrets=secret_values(env),
+        text_sources=_text_sources(_setting(env, "DAILYPAPERS_TEXT_SOURCES", "--sources", sources)),
+        hf_token=env.get("HF_TOKEN", "").strip() or None,
     )
     if config.max_cost is not None and config.llm and not price_of(config.llm.model, config.prices):
         where = "--max-cost" if max_cost is not None else "DAILYPAPERS_MAX_COST"
@@ -302,6 +309,22 @@ def _glossary(env: Mapping[str, str], lang: str) -> dict[str, str]:
     if name.lower() == "none":
         return {}
     return load_glossary(Path(name) if name else None, lang)
+
+
+def _text_sources(setting: Setting | None) -> tuple[TextSource, ...]:
+    """``hf,html,pdf,abstract`` checked: known names, each once; the abstract comes last
+    when left out (it always comes with the list)."""
+    if setting is None:
+        return TEXT_SOURCES
+    names = [name.strip().lower() for name in str(setting.raw).split(",") if name.strip()]
+    unknown = [name for name in names if name not in TEXT_SOURCES]
+    if unknown or not names or len(set(names)) != len(names):
+        why = f"unknown source {unknown[0]!r}" if unknown else "each source at most once"
+        raise ConfigError(
+            f"{setting.shown}: {why}: give a comma-separated order of {', '.join(TEXT_SOURCES)}"
+        )
+    chosen = [source for name in names for source in TEXT_SOURCES if source == name]
+    return tuple(chosen if "abstract" in chosen else [*chosen, "abstract"])
 
 
 def _cache_dir(env: Mapping[str, str]) -> Path:

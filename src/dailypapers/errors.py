@@ -50,6 +50,18 @@ class DownloadError(DailyPapersError):
     stage = "download"
 
 
+class TextUnavailable(DownloadError):
+    """A source of paper text (Hugging Face Markdown, arXiv HTML) has none for this paper.
+
+    ``lasting`` when asking again the same day would get the same answer (a 404), so the
+    answer is remembered in the cache; a 429, a 5xx or a timeout is not.
+    """
+
+    def __init__(self, message: str, *, arxiv_id: str | None = None, lasting: bool = False):
+        super().__init__(message, arxiv_id=arxiv_id)
+        self.lasting = lasting
+
+
 class ExtractError(DailyPapersError):
     """A PDF could not be read."""
 

@@ -97,6 +97,7 @@ def get_with_retry(
     pacer: RateLimiter | None = None,
     limits: Limits | None = None,
     into: Callable[[], AbstractContextManager[_Sink]] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Fetched:
     """GET ``url``; retry timeouts, connection errors, 429 and 5xx; fail at once on other 4xx.
 
@@ -115,7 +116,7 @@ def get_with_retry(
             pacer.acquire()
         try:
             clock.check()
-            return _get_once(client, url, params, clock, into)
+            return _get_once(client, url, params, clock, into, headers)
         except HTTPFailure as e:
             seconds = _wait_or_give_up(e, policy, attempt, clock)
             if pacer is not None and e.status == 429:
@@ -158,10 +159,15 @@ def _get_once(
     params: Mapping[str, str | int] | None,
     clock: _Clock,
     into: Callable[[], AbstractContextManager[_Sink]] | None,
+    headers: Mapping[str, str] | None = None,
 ) -> Fetched:
     try:
         with client.stream(
-            "GET", url, params=dict(params) if params else None, timeout=_timeout(client, clock)
+            "GET",
+            url,
+            params=dict(params) if params else None,
+            headers=dict(headers) if headers else None,
+            timeout=_timeout(client, clock),
         ) as response:
             if not response.is_success:
                 reason = f"HTTP {response.status_code} {response.reason_phrase}".strip()

@@ -60,7 +60,9 @@ def web_url(url: str | None, limit: int = URL_LIMIT) -> str | None:
 
 
 SummaryKind = Literal["llm", "extractive", "imported"]
-TextSource = Literal["pdf", "abstract"]
+TextSource = Literal["hf", "html", "pdf", "abstract"]
+#: Every source of a paper's text, in the default order they are tried.
+TEXT_SOURCES: tuple[TextSource, ...] = ("hf", "html", "pdf", "abstract")
 AuthorsStyle = Literal["comma", "python_list"]
 
 
@@ -95,6 +97,58 @@ class PaperText:
     full_text: str = field(default="", repr=False)
     missing_reason: str | None = None
     dropped_sections: tuple[str, ...] = ()
+    kept_sections: tuple[str, ...] = ()
+    #: The text was cut inside a section to fit the token budget.
+    truncated: bool = False
+    #: The quality gates this text passed (``dailypapers.sources.gates``).
+    gates: tuple[str, ...] = ()
+    #: Why each source tried before this one gave no text: ``"html: about-this-paper: ..."``.
+    refusals: tuple[str, ...] = ()
+
+    def provenance(self) -> str:
+        """One line saying where the text came from and what of it the summarizer read."""
+        return provenance_line(
+            self.source,
+            self.tokens,
+            gates=self.gates,
+            refusals=self.refusals,
+            kept=self.kept_sections,
+            dropped=self.dropped_sections,
+            truncated=self.truncated,
+        )
+
+
+SOURCE_NAMES = {
+    "hf": "Hugging Face Markdown",
+    "html": "arXiv HTML",
+    "pdf": "arXiv PDF",
+    "abstract": "abstract only",
+}
+
+
+def provenance_line(
+    source: str,
+    tokens: int,
+    *,
+    gates: tuple[str, ...] = (),
+    refusals: tuple[str, ...] = (),
+    kept: tuple[str, ...] = (),
+    dropped: tuple[str, ...] = (),
+    truncated: bool = False,
+) -> str:
+    """``arXiv HTML, 9,812 tokens; gates passed: ...; 6 sections kept, 2 dropped
+    (References, Appendix A); cut to fit; not used: hf (HTTP 404 Not Found)``."""
+    parts = [f"{SOURCE_NAMES.get(source, source)}, {tokens:,} tokens"]
+    if gates:
+        parts.append(f"gates passed: {', '.join(gates)}")
+    if kept or dropped:
+        left_out = f" ({', '.join(dropped)})" if dropped else ""
+        parts.append(f"{len(kept)} sections kept, {len(dropped)} dropped{left_out}")
+    if truncated:
+        parts.append("cut to fit")
+    if refusals:
+        parts.append(f"not used: {'; '.join(refusals)}")
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)

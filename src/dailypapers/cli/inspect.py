@@ -24,6 +24,7 @@ from dailypapers.cli.output import (
     print_checks,
     print_day_counts,
     print_findings,
+    print_sources,
     print_stats,
     print_status,
 )
@@ -124,15 +125,18 @@ def stats(
     ] = None,
 ) -> None:
     """Tokens and cost (USD at list price) of every LLM call stored: per day, per model, and
-    the costliest papers. Prices: the built-in table, or DAILYPAPERS_PRICES."""
+    the costliest papers; and the share of each source of paper text (hf, html, pdf,
+    abstract). Prices: the built-in table, or DAILYPAPERS_PRICES."""
     with user_errors():
         first = validate_date(since) if since else None
         config = offline_config(out, db)
         with Store.open_to_read(config.db_path) as store:
             rows = store.call_tokens(first)
+            sources = store.source_counts(first)
     uses = [(r.day, r.model, r.arxiv_id, r.calls, r.input_tokens, r.output_tokens) for r in rows]
     spend = spend_report(uses, config.prices)
     print_stats(out_console, spend)
+    print_sources(out_console, sources)
 
 
 @app.command()

@@ -17,7 +17,7 @@ from dailypapers.jobs.check import PaperCheck
 from dailypapers.jobs.doctor import DayCount, Finding
 from dailypapers.jobs.relist import Relisted
 from dailypapers.jobs.results import PaperResult, RunReport
-from dailypapers.models import EXTRACTIVE_MODEL
+from dailypapers.models import EXTRACTIVE_MODEL, TEXT_SOURCES
 from dailypapers.store import PaperState, RunRecord
 from dailypapers.summarize.cost import Spend, SpendReport
 
@@ -217,6 +217,20 @@ def print_stats(console: Console, spend: SpendReport, *, top: int = 10) -> None:
     )
 
 
+def print_sources(console: Console, counts: dict[str, int]) -> None:
+    """The share of each source of paper text: ``hf 18 (60%)``, one row each."""
+    total = sum(counts.values())
+    if not total:
+        return
+    table = Table(title="paper text by source")
+    for column in ("source", "papers", "share"):
+        table.add_column(column, justify="left" if column == "source" else "right")
+    for source in (*TEXT_SOURCES, *sorted(set(counts) - set(TEXT_SOURCES))):
+        if counts.get(source):
+            table.add_row(source, str(counts[source]), f"{counts[source] / total:.0%}")
+    console.print(table)
+
+
 def _spend_cells(group: Spend) -> tuple[str, str, str, str]:
     usd = f"{group.usd:.4f}" + ("*" if group.unpriced else "")
     return str(group.calls), f"{group.input:,}", f"{group.output:,}", usd
@@ -270,6 +284,9 @@ def print_status(
             Text(detail or ""),
         )
     console.print(table)
+    for row in rows:
+        if row.provenance:
+            console.print(Text(f"{row.arxiv_id} text: {row.provenance}"))
     if last_run is not None:
         finished = last_run.finished_at or "never (interrupted)"
         console.print(f"last run started {last_run.started_at}, finished {finished}")

@@ -137,6 +137,14 @@ def run(
             "or 2.",
         ),
     ] = None,
+    sources: Annotated[
+        str | None,
+        typer.Option(
+            help="Where each paper's text is looked for, in order: hf (Hugging Face Markdown), "
+            "html (arXiv HTML), pdf, abstract. Default: $DAILYPAPERS_TEXT_SOURCES or "
+            "hf,html,pdf,abstract."
+        ),
+    ] = None,
     overwrite: OverwriteOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -168,6 +176,7 @@ def run(
             max_cost=max_cost,
             lang=lang,
             relist=relist,
+            sources=sources,
         )
         # Before any request: a run that pays and then has nowhere to write is the bad case.
         out_dir = config.out_dir

@@ -52,6 +52,8 @@ class PaperView:
     #: Hugging Face's keywords for the paper (``ai_keywords``), and its organisation.
     keywords: tuple[str, ...] = ()
     organization: str | None = None
+    #: Where the summary's text came from, in one line (``PaperText.provenance``), or None.
+    provenance: str | None = None
 
     @property
     def bullets(self) -> bool:
@@ -128,6 +130,7 @@ def paper_view(store: Store, entry: DigestEntry) -> PaperView:
         verbatim=verbatim_body(entry),
         keywords=paper.ai_keywords if paper else (),
         organization=paper.organization if paper else None,
+        provenance=store.provenance(entry.arxiv_id),
     )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from dailypapers.models import Paper, PaperText
+from dailypapers.models import Paper, PaperText, provenance_line
 from dailypapers.periods import Period, now
 from dailypapers.store.db import Database, dumps
 
@@ -26,6 +26,8 @@ class PaperState:
     #: The days whose digest shows the paper, comma-separated, or None.
     digest_dates: str | None
     summaries: int
+    #: Where its text came from and what of it was read (``provenance_line``), or None.
+    provenance: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,8 +130,9 @@ class PaperRecords(Database):
         self.db.execute(
             """
             INSERT OR REPLACE INTO paper_texts (arxiv_id, source, pages, full_text,
-                fitted_tokens, dropped_json, missing_reason, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                fitted_tokens, dropped_json, missing_reason, updated_at,
+                kept_json, truncated, gates_json, refusals_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             (
                 text.arxiv_id,
@@ -140,11 +143,16 @@ class PaperRecords(Database):
                 dumps(list(text.dropped_sections)),
                 text.missing_reason,
                 now(),
+                dumps(list(text.kept_sections)),
+                int(text.truncated),
+                dumps(list(text.gates)),
+                dumps(list(text.refusals)),
             ),
         )
 
     def get_text(self, arxiv_id: str) -> PaperText | None:
-        """The stored text of a paper: the PDF's text, or the abstract when that was all."""
+        """The stored text of a paper: the whole text it was read from (Markdown, HTML
+        converted, the PDF's text), or the abstract when that was all; with its provenance."""
         row = self.db.execute(
             "SELECT t.*, p.abstract FROM paper_texts t JOIN papers p ON p.arxiv_id = t.arxiv_id "
             "WHERE t.arxiv_id = ?",
@@ -154,14 +162,51 @@ class PaperRecords(Database):
             return None
         return PaperText(
             arxiv_id=arxiv_id,
-            text=row["full_text"] if row["source"] == "pdf" else row["abstract"],
+            text=row["abstract"] if row["source"] == "abstract" else row["full_text"],
             source=row["source"],
             tokens=row["fitted_tokens"],
             pages=row["pages"],
             full_text=row["full_text"],
             missing_reason=row["missing_reason"],
             dropped_sections=tuple(json.loads(row["dropped_json"])),
+            kept_sections=tuple(json.loads(row["kept_json"])),
+            truncated=bool(row["truncated"]),
+            gates=tuple(json.loads(row["gates_json"])),
+            refusals=tuple(json.loads(row["refusals_json"])),
         )
+
+    def provenance(self, arxiv_id: str) -> str | None:
+        """The one-line provenance of a paper's stored text, or None when none is stored."""
+        row = self.db.execute(
+            "SELECT source, fitted_tokens, dropped_json, kept_json, truncated, gates_json, "
+            "refusals_json FROM paper_texts WHERE arxiv_id = ?",
+            (arxiv_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return provenance_line(
+            row["source"],
+            row["fitted_tokens"],
+            gates=tuple(json.loads(row["gates_json"])),
+            refusals=tuple(json.loads(row["refusals_json"])),
+            kept=tuple(json.loads(row["kept_json"])),
+            dropped=tuple(json.loads(row["dropped_json"])),
+            truncated=bool(row["truncated"]),
+        )
+
+    def source_counts(self, since: str | None = None) -> dict[str, int]:
+        """How many papers' texts came from each source, for papers first listed on or after
+        ``since`` (all papers when None)."""
+        rows = self.db.execute(
+            """
+            SELECT t.source, count(*) FROM paper_texts t
+            JOIN papers p ON p.arxiv_id = t.arxiv_id
+            WHERE ?1 IS NULL OR p.first_listed >= ?1
+            GROUP BY t.source
+            """,
+            (since,),
+        )
+        return {row[0]: int(row[1]) for row in rows}
 
     def unsettled(self, date: str) -> list[Unsettled]:
         """Papers listed on ``date`` with no summary at all and in no digest."""
@@ -232,7 +277,7 @@ class PaperRecords(Database):
             """,
             (date, date),
         )
-        return [PaperState(*row) for row in rows]
+        return [replace(PaperState(*row), provenance=self.provenance(row[0])) for row in rows]
 
 
 def _paper_from_row(row: sqlite3.Row) -> Paper:

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 from dailypapers.summarize.tokens import count_tokens, truncate_tokens
 
-__all__ = ["count_tokens", "fit_text", "split_sections", "truncate_tokens"]
+__all__ = [
+    "count_tokens",
+    "fit_markdown",
+    "fit_text",
+    "split_markdown",
+    "split_sections",
+    "truncate_tokens",
+]
 
 PRIORITY = {
     "abstract": 0,
@@ -82,6 +89,10 @@ NUMBERED = re.compile(r"^(?P<num>\d{1,2})\.?\s+(?P<name>[A-Z][^\n]{1,70})$")
 SUBNUMBERED = re.compile(r"^\d{1,2}\.\d{1,2}(\.\d{1,2})?\.?\s+[A-Z]")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 ROMAN_HEADING = re.compile(r"^(?P<num>[IVX]{1,4})\.\s+(?P<name>[A-Z][^\n]{1,70})$")
+MD_HEADING = re.compile(r"^(#{1,6})\s+(\S.*?)\s*#*\s*$")
+#: "Appendix C ...", "Appendix: ...": an appendix by its name ("A Proofs" could be "A Simple
+#: Baseline", so a lone letter says nothing; after the references it is an appendix anyway).
+APPENDIX_NUMBER = re.compile(r"^(?:appendix|appendices)\b", re.IGNORECASE)
 LETTERED = re.compile(r"^(?P<num>[A-Z])\.?\s+(?P<name>[A-Z][^\n]{1,70})$")
 
 
@@ -189,7 +200,51 @@ def split_sections(text: str) -> list[TextSection]:
     return found
 
 
+def split_markdown(text: str) -> list[TextSection]:
+    """A Markdown paper's top-level sections by its own ``#`` headings, in order.
+
+    The top level is the shallowest heading level used more than once (a lone ``#`` is the
+    title); deeper headings stay inside their section. Text before the first top heading is
+    "front"; sections after the references are appendices. Without headings the text is one
+    section, as ``split_sections`` makes it.
+    """
+    lines = text.split("\n")
+    levels = [len(m.group(1)) for line in lines if (m := MD_HEADING.match(line))]
+    counts = {level: levels.count(level) for level in set(levels)}
+    top = min((lv for lv, n in counts.items() if n > 1), default=min(counts, default=0))
+    sections: list[TextSection] = []
+    name, kind, body, after_references = "front matter", "front", [], False
+    for line in lines:
+        found = MD_HEADING.match(line)
+        if found is None or len(found.group(1)) != top:
+            body.append(line)
+            continue
+        sections.append(TextSection(name, kind, "\n".join(body).strip()))
+        name, body = found.group(2).strip(), [line]
+        kind = classify(name)
+        if kind == "references":
+            after_references = True
+        elif after_references or APPENDIX_NUMBER.match(name):
+            kind = "appendix"
+    sections.append(TextSection(name, kind, "\n".join(body).strip()))
+    found_sections = [s for s in sections if s.text]
+    if len(found_sections) == 1 and found_sections[0].kind == "front":
+        return [TextSection("full text", "other", found_sections[0].text)]
+    return found_sections
+
+
 def fit_text(title: str, abstract: str, body: str, budget: int) -> FittedText:
+    """``fit_sections`` of a PDF's text, its sections found by numbered headings."""
+    return fit_sections(title, abstract, split_sections(body) if body else [], budget)
+
+
+def fit_markdown(title: str, abstract: str, markdown: str, budget: int) -> FittedText:
+    """``fit_sections`` of a Markdown text (Hugging Face's, or arXiv's HTML converted), its
+    sections found by its own headings."""
+    return fit_sections(title, abstract, split_markdown(markdown) if markdown else [], budget)
+
+
+def fit_sections(title: str, abstract: str, sections: list[TextSection], budget: int) -> FittedText:
     """Abstract first, then whole sections by priority until the budget is spent.
 
     References and acknowledgments are never sent; the front matter and the PDF's own
@@ -201,8 +256,8 @@ def fit_text(title: str, abstract: str, body: str, budget: int) -> FittedText:
     room = budget - count_tokens(title) - count_tokens(head) - 8
     if room <= 0:
         text = truncate_tokens(head, max(budget - count_tokens(title) - 8, 0))
-        return FittedText(text, count_tokens(text), (), ("full text",) if body else (), True)
-    sections = split_sections(body) if body else []
+        dropped = tuple(s.name for s in sections)
+        return FittedText(text, count_tokens(text), (), dropped, True)
     duplicates = {"front", "abstract"} if abstract else set()
     wanted = [i for i, s in enumerate(sections) if s.kind not in NEVER_SENT | duplicates]
     chosen: dict[int, str] = {}

@@ -1,0 +1,58 @@
+"""arXiv's HTML version of a paper (LaTeXML): ``GET {ARXIV_ENDPOINT}/html/{id}``, converted
+to Markdown-like text (``sources/html_text.py``) and cached as that text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx2
+
+from dailypapers.errors import TextUnavailable
+from dailypapers.http import MB, HTTPFailure, Limits, get_with_retry
+from dailypapers.ratelimit import RateLimiter
+from dailypapers.sources.html_text import html_to_text
+from dailypapers.sources.markdown import unavailable
+from dailypapers.sources.textcache import cached_text
+
+#: The largest page read: LaTeXML pages of long papers reach a few MB (formulas as MathML).
+MAX_HTML_BYTES = 30 * MB
+
+
+def fetch_html_text(
+    client: httpx2.Client,
+    endpoint: str,
+    arxiv_id: str,
+    cache_dir: Path,
+    *,
+    today: str,
+    attempts: int = 4,
+    backoff: float = 1.0,
+    pacer: RateLimiter | None = None,
+    seconds: float | None = 300.0,
+) -> str:
+    """The paper's HTML version as text with headings, from the cache or downloaded.
+
+    Raises ``TextUnavailable``: no HTML version (404), a failed download, or a page that is
+    not HTML.
+    """
+
+    def download() -> str:
+        try:
+            fetched = get_with_retry(
+                client,
+                f"{endpoint}/html/{arxiv_id}",
+                attempts=attempts,
+                backoff=backoff,
+                pacer=pacer,
+                limits=Limits(max_bytes=MAX_HTML_BYTES, seconds=seconds),
+            )
+        except HTTPFailure as e:
+            raise unavailable("arXiv HTML", arxiv_id, e) from e
+        kind = fetched.headers.get("content-type", "")
+        if "html" not in kind:
+            raise TextUnavailable(
+                f"arXiv HTML: not HTML ({kind or 'no content type'})", arxiv_id=arxiv_id
+            )
+        return html_to_text(fetched.content)
+
+    return cached_text(cache_dir, "html", arxiv_id, today, download)
