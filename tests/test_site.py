@@ -64,6 +64,7 @@ def test_every_page_and_file_is_written(built: tuple[Path, Path]) -> None:
         assert (site / name).is_file(), name
     assert sorted(p.name for p in (site / "assets").iterdir()) == [
         "search-index.js",
+        "search.js",
         "site.js",
         "style.css",
     ]

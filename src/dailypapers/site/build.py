@@ -38,7 +38,7 @@ from dailypapers.site.search_index import search_index_js
 from dailypapers.store import Store
 
 SITE_TITLE = "Daily Papers 한국어 요약"
-ASSETS = ("style.css", "site.js")
+ASSETS = ("style.css", "site.js", "search.js")
 #: How many days and weeks the Atom feed carries.
 FEED_PERIODS = 30
 PUBLIC = 0o644
