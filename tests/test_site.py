@@ -10,18 +10,15 @@ from xml.etree import ElementTree as ET
 
 import feedparser
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dailypapers.cli import app
 from dailypapers.digest.views import day_view, page_url, period_path, web_url
 from dailypapers.periods import Period
 from dailypapers.site.build import FEED_PERIODS, build_site
-from dailypapers.site.search_index import WORD, compact_words, normalize, worth_indexing
 from dailypapers.store import Store
 from tests.shared_data import shared_path
-from tests.site_corpus import XSS_DATE, XSS_ID, XSS_TITLE, build_corpus, generated_digest
+from tests.site_corpus import XSS_DATE, XSS_TITLE, build_corpus, generated_digest
 
 runner = CliRunner()
 
@@ -63,7 +60,8 @@ def test_every_page_and_file_is_written(built: tuple[Path, Path]) -> None:
     for name in ("index.html", "archive.html", "search.html", "feed.xml", "data/index.json"):
         assert (site / name).is_file(), name
     assert sorted(p.name for p in (site / "assets").iterdir()) == [
-        "search-index.js",
+        "search",
+        "search.js",
         "site.js",
         "style.css",
     ]
@@ -186,51 +184,6 @@ def test_json_export_of_a_day_holds_what_the_page_shows(built: tuple[Path, Path]
     assert [d["date"] for d in index["days"]][-1] == "2024-12-12"
 
 
-def load_index(site: Path) -> dict[str, object]:
-    script = read(site, "assets/search-index.js")
-    prefix = "window.DAILYPAPERS_INDEX="
-    assert script.startswith(prefix)
-    assert script.endswith(";\n")
-    data: dict[str, object] = json.loads(script[len(prefix) : -2])
-    return data
-
-
-def test_search_index_has_every_paper_once(built: tuple[Path, Path]) -> None:
-    _, site = built
-    index = load_index(site)
-    assert index["fields"] == ["id", "title", "authors", "date", "votes", "words"]
-    papers = index["papers"]
-    assert isinstance(papers, list)
-    ids = [row[0] for row in papers]
-    assert len(ids) == len(set(ids)) == 12 * 8 + 1
-    assert papers[0][:2] == [XSS_ID, XSS_TITLE]
-
-
-def test_search_index_keeps_every_word_findable(built: tuple[Path, Path]) -> None:
-    db, site = built
-    rows = {row[0]: row for row in load_index(site)["papers"]}  # type: ignore[attr-defined]
-    with Store.open(db) as store:
-        view = day_view(store, "2024-12-07")
-    assert view is not None
-    for paper in view.papers:
-        row = rows[paper.arxiv_id]
-        haystack = normalize(f"{row[1]} {row[2]}") + "\n" + row[5]
-        for section in paper.sections:
-            for word in map(normalize, WORD.findall(section.text)):
-                if worth_indexing(word):
-                    assert word in haystack, word
-
-
-@given(st.lists(st.text(min_size=1, max_size=40), max_size=6), st.text(max_size=30))
-def test_compacting_words_loses_no_searchable_word(texts: list[str], shown: str) -> None:
-    compacted = compact_words(texts, normalize(shown))
-    for text in texts:
-        for word in WORD.findall(text):
-            word = normalize(word)
-            if worth_indexing(word):
-                assert word in compacted or word in normalize(shown)
-
-
 def test_an_empty_database_builds_a_front_page(tmp_path: Path) -> None:
     with Store.open(tmp_path / "db.sqlite") as store:
         report = build_site(store, tmp_path / "site")
@@ -267,7 +220,8 @@ def test_reference_corpus_index_stays_under_two_megabytes(tmp_path: Path) -> Non
         report = build_site(store, tmp_path / "site")
     assert report.days == 77
     assert report.papers == 1440
-    assert report.size_of("assets/search-index.js") < 2 * 1024 * 1024
+    shards = list((tmp_path / "site" / "assets" / "search").glob("*/k*.js"))
+    assert max(path.stat().st_size for path in shards) < 100 * 1024
 
 
 def test_a_week_is_dated_by_its_sunday_and_kept_apart_from_days() -> None:

@@ -2,7 +2,8 @@
 
 Pages link to each other with relative URLs, so the same folder works opened from disk
 (``file://``) and served from GitHub Pages under any path. Search runs in the browser over
-``assets/search-index.js``, loaded as a script because ``file://`` pages cannot fetch JSON.
+the shards of ``assets/search/`` (``search_index.py``), loaded as scripts because ``file://``
+pages cannot fetch JSON.
 Every value from the data is escaped by the templates (Jinja autoescape); links from the data
 are kept only when they are http(s). Output is deterministic: a rebuild of unchanged data
 rewrites no file.
@@ -34,11 +35,11 @@ from dailypapers.digest.views import (
 from dailypapers.errors import UsageError
 from dailypapers.files import write_atomic_bytes
 from dailypapers.site.feeds import atom_feed, day_json, index_json
-from dailypapers.site.search_index import search_index_js
+from dailypapers.site.search_index import search_files
 from dailypapers.store import Store
 
 SITE_TITLE = "Daily Papers 한국어 요약"
-ASSETS = ("style.css", "site.js")
+ASSETS = ("style.css", "site.js", "search.js")
 #: How many days and weeks the Atom feed carries.
 FEED_PERIODS = 30
 PUBLIC = 0o644
@@ -99,7 +100,8 @@ def build_site(store: Store, out: Path, *, base_url: str | None = None) -> SiteR
         site.page("index.html", "empty.html")
     site.page("archive.html", "archive.html", months=_months(days), weeks=weeks)
     site.page("search.html", "search.html")
-    site.file("assets/search-index.js", search_index_js([p.view for p in days]))
+    for path, content in search_files([p.view for p in days]).items():
+        site.file(path, content)
     site.file("data/index.json", index_json([p.view for p in days], [w.view for w in weeks]))
     latest = sorted(days + weeks, key=lambda p: p.view.period.sort_key())[-FEED_PERIODS:]
     site.file("feed.xml", atom_feed([(p.view, p.path) for p in latest], SITE_TITLE, base_url))

@@ -1,92 +1,204 @@
-"""The site's search index: every published paper, small enough to load in a browser.
+"""The site's search index, split so that a query loads only what it needs.
 
-Search matches each query word as a substring, so a Korean fragment finds the word it is part
-of (``강화`` finds ``강화학습을``). A substring search needs no stemming, and it lets the index
-drop every word of a summary that is contained in a longer word of the same summary:
-``모델`` adds nothing when ``모델을`` is kept. Titles and authors are kept whole, for display.
+Papers are grouped in segments by year (each paper once, on its first day, numbered in date
+order inside its segment). A segment is written as:
 
-The index is a script (``window.DAILYPAPERS_INDEX = {...}``), not JSON, because a page opened
-from ``file://`` may load a script but not fetch a file.
+- ``assets/search/<year>/k<bucket>.js``: shards of postings, key -> the papers that have it
+  (see ``search_terms`` for the keys and their buckets);
+- ``assets/search/<year>/d/<n>.js``: one paper (title, authors, date, votes, summary text,
+  keywords, organisation), loaded for the results shown and their snippets;
+- ``assets/search/<year>/votes.js``: every paper's votes, loaded to sort by votes.
+
+``assets/search/manifest.js`` names the segments (with a version, so a browser never mixes
+two builds) and carries the glossary's English/Korean pairs used as aliases. Every file is
+a script that calls ``DailyPapersSearch``, not JSON, because a page opened from ``file://``
+may load a script but not fetch a file. A segment whose papers did not change is the same
+bytes, so a rebuild leaves its files alone.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from dailypapers.digest.views import PaperView, PeriodView
+from dailypapers.glossary import KEEP, load_glossary
+from dailypapers.site.search_terms import author_keys, bucket, normalize, text_keys
 
-WORD = re.compile(r"\w(?:[\w.\-+/]*\w)?")
-#: Marks the boundary between words in a compacted text; never typed in a query.
-SEPARATOR = "\u00b7"
-#: Words of Korean prose that say nothing about a paper's subject: connectives, particles
-#: with their noun, and the verbs every summary ends with. They are left out of the index,
-#: and the browser ignores them in a query. Subject words ("모델", "추론") are never here.
-STOP_WORDS = frozenset(
-    """
-    통해 및 특히 이는 위해 위한 또한 있는 있습니다 있으며 있도록 있음을 있어 있게 이를 같은 더
-    이러한 각 두 세 수 등 등의 약 본 때 잘 가지 여러 모든 가장 더욱 다른 대한 대해 비해 대비 따라
-    그리고 예를 들어 경우 것을 보다 통한 없이 바탕으로 기반으로 사용하여 활용하여 도입하여
-    결합하여 통합하여 포함하여 사용하는 사용합니다 제안합니다 제공합니다 소개합니다 제시합니다
-    보였습니다 보였으며 보이며 보입니다 보여줍니다 보여주며 보여주었습니다 기록했습니다 기록하며
-    달성했습니다 입증했습니다 평가합니다 지원합니다 시사합니다 유지합니다 나타냅니다 수행합니다
-    포함합니다 설계되었습니다 구성되어 가능한 가능하게 효과적으로 크게 주요 제안된 유사한 나은
-    """.split()  # noqa: SIM905 (a word list reads better as text)
-)
+ROOT = "assets/search"
+#: About how many bytes of postings a shard file holds; the bucket count follows from it.
+SHARD_BYTES = 12_000
+MAX_BUCKETS = 4096
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
-def search_index_js(days: Sequence[PeriodView]) -> str:
-    """The index of every day's papers, each paper once (its first day), as a script."""
-    rows = []
+@dataclass(frozen=True)
+class Doc:
+    arxiv_id: str
+    title: str
+    authors: tuple[str, ...]
+    date: str
+    votes: int
+    text: str
+    keywords: tuple[str, ...]
+    organization: str | None
+
+    def row(self) -> list[object]:
+        return [
+            self.arxiv_id,
+            self.title,
+            list(self.authors),
+            self.date,
+            self.votes,
+            self.text,
+            list(self.keywords),
+            self.organization,
+        ]
+
+
+def documents(days: Iterable[PeriodView]) -> list[Doc]:
+    """Every paper of ``days`` once, on its first day, in date order."""
     seen: set[str] = set()
-    for view in days:
+    docs = []
+    for view in sorted(days, key=lambda v: v.period.name):
         for paper in view.papers:
-            if paper.arxiv_id in seen:
-                continue
-            seen.add(paper.arxiv_id)
-            rows.append(index_row(paper, view.period.name))
-    data = {"fields": FIELDS, "stop": sorted(STOP_WORDS), "papers": rows}
+            if paper.arxiv_id not in seen:
+                seen.add(paper.arxiv_id)
+                docs.append(document(paper, view.period.name))
+    return docs
+
+
+def document(paper: PaperView, date: str) -> Doc:
+    texts = [section.text for section in paper.sections]
+    if paper.verbatim:
+        texts.append(paper.verbatim)
+    return Doc(
+        arxiv_id=paper.arxiv_id,
+        title=paper.title,
+        authors=paper.authors,
+        date=date,
+        votes=paper.votes,
+        text="\n".join(texts),
+        keywords=paper.keywords,
+        organization=paper.organization,
+    )
+
+
+def segment_of(date: str) -> str:
+    return date[:4]
+
+
+def search_files(days: Sequence[PeriodView]) -> dict[str, str]:
+    """Every file of the index, path (under the site) -> content."""
+    segments: dict[str, list[Doc]] = {}
+    for doc in documents(days):
+        segments.setdefault(segment_of(doc.date), []).append(doc)
+    files: dict[str, str] = {}
+    listed = []
+    for name, docs in segments.items():
+        written = segment_files(name, docs)
+        files.update(written)
+        buckets = sum(1 for path in written if "/k" in path)
+        listed.append([name, len(docs), buckets, version(written)])
+    files[f"{ROOT}/manifest.js"] = manifest_js(listed)
+    return files
+
+
+def segment_files(name: str, docs: Sequence[Doc]) -> dict[str, str]:
+    postings = index_postings(docs)
+    encoded = {key: encode(found) for key, found in postings.items()}
+    size = sum(len(key) + len(value) + 6 for key, value in encoded.items())
+    buckets = bucket_count(size)
+    shards: list[dict[str, str]] = [{} for _ in range(buckets)]
+    for key in sorted(encoded):
+        shards[bucket(key, buckets)][key] = encoded[key]
+    folder = f"{ROOT}/{name}"
+    files = {f"{folder}/k{i}.js": call("shard", name, i, shard) for i, shard in enumerate(shards)}
+    for n, doc in enumerate(docs):
+        files[f"{folder}/d/{n}.js"] = call("doc", name, n, doc.row())
+    files[f"{folder}/votes.js"] = call("votes", name, 0, [doc.votes for doc in docs])
+    return files
+
+
+def index_postings(docs: Sequence[Doc]) -> dict[str, list[tuple[int, int]]]:
+    """key -> [(paper number, 1 when the key is in its title, authors or id, else 0)]."""
+    postings: dict[str, list[tuple[int, int]]] = {}
+    for n, doc in enumerate(docs):
+        strong = text_keys(doc.title) | {normalize(doc.arxiv_id)}
+        for name in doc.authors:
+            strong |= author_keys(name)
+        weak = text_keys(" ".join([doc.text, *doc.keywords, doc.organization or ""])) - strong
+        for key in strong:
+            postings.setdefault(key, []).append((n, 1))
+        for key in weak:
+            postings.setdefault(key, []).append((n, 0))
+    return postings
+
+
+def encode(found: Sequence[tuple[int, int]]) -> str:
+    """Paper numbers as base-36 gaps, each doubled plus the title flag: ``(3,1),(10,0)`` ->
+    ``7,e``."""
+    out = []
+    last = 0
+    for n, strong in found:
+        out.append(base36((n - last) * 2 + strong))
+        last = n
+    return ",".join(out)
+
+
+def decode(text: str) -> list[tuple[int, int]]:
+    """The inverse of ``encode`` (search.js does the same)."""
+    found = []
+    n = 0
+    for part in text.split(","):
+        value = int(part, 36)
+        n += value >> 1
+        found.append((n, value & 1))
+    return found
+
+
+def base36(value: int) -> str:
+    digits = ""
+    while True:
+        value, digit = divmod(value, 36)
+        digits = DIGITS[digit] + digits
+        if value == 0:
+            return digits
+
+
+def bucket_count(size: int) -> int:
+    count = 1
+    while count * SHARD_BYTES < size and count < MAX_BUCKETS:
+        count *= 2
+    return count
+
+
+def call(function: str, segment: str, number: int, data: object) -> str:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return f"window.DAILYPAPERS_INDEX={payload};\n"
+    return f'DailyPapersSearch.{function}("{segment}",{number},{payload});\n'
 
 
-FIELDS = ["id", "title", "authors", "date", "votes", "words"]
+def version(files: dict[str, str]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.encode())
+        digest.update(files[path].encode())
+    return digest.hexdigest()[:12]
 
 
-def index_row(paper: PaperView, date: str) -> list[str | int]:
-    authors = ", ".join(paper.authors)
-    shown = normalize(f"{paper.title} {authors}")
-    texts = [section.text for section in paper.sections] + [paper.verbatim or ""]
-    words = compact_words(texts, shown)
-    return [paper.arxiv_id, paper.title, authors, date, paper.votes, words]
+def aliases() -> list[list[str]]:
+    """The glossary's (English, Korean) pairs, so a query in one finds the other."""
+    pairs = [
+        [normalize(english), normalize(korean)]
+        for english, korean in load_glossary(None, "ko").items()
+        if korean.lower() != KEEP and normalize(korean) != normalize(english)
+    ]
+    return sorted(pairs)
 
 
-def compact_words(texts: Iterable[str], shown: str = "") -> str:
-    """The distinct words of ``texts`` that a search could need, lower case.
-
-    Left out: words inside a longer kept word or inside ``shown`` (the title and authors,
-    which are searched too), stop words, numbers and single characters.
-    """
-    words = {normalize(word) for text in texts for word in WORD.findall(text)}
-    words = {word for word in words if worth_indexing(word)}
-    kept: list[str] = []
-    joined = shown
-    for word in sorted(words, key=lambda w: (-len(w), w)):
-        if word not in joined:
-            kept.append(word)
-            joined += SEPARATOR + word
-    return SEPARATOR.join(sorted(kept))
-
-
-def worth_indexing(word: str) -> bool:
-    return len(word) > 1 and word not in STOP_WORDS and not NUMBER.fullmatch(word)
-
-
-NUMBER = re.compile(r"[\d.,\-+/]+")
-
-
-def normalize(text: str) -> str:
-    """What both the index and the browser compare: NFC, lower case."""
-    return unicodedata.normalize("NFC", text).lower()
+def manifest_js(segments: list[list[object]]) -> str:
+    data = {"segments": segments, "aliases": aliases()}
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"DailyPapersSearch.manifest({payload});\n"
