@@ -100,8 +100,7 @@
     var votes = document.getElementById("min-votes");
     if (votes) { votes.addEventListener("input", syncSkim); }
     window.addEventListener("hashchange", function () {
-      var target = open(decodeURIComponent(window.location.hash.slice(1)));
-      if (target) { target.focus({ preventScroll: true }); }
+      open(decodeURIComponent(window.location.hash.slice(1)));
     });
     var first = open(decodeURIComponent(window.location.hash.slice(1)));
     if (first) { first.scrollIntoView(); }
