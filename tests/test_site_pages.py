@@ -22,7 +22,14 @@ from dailypapers.site.paper_files import paper_files
 from dailypapers.site.topics import parse_topic
 from dailypapers.store import Store
 from tests.e2e import invoke, one_line
-from tests.site_corpus import XSS_DATE, XSS_ID, XSS_TITLE, generated_digest, hostile_digest
+from tests.site_corpus import (
+    XSS_DATE,
+    XSS_ID,
+    XSS_TITLE,
+    generated_digest,
+    hostile_digest,
+    store_week,
+)
 
 BASE = "https://me.example.org/papers/"
 #: A paper of 2024-12-03 given Hugging Face keywords and an organisation.
@@ -42,19 +49,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         topics = [parse_topic("rl=강화학습"), parse_topic("sharp=Sharpness-Aware")]
         build_site(store, root / "site", base_url=BASE, topics=topics)
     return db, root / "site"
-
-
-def store_week(store: Store, week: str, date: str) -> None:
-    """The day's entries as the week's digest, with their summaries."""
-    digest = store.load_digest(date)
-    assert digest is not None
-    entries = []
-    for entry in digest.runs[0].entries:
-        summary = store.best_summary(entry.arxiv_id, "none", "none")
-        assert summary is not None
-        entries.append((entry, summary.id))
-    with store.transaction():
-        store.replace_week(week, entries)
 
 
 def keyworded_paper() -> Paper:

@@ -14,8 +14,7 @@ from playwright.sync_api import Route
 from dailypapers.site.build import build_site
 from dailypapers.store import Store
 from tests.browser import GOLDEN_DAY, PNG, Browser, Page, Problems, Quiet, Site, console, offline
-from tests.site_corpus import build_corpus
-from tests.test_site_pages import store_week
+from tests.site_corpus import build_corpus, store_week
 
 WEEK = "2024-W49"  # the ISO week of the golden day: 2024-12-02 .. 2024-12-08
 
