@@ -262,3 +262,29 @@ def test_building_without_a_base_url_warns_and_says_how_to_fix_it(
     assert "warning" not in quiet.output
     feed = feedparser.parse((tmp_path / "s" / "feed.xml").read_text(encoding="utf-8"))
     assert feed.feed.id == "tag:dailypapers.github.io,2024:feed"  # no host of the site's own
+
+
+def test_the_skim_line_of_older_entries() -> None:
+    from dailypapers.digest.views import PaperView
+    from dailypapers.models import Section
+    from dailypapers.site.pages import first_line
+
+    def paper(**fields: object) -> PaperView:
+        base: dict[str, object] = {
+            "arxiv_id": "2312.00001",
+            "title": "T",
+            "votes": 0,
+            "authors": (),
+            "thumbnail": None,
+            "sections": (),
+        }
+        return PaperView(**(base | fields))  # type: ignore[arg-type]
+
+    verbatim = paper(era="verbatim", verbatim="\n  - 첫 줄입니다\n둘째 줄", votes_known=False)
+    assert first_line(verbatim) == "첫 줄입니다"
+    bullets = paper(era="no-votes", sections=(Section("", "첫 문장.\n  다음"), Section("", "b")))
+    assert first_line(bullets) == "첫 문장. 다음"
+    assert (
+        first_line(paper(sections=(Section("***What's New***", "가" * 300),))) == "가" * 199 + "…"
+    )
+    assert first_line(paper()) == ""
