@@ -65,11 +65,11 @@ def build(
         topics = [parse_topic(spec) for spec in topic or []]
         config = offline_config(out, db)
         check_folder(folder)
-        if url is None:
-            err_console.print(NO_BASE_URL, markup=False)
         # Reading only: no write lock, and a database the user may not write is fine.
         with Store.open_to_read(config.db_path) as store:
             report = build_site(store, folder, base_url=url, topics=topics)
+    if url is None:  # after the build, so a failed one says only what failed
+        err_console.print(NO_BASE_URL, markup=False)
     index_kb = report.size_of("assets/search-index.js") / 1024
     out_console.print(
         f"site: {count(report.days, 'day')}, {count(report.weeks, 'week')}, "
