@@ -108,3 +108,16 @@ def hostile_paper() -> Paper:
         github_repo="https://github.com/example/repo?a=1&b=<2>",
         project_page="javascript:alert(5)",
     )
+
+
+def store_week(store: Store, week: str, date: str) -> None:
+    """The day's entries as the week's digest, with their summaries."""
+    digest = store.load_digest(date)
+    assert digest is not None
+    entries = []
+    for entry in digest.runs[0].entries:
+        summary = store.best_summary(entry.arxiv_id, "none", "none")
+        assert summary is not None
+        entries.append((entry, summary.id))
+    with store.transaction():
+        store.replace_week(week, entries)

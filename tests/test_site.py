@@ -57,9 +57,21 @@ def test_every_page_and_file_is_written(built: tuple[Path, Path]) -> None:
     _, site = built
     days = sorted(p.stem for p in (site / "days").glob("*.html"))
     assert days == [XSS_DATE] + [f"2024-12-{d:02d}" for d in range(1, 13)]
-    for name in ("index.html", "archive.html", "search.html", "feed.xml", "data/index.json"):
+    for name in (
+        "index.html",
+        "archive.html",
+        "search.html",
+        "prefs.html",
+        "feed.xml",
+        "feed.json",
+        "llms.txt",
+        "data/index.json",
+    ):
         assert (site / name).is_file(), name
     assert sorted(p.name for p in (site / "assets").iterdir()) == [
+        "days.js",
+        "prefs.js",
+        "reading.js",
         "search",
         "search.js",
         "site.js",
@@ -87,13 +99,14 @@ def test_a_paper_block_links_arxiv_hf_and_its_own_anchor(built: tuple[Path, Path
         view = day_view(store, "2024-12-03")
     assert view is not None
     page = read(site, "days/2024-12-03.html")
-    articles = re.findall(r'<article class="paper" id="([^"]+)" data-votes="(\d+)">', page)
+    article = r'<article class="paper" id="([^"]+)" tabindex="-1" data-votes="(\d+)"'
+    articles = re.findall(article, page)
     assert articles == [(p.arxiv_id, str(p.votes)) for p in view.papers]
     first = view.papers[0]
     assert f'href="https://arxiv.org/abs/{first.arxiv_id}"' in page
     assert f'href="https://huggingface.co/papers/{first.arxiv_id}"' in page
     assert f'href="#{first.arxiv_id}"' in page
-    assert "<dt>What&#39;s New</dt>" in page
+    assert '<dt class="first">What&#39;s New</dt>' in page
     assert first.sections[0].text in page
 
 
@@ -104,13 +117,14 @@ def test_hostile_data_is_text_and_bad_links_are_dropped(built: tuple[Path, Path]
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "<svg" not in page
     assert "<b onmouseover" not in page
-    assert page.count("<script") == 1  # site.js, nothing from the data
+    assert page.count("<script") == 3  # site.js, prefs.js, reading.js; nothing from the data
     assert "javascript:" not in page.replace("[x](javascript:1)", "")
     assert 'href="https://github.com/example/repo?a=1&amp;b=&lt;2&gt;"' in page
     assert "프로젝트</a>" not in page  # the javascript: project page is not linked
     assert "alert(3)" not in page  # a thumbnail address with spaces in it is not shown
     assert "Coauthor 10 외 8명" in page  # twelve authors shown, then how many more
-    assert "Coauthor 11" not in page
+    # every name is in data-authors, for following authors; the text shows twelve
+    assert "Coauthor 11" not in re.sub(r"data-authors='[^']*'", "", page)
     assert XSS_TITLE.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in (
         page.replace("&#34;", '"')
     )

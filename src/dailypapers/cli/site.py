@@ -12,6 +12,7 @@ from dailypapers.cli.common import (
     DbOption,
     OutOption,
     app,
+    err_console,
     offline_config,
     out_console,
     user_errors,
@@ -20,6 +21,7 @@ from dailypapers.digest.views import web_url
 from dailypapers.errors import UsageError
 from dailypapers.files import check_folder
 from dailypapers.site.build import build_site
+from dailypapers.site.topics import parse_topic
 from dailypapers.store import Store
 
 site_app = typer.Typer(
@@ -42,6 +44,14 @@ def build(
             "(makes the feed's links absolute). Default: $DAILYPAPERS_SITE_URL."
         ),
     ] = None,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A feed of papers on a topic, written as feeds/NAME.xml: NAME=term,term "
+            "(e.g. rl=강화 학습,reward; terms match titles, keywords and summaries, any case, "
+            "spaces between Hangul ignored). Repeatable."
+        ),
+    ] = None,
     out: OutOption = None,
     db: DbOption = None,
 ) -> None:
@@ -52,11 +62,14 @@ def build(
     """
     with user_errors():
         url = _base_url(base_url)
+        topics = [parse_topic(spec) for spec in topic or []]
         config = offline_config(out, db)
         check_folder(folder)
         # Reading only: no write lock, and a database the user may not write is fine.
         with Store.open_to_read(config.db_path) as store:
-            report = build_site(store, folder, base_url=url)
+            report = build_site(store, folder, base_url=url, topics=topics)
+    if url is None:  # after the build, so a failed one says only what failed
+        err_console.print(NO_BASE_URL, markup=False)
     index_kb = report.size_of("assets/search-index.js") / 1024
     out_console.print(
         f"site: {count(report.days, 'day')}, {count(report.weeks, 'week')}, "
@@ -64,6 +77,13 @@ def build(
         f"({len(report.written)} files written, {report.unchanged} unchanged; "
         f"search index {index_kb:,.0f} KB; {report.seconds:.1f} s)"
     )
+
+
+NO_BASE_URL = (
+    "warning: no --base-url (nor DAILYPAPERS_SITE_URL): the feeds' and link previews' "
+    "links are relative, so feed readers and chat apps cannot follow them; build with "
+    "--base-url https://you.github.io/papers/ (the site's public address)"
+)
 
 
 def _base_url(flag: str | None) -> str | None:

@@ -34,12 +34,22 @@ from dailypapers.digest.views import (
 )
 from dailypapers.errors import UsageError
 from dailypapers.files import write_atomic_bytes
-from dailypapers.site.feeds import atom_feed, day_json, index_json
+from dailypapers.site.feeds import atom_feed, day_json, index_json, json_feed
+from dailypapers.site.pages import (
+    SiteLinks,
+    date_range,
+    days_js,
+    first_line,
+    preview_image,
+    week_top,
+)
+from dailypapers.site.paper_files import llms_txt, paper_file, paper_files
 from dailypapers.site.search_index import search_files
+from dailypapers.site.topics import Topic, check_topics, topic_view
 from dailypapers.store import Store
 
 SITE_TITLE = "Daily Papers 한국어 요약"
-ASSETS = ("style.css", "site.js", "search.js")
+ASSETS = ("style.css", "site.js", "reading.js", "prefs.js", "search.js")
 #: How many days and weeks the Atom feed carries.
 FEED_PERIODS = 30
 PUBLIC = 0o644
@@ -79,10 +89,15 @@ class Page:
         return self.view.period.kind
 
 
-def build_site(store: Store, out: Path, *, base_url: str | None = None) -> SiteReport:
-    """Write the whole site under ``out``; returns what was written and how long it took."""
+def build_site(
+    store: Store, out: Path, *, base_url: str | None = None, topics: Sequence[Topic] = ()
+) -> SiteReport:
+    """Write the whole site under ``out``; returns what was written and how long it took.
+
+    Each of ``topics`` gets an Atom feed of its own, ``feeds/NAME.xml``."""
     if base_url is not None and web_url(base_url) is None:
         raise UsageError(f"the site's base URL {base_url!r} is not an http(s) address")
+    check_topics(topics)
     started = time.perf_counter()
     report = SiteReport(out=out)
     days = _pages([v for d in store.digest_days() if (v := day_view(store, d))])
@@ -90,21 +105,34 @@ def build_site(store: Store, out: Path, *, base_url: str | None = None) -> SiteR
     report.days, report.weeks = len(days), len(weeks)
     report.papers = len({paper.arxiv_id for period in days for paper in period.view.papers})
     site = _Writer(out, report, base_url)
+    site.env.globals["links"] = SiteLinks.of([d.view for d in days], [w.view for w in weeks])
     for period in days + weeks:
         site.page(period.path, "period.html", period=period)
         if period.kind == "day":
             site.file(f"data/{period.view.period}.json", day_json(period.view, base_url))
+            for path, text in paper_files(period.view, base_url):
+                site.file(path, text)
     if days:
-        site.page("index.html", "period.html", period=days[-1], front=True)
+        top = week_top([d.view for d in days])
+        site.page("index.html", "period.html", period=days[-1], front=True, week_top=top)
     else:
         site.page("index.html", "empty.html")
     site.page("archive.html", "archive.html", months=_months(days), weeks=weeks)
     site.page("search.html", "search.html")
+    site.page("prefs.html", "prefs.html")
+    site.file("assets/days.js", days_js([d.view for d in days]))
     for path, content in search_files([p.view for p in days]).items():
         site.file(path, content)
     site.file("data/index.json", index_json([p.view for p in days], [w.view for w in weeks]))
     latest = sorted(days + weeks, key=lambda p: p.view.period.sort_key())[-FEED_PERIODS:]
-    site.file("feed.xml", atom_feed([(p.view, p.path) for p in latest], SITE_TITLE, base_url))
+    entries = [(p.view, p.path) for p in latest]
+    site.file("feed.xml", atom_feed(entries, SITE_TITLE, base_url))
+    site.file("feed.json", json_feed(entries, SITE_TITLE, base_url))
+    for topic in topics:
+        site.file(topic.path, _topic_feed(days, topic, base_url))
+    site.file(
+        "llms.txt", llms_txt(SITE_TITLE, [d.view for d in days], [w.view for w in weeks], base_url)
+    )
     assets = resources.files("dailypapers.site").joinpath("assets")
     for name in ASSETS:
         site.file(f"assets/{name}", assets.joinpath(name).read_bytes())
@@ -131,6 +159,10 @@ class _Writer:
             web_url=web_url,
             thumbnail_url=thumbnail_url,
             authors_text=authors_text,
+            first_line=first_line,
+            date_range=date_range,
+            preview_image=preview_image,
+            paper_file=paper_file,
         )
 
     def page(self, path: str, template: str, **context: Any) -> None:
@@ -147,6 +179,18 @@ class _Writer:
         write_atomic_bytes(target, data)
         target.chmod(PUBLIC)  # a temporary file is private; a web page is not
         self.report.written.append(target)
+
+
+def _topic_feed(days: Sequence[Page], topic: Topic, base_url: str | None) -> str:
+    """The latest days with papers on ``topic``, only those papers."""
+    found: list[tuple[PeriodView, str]] = []
+    for period in reversed(days):
+        if len(found) == FEED_PERIODS:
+            break
+        if (view := topic_view(period.view, topic)) is not None:
+            found.append((view, period.path))
+    title = f"{SITE_TITLE} · {topic.name}"
+    return atom_feed(found[::-1], title, base_url, feed_name=topic.path, root="../")
 
 
 def _pages(views: Sequence[PeriodView]) -> list[Page]:

@@ -1,7 +1,9 @@
-"""Feeds and data exports of the site: an Atom feed of the latest periods, JSON per day.
+"""Feeds and data exports of the site: an Atom feed and a JSON Feed of the latest periods,
+JSON per day.
 
-Both are built from the same views as the pages, with the standard library's XML and JSON
+All are built from the same views as the pages, with the standard library's XML and JSON
 writers, so every value is escaped by construction; a link is kept only when it is http(s).
+An entry carries every paper of its period with all its sections.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import json
 from collections.abc import Sequence
 from html import escape
 from typing import Any
+from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from dailypapers.digest.views import PaperView, PeriodView, section_name, web_url
@@ -17,59 +20,117 @@ from dailypapers.models import printable
 from dailypapers.periods import Period
 
 ATOM = "http://www.w3.org/2005/Atom"
-#: Feed and entry ids must be stable and absolute; a tag URI needs no host of ours.
-TAG = "tag:dailypapers.github.io,2024:"
-ENTRY_SECTIONS = 1  # the entry lists each paper with its first section (What's New)
+JSON_FEED = "https://jsonfeed.org/version/1.1"
+#: Feed and entry ids must be stable and absolute: a tag URI on the site's own host (and
+#: path), or on this one when the site has no base URL.
+DEFAULT_TAG_HOST = "dailypapers.github.io"
+TAG_YEAR = 2024
+
+
+def tag_prefix(base_url: str | None) -> str:
+    """``tag:you.github.io,2024:/papers/``: the start of every feed id of the site at
+    ``base_url`` (``tag:dailypapers.github.io,2024:`` without one)."""
+    if not base_url:
+        return f"tag:{DEFAULT_TAG_HOST},{TAG_YEAR}:"
+    parts = urlsplit(base_url)
+    path = parts.path.rstrip("/") + "/"
+    return f"tag:{parts.hostname},{TAG_YEAR}:{path}"
 
 
 def atom_feed(
-    periods: Sequence[tuple[PeriodView, str]], title: str, base_url: str | None = None
+    periods: Sequence[tuple[PeriodView, str]],
+    title: str,
+    base_url: str | None = None,
+    *,
+    feed_name: str = "feed.xml",
+    root: str = "",
 ) -> str:
     """An Atom 1.0 feed with one entry per period, newest first.
 
     ``periods`` pairs each view with its page path relative to the site root. Links are
-    absolute under ``base_url`` when given, else relative to the feed (which sits at the root).
+    absolute under ``base_url`` when given, else relative to the feed: ``root`` leads from
+    the feed's folder to the site root (``../`` for ``feeds/NAME.xml``).
     """
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _text(feed, "title", title)
-    _text(feed, "id", TAG + "feed")
-    _link(feed, _url(base_url, "feed.xml"), rel="self", kind="application/atom+xml")
-    _link(feed, _url(base_url, "index.html"), rel="alternate", kind="text/html")
+    tag = tag_prefix(base_url)
+    _text(feed, "id", tag + feed_name.removesuffix(".xml"))
+    _link(feed, _url(base_url, feed_name, root), rel="self", kind="application/atom+xml")
+    _link(feed, _url(base_url, "index.html", root), rel="alternate", kind="text/html")
     _text(feed, "updated", _timestamp(periods[-1][0].period) if periods else "1970-01-01T00:00:00Z")
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", "dailypapers")
     for view, path in reversed(periods):
-        feed.append(_entry(view, _url(base_url, path)))
+        feed.append(_entry(view, _url(base_url, path, root), tag))
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def _entry(view: PeriodView, link: str) -> ET.Element:
+def _entry(view: PeriodView, link: str, tag: str) -> ET.Element:
     entry = ET.Element(f"{{{ATOM}}}entry")
-    kind = "Weekly Papers" if view.period.is_week else "Daily Papers"
-    _text(entry, "title", f"{kind} ({view.period}): {len(view.papers)}편")
-    _text(entry, "id", f"{TAG}{view.period}")
+    _text(entry, "title", entry_title(view))
+    _text(entry, "id", f"{tag}{view.period}")
     _link(entry, link, rel="alternate", kind="text/html")
     _text(entry, "updated", _timestamp(view.period))
     _text(entry, "summary", ", ".join(paper.title for paper in view.papers[:5]))
     content = ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "html"})
     # XML 1.0 has no place for control characters, even escaped: one stored before they were
     # dropped at the input would make the whole feed unreadable.
-    content.text = printable("".join(_paper_html(paper, link) for paper in view.papers))
+    content.text = printable(entry_html(view, link))
     return entry
 
 
+def entry_title(view: PeriodView) -> str:
+    kind = "Weekly Papers" if view.period.is_week else "Daily Papers"
+    return f"{kind} ({view.period}): {len(view.papers)}편"
+
+
+def entry_html(view: PeriodView, link: str) -> str:
+    return "".join(_paper_html(paper, link) for paper in view.papers)
+
+
 def _paper_html(paper: PaperView, page: str) -> str:
-    """One paper as HTML inside the entry; the XML writer escapes it once more."""
-    first = "".join(f"<p>{escape(s.text)}</p>" for s in paper.sections[:ENTRY_SECTIONS])
+    """One paper as HTML inside an entry, with all its sections (the XML writer escapes it
+    once more; the JSON writer quotes it)."""
     if paper.verbatim:
-        first = f"<pre>{escape(paper.verbatim)}</pre>"
+        body = f"<pre>{escape(paper.verbatim)}</pre>"
+    elif paper.bullets:
+        body = "<ul>" + "".join(f"<li>{escape(s.text)}</li>" for s in paper.sections) + "</ul>"
+    else:
+        body = "".join(
+            f"<p><strong>{escape(section_name(s.label))}</strong>: {escape(s.text)}</p>"
+            for s in paper.sections
+        )
     votes = f"▲ {paper.votes} · " if paper.votes_known else ""
     return (
         f'<h3><a href="{escape(page)}#{escape(paper.arxiv_id)}">{escape(paper.title)}</a></h3>'
-        f"<p>{votes}{escape(paper.arxiv_id)}</p>{first}"
+        f"<p>{votes}{escape(paper.arxiv_id)}</p>{body}"
     )
+
+
+def json_feed(
+    periods: Sequence[tuple[PeriodView, str]], title: str, base_url: str | None = None
+) -> str:
+    """A JSON Feed 1.1 with the same items as the Atom feed, newest first."""
+    tag = tag_prefix(base_url)
+    data: dict[str, Any] = {"version": JSON_FEED, "title": title}
+    if base_url:
+        data["home_page_url"] = _url(base_url, "index.html")
+        data["feed_url"] = _url(base_url, "feed.json")
+    data["language"] = "ko"
+    data["items"] = [
+        {
+            "id": f"{tag}{view.period}",
+            "url": _url(base_url, path),
+            "title": entry_title(view),
+            "summary": ", ".join(paper.title for paper in view.papers[:5]),
+            "content_html": printable(entry_html(view, _url(base_url, path))),
+            "date_published": _timestamp(view.period),
+        }
+        for view, path in reversed(periods)
+    ]
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def day_json(view: PeriodView, base_url: str | None = None) -> str:
@@ -129,8 +190,8 @@ def _timestamp(period: Period) -> str:
     return f"{period.last_day.isoformat()}T00:00:00Z"
 
 
-def _url(base_url: str | None, path: str) -> str:
-    return f"{base_url.rstrip('/')}/{path}" if base_url else path
+def _url(base_url: str | None, path: str, root: str = "") -> str:
+    return f"{base_url.rstrip('/')}/{path}" if base_url else root + path
 
 
 def _text(parent: ET.Element, name: str, text: str) -> None:
