@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from dailypapers.concurrency import DEFAULT_CAP
 from dailypapers.errors import ConfigError
 from dailypapers.logs import secret_values
 from dailypapers.models import DEFAULT_LANG
@@ -29,7 +30,7 @@ from dailypapers.summarize.settings import DEFAULT_DEADLINE, DEFAULT_MODEL, LLMC
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_ENDPOINT = "https://arxiv.org"
 DEFAULT_TOKEN_BUDGET = 16_000
-DEFAULT_CONCURRENCY = 4
+DEFAULT_CONCURRENCY = DEFAULT_CAP
 #: Seconds a command waits for another one holding the same database before giving up.
 DEFAULT_LOCK_WAIT = 10.0
 MIN_TOKEN_BUDGET = 500
@@ -67,6 +68,8 @@ class Config:
     prices: dict[str, Price] = field(default_factory=lambda: dict(DEFAULT_PRICES), repr=False)
     #: Stop starting new papers once the run's spend would pass this many US dollars.
     max_cost: float | None = None
+    #: Hugging Face's token (``HF_TOKEN``), sent to ``hf_endpoint`` only.
+    hf_token: str | None = field(default=None, repr=False)
     #: Values that must never appear in any message, log or file.
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
@@ -130,6 +133,7 @@ def build_config(
             Path(env["DAILYPAPERS_PRICES"]) if env.get("DAILYPAPERS_PRICES") else None
         ),
         max_cost=_max_cost(env, max_cost),
+        hf_token=env.get("HF_TOKEN", "").strip() or None,
         secrets=secret_values(env),
     )
     if config.max_cost is not None and config.llm and not price_of(config.llm.model, config.prices):

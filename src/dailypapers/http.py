@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
@@ -41,8 +41,29 @@ class HTTPFailure(Exception):
         self.final = final
 
 
-def make_client(*, timeout: float) -> httpx2.Client:
-    return httpx2.Client(headers={"User-Agent": USER_AGENT}, follow_redirects=True, timeout=timeout)
+def make_client(*, timeout: float, auth: httpx2.Auth | None = None) -> httpx2.Client:
+    return httpx2.Client(
+        headers={"User-Agent": USER_AGENT}, follow_redirects=True, timeout=timeout, auth=auth
+    )
+
+
+class BearerFor(httpx2.Auth):
+    """``Authorization: Bearer <token>`` on requests to one origin (scheme, host, port) only:
+    Hugging Face's token goes to Hugging Face, never to arXiv on the same client. A redirect
+    to another origin loses it too (the client drops the header)."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self._origin = _origin(httpx2.URL(url))
+        self._header = f"Bearer {token}"
+
+    def auth_flow(self, request: httpx2.Request) -> Generator[httpx2.Request, httpx2.Response]:
+        if _origin(request.url) == self._origin:
+            request.headers["Authorization"] = self._header
+        yield request
+
+
+def _origin(url: httpx2.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port
 
 
 class _Sink(Protocol):
