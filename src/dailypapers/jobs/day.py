@@ -188,8 +188,10 @@ def _summarize_all(day: Day, papers: list[Paper], report: RunReport, progress: P
                         _read_done(day, reading.pop(future), future, ready, report, progress)
                         continue
                     with signals_held():  # stored and counted, or neither
-                        _finish_paper(day, running[future], future, report, progress)
-                        del running[future]
+                        try:
+                            _finish_paper(day, running[future], future, report, progress)
+                        finally:  # settled, even when it stops the run (LLMUnusable)
+                            del running[future]
         except BaseException as e:
             try:
                 stopped = _stop(day, reading, running, report, progress)
