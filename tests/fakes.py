@@ -578,7 +578,11 @@ class FakeOpenAI(FakeServer):
 
     Tokens are counted with o200k, like the real service. Optional limits: ``context_limit``
     (400 context_length_exceeded beyond it), ``token_limit`` (429 with Retry-After beyond it),
-    and seeded fault rates (``error_rate`` of 500s, ``malformed_rate`` of non-JSON answers).
+    ``concurrency_limit`` (429 with ``Retry-After: concurrency_retry_after`` to a chat request
+    that arrives while that many are being answered; ``in_flight_peak`` is the most answered at
+    once, ``calls`` and ``rejected[429]`` count), ``latency`` (seconds each answer takes, the
+    request counted in flight meanwhile), and seeded fault rates (``error_rate`` of 500s,
+    ``malformed_rate`` of non-JSON answers).
     A stalled server is a crash plan: ``crash_at(then=Late(seconds), times=None)``.
     ``GET /v1/models`` is answered aside (``models_asked`` counts it); with ``valid_key`` set,
     every request with another key gets OpenAI's 401.
@@ -600,6 +604,10 @@ class FakeOpenAI(FakeServer):
         self.batches: dict[str, dict[str, Any]] = {}
         self.batch_polls = 0
         self.valid_key: str | None = None
+        self.concurrency_limit: int | None = None
+        self.concurrency_retry_after = 1
+        self.in_flight = 0
+        self.in_flight_peak = 0
         self.models_asked = 0
         #: What ``GET /v1/models`` answers instead of the list (a server that has no such page).
         self.models_reply: Reply | None = None
@@ -660,6 +668,32 @@ class FakeOpenAI(FakeServer):
             return self._batch_api(request)
         if request.path not in ("/v1/chat/completions", "/chat/completions"):
             return super().respond(request)
+        with self._lock:
+            if self.concurrency_limit is not None and self.in_flight >= self.concurrency_limit:
+                return self._too_many()
+            self.in_flight += 1
+            self.in_flight_peak = max(self.in_flight_peak, self.in_flight)
+        try:
+            reply = self._chat(request)
+            time.sleep(reply.delay)  # answered while counted in flight
+            reply.delay = 0.0
+            return reply
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _too_many(self) -> Reply:
+        """A 429 for one call too many in flight, as a concurrency-limited account gets."""
+        reply = self._reject(
+            429,
+            f"Too many concurrent requests: more than {self.concurrency_limit} in flight.",
+            "requests",
+            "rate_limit_exceeded",
+        )
+        reply.headers["retry-after"] = str(self.concurrency_retry_after)
+        return reply
+
+    def _chat(self, request: Request) -> Reply:
         sent = json.loads(request.body)
         prompt = sum(count_tokens(m.get("content") or "") for m in sent["messages"])
         refusal_reply = self._refuse(prompt, request.body)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from dailypapers.concurrency import DEFAULT_CAP
 from dailypapers.errors import ConfigError
 from dailypapers.logs import secret_values
 from dailypapers.models import DEFAULT_LANG, TEXT_SOURCES, TextSource
@@ -29,7 +30,7 @@ from dailypapers.summarize.settings import DEFAULT_DEADLINE, DEFAULT_MODEL, LLMC
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_ENDPOINT = "https://arxiv.org"
 DEFAULT_TOKEN_BUDGET = 16_000
-DEFAULT_CONCURRENCY = 4
+DEFAULT_CONCURRENCY = DEFAULT_CAP
 #: How many days before the day run are listed again for papers Hugging Face added late.
 DEFAULT_RELIST_DAYS = 2
 #: Seconds a command waits for another one holding the same database before giving up.
@@ -75,7 +76,7 @@ class Config:
     secrets: tuple[str, ...] = field(default=(), repr=False)
     #: Where a paper's text is looked for, in order; the abstract is always the last resort.
     text_sources: tuple[TextSource, ...] = TEXT_SOURCES
-    #: Sent to Hugging Face as a bearer token when set (HF_TOKEN).
+    #: Hugging Face's token (``HF_TOKEN``), sent to ``hf_endpoint`` only.
     hf_token: str | None = field(default=None, repr=False)
 
 

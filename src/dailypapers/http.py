@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
@@ -41,8 +41,29 @@ class HTTPFailure(Exception):
         self.final = final
 
 
-def make_client(*, timeout: float) -> httpx2.Client:
-    return httpx2.Client(headers={"User-Agent": USER_AGENT}, follow_redirects=True, timeout=timeout)
+def make_client(*, timeout: float, auth: httpx2.Auth | None = None) -> httpx2.Client:
+    return httpx2.Client(
+        headers={"User-Agent": USER_AGENT}, follow_redirects=True, timeout=timeout, auth=auth
+    )
+
+
+class BearerFor(httpx2.Auth):
+    """``Authorization: Bearer <token>`` on requests to one origin (scheme, host, port) only:
+    Hugging Face's token goes to Hugging Face, never to arXiv on the same client. A redirect
+    to another origin loses it too (the client drops the header)."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self._origin = _origin(httpx2.URL(url))
+        self._header = f"Bearer {token}"
+
+    def auth_flow(self, request: httpx2.Request) -> Generator[httpx2.Request, httpx2.Response]:
+        if _origin(request.url) == self._origin:
+            request.headers["Authorization"] = self._header
+        yield request
+
+
+def _origin(url: httpx2.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port
 
 
 class _Sink(Protocol):
@@ -97,7 +118,6 @@ def get_with_retry(
     pacer: RateLimiter | None = None,
     limits: Limits | None = None,
     into: Callable[[], AbstractContextManager[_Sink]] | None = None,
-    headers: Mapping[str, str] | None = None,
 ) -> Fetched:
     """GET ``url``; retry timeouts, connection errors, 429 and 5xx; fail at once on other 4xx.
 
@@ -116,7 +136,7 @@ def get_with_retry(
             pacer.acquire()
         try:
             clock.check()
-            return _get_once(client, url, params, clock, into, headers)
+            return _get_once(client, url, params, clock, into)
         except HTTPFailure as e:
             seconds = _wait_or_give_up(e, policy, attempt, clock)
             if pacer is not None and e.status == 429:
@@ -159,14 +179,12 @@ def _get_once(
     params: Mapping[str, str | int] | None,
     clock: _Clock,
     into: Callable[[], AbstractContextManager[_Sink]] | None,
-    headers: Mapping[str, str] | None = None,
 ) -> Fetched:
     try:
         with client.stream(
             "GET",
             url,
             params=dict(params) if params else None,
-            headers=dict(headers) if headers else None,
             timeout=_timeout(client, clock),
         ) as response:
             if not response.is_success:

@@ -89,6 +89,7 @@ def print_report(console: Console, report: RunReport) -> None:
         console.print(
             f"LLM calls {report.llm_calls}{retried if report.failed_calls else ''}"
             + (f" · waited {waited:.1f} s for the rate limit" if waited else "")
+            + (f" · {report.concurrency.describe()}" if report.concurrency else "")
         )
     abstract_only = [
         r for r in report.results if r.outcome != "failed" and r.text_source == "abstract"

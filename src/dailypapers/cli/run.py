@@ -30,10 +30,11 @@ from dailypapers.cli.output import (
     print_report,
     progress_bar,
 )
+from dailypapers.concurrency import AdaptiveConcurrency, CallSlots
 from dailypapers.config import Config, SummarizerChoice, build_config
 from dailypapers.digest.write import check_outputs, day_files, weekly_path
 from dailypapers.errors import ConfigError, DateError
-from dailypapers.http import make_client
+from dailypapers.http import BearerFor, make_client
 from dailypapers.jobs.backfill import DayResult, run_range
 from dailypapers.jobs.batch import run_batch
 from dailypapers.jobs.context import Day
@@ -44,6 +45,7 @@ from dailypapers.jobs.week import DEFAULT_TOP, run_week
 from dailypapers.logs import secret_values, setup_logging
 from dailypapers.periods import dates_between, validate_date, validate_week
 from dailypapers.sources.arxiv import arxiv_pacer
+from dailypapers.sources.pacing import hf_pacer
 from dailypapers.sources.pdf import Extractor
 from dailypapers.summarize import make_summarizer
 from dailypapers.summarize.cost import SpendCap
@@ -297,15 +299,19 @@ def _summarizer_choice(value: str | None) -> SummarizerChoice | None:
 @contextmanager
 def _open_day(config: Config, command: str = "run") -> Iterator[Day]:
     """Everything a run needs, opened once for one day or a whole range, closed after."""
-    summarizer = make_summarizer(config.llm)
+    slots = CallSlots(AdaptiveConcurrency(config.concurrency))
+    summarizer = make_summarizer(config.llm, slots=slots)
+    token = config.hf_token
+    auth = BearerFor(config.hf_endpoint, token) if token else None
     try:
         with (
             locked_store(config, command) as store,
-            make_client(timeout=config.http_timeout) as http,
+            make_client(timeout=config.http_timeout, auth=auth) as http,
             Extractor(config.pdf_timeout, memory_mb=config.pdf_memory_mb) as extractor,
         ):
             pacer = arxiv_pacer(config.arxiv_interval)
             cap = SpendCap(config.max_cost) if config.max_cost is not None else None
-            yield Day(config, store, http, summarizer, extractor, pacer, cap)
+            hf = hf_pacer(token=token is not None)
+            yield Day(config, store, http, summarizer, extractor, pacer, cap, hf, slots)
     finally:
         summarizer.close()

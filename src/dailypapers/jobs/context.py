@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import httpx2
 
+from dailypapers.concurrency import CallSlots
 from dailypapers.config import Config
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.sources.pdf import Extractor
@@ -28,6 +29,11 @@ class Day:
     arxiv_pacer: RateLimiter | None = None
     #: One cap for the whole invocation: a range of days shares it.
     spend_cap: SpendCap | None = None
+    #: Hugging Face's pages (``/papers/...``): its allowance spent as a budget (``hf_pacer``).
+    hf_pacer: RateLimiter | None = None
+    #: The adaptive limit on LLM calls in flight, shared with the summarizer; its report is
+    #: the run's.
+    llm_slots: CallSlots | None = None
     #: Set when the run must end: workers start nothing new.
     stopping: threading.Event = field(default_factory=threading.Event)
     #: The LLM was looked at once (``Summarizer.check``) in this invocation.

@@ -1,34 +1,38 @@
 """The day's job: fetch the list, read each paper, summarize, store, render.
 
-Papers run concurrently in a bounded thread pool; the main thread alone writes to the
-database, one paper at a time as each finishes, so a crash loses at most the papers in flight.
-No more papers are started than there are workers, so when the run must stop (Ctrl-C, SIGTERM,
-an LLM that cannot work, a full disk) nothing is queued: the calls in flight finish, their
-answers are stored, and the run ends with ``RunStopped``.
+Papers are read in one bounded thread pool and summarized in another, so downloads overlap
+with LLM calls; the main thread alone writes to the database, one paper at a time as each
+finishes, so a crash loses at most the papers in flight. No more papers are given to a pool
+than it has workers, so when the run must stop (Ctrl-C, SIGTERM, an LLM that cannot work, a
+full disk) nothing is queued: the calls in flight finish, their answers are stored, texts read
+ahead are dropped unpaid, and the run ends with ``RunStopped``.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
+from contextlib import contextmanager
 from dataclasses import replace
+from typing import Any
 
-from dailypapers.config import Config
 from dailypapers.digest.render import paper_entry
 from dailypapers.digest.write import publish_day
 from dailypapers.errors import DailyPapersError, LLMUnusable
 from dailypapers.jobs.context import Day
-from dailypapers.jobs.reading import read_paper_text
 from dailypapers.jobs.results import NoProgress, PaperResult, Progress, RunReport, RunStopped
+from dailypapers.jobs.stages import calls_cost, read_text, summarize_text
 from dailypapers.logs import redact
 from dailypapers.models import DigestEntry, LLMCall, Paper, PaperText
 from dailypapers.periods import Period
 from dailypapers.sources.hf import fetch_day, parse_entries
 from dailypapers.store import Store
 from dailypapers.summarize import Summarizer, SummaryOutcome
-from dailypapers.summarize.cost import BATCH_SUFFIX, price_of
 
 log = logging.getLogger(__name__)
 
@@ -144,43 +148,123 @@ def plan_day(
 
 
 Work = Future["tuple[PaperText, SummaryOutcome] | None"]
+Read = Future["PaperText | None"]
+
+#: Papers read at once (their downloads each wait for their host's pacer; PDFs are extracted
+#: one at a time), and texts read ahead of the LLM beyond those it holds: a bound on memory.
+READERS = 8
+READ_AHEAD = 8
 
 
 def _summarize_all(day: Day, papers: list[Paper], report: RunReport, progress: Progress) -> None:
-    """Keep ``concurrency`` papers in flight and store each as it finishes.
+    """Read papers in one pool and summarize them in another, storing each as it finishes.
 
-    Any exception in this thread (Ctrl-C, SIGTERM, a store that cannot write) or an LLM that
-    cannot work stops the run: see ``_stop``.
+    Reading (downloads, PDF extraction) never holds an LLM slot: up to ``READERS`` papers are
+    read while the LLM works, at most ``READ_AHEAD`` texts beyond those the LLM stage holds
+    (``concurrency``, the cap; the summarizer's adaptive slots decide how many are really
+    sent). Any exception in this thread (Ctrl-C, SIGTERM, a store that cannot write) or an LLM
+    that cannot work stops the run: see ``_stop``.
     """
-    waiting = deque(papers)
+    cap = day.config.concurrency
+    waiting, ready = deque(papers), deque[tuple[Paper, PaperText]]()
+    reading: dict[Read, Paper] = {}
     running: dict[Work, Paper] = {}
     first = len(report.results)  # this call's results start here
-    with ThreadPoolExecutor(max_workers=day.config.concurrency) as pool:
+    with ThreadPoolExecutor(READERS) as readers, ThreadPoolExecutor(cap) as callers:
         try:
-            while waiting or running:
-                while waiting and len(running) < day.config.concurrency:
+            while waiting or reading or ready or running:
+                held = len(reading) + len(ready) + len(running)
+                while waiting and len(reading) < READERS and held < cap + READ_AHEAD:
                     paper = waiting.popleft()
-                    running[pool.submit(process_paper, day, paper)] = paper
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    reading[readers.submit(read_text, day, paper)] = paper
+                    held += 1
+                while ready and len(running) < cap:
+                    paper, text = ready.popleft()
+                    running[callers.submit(summarize_text, day, paper, text)] = paper
+                in_flight: list[Future[Any]] = [*reading, *running]
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
-                    _finish_paper(day, running.pop(future), future, report, progress)
+                    if future in reading:
+                        _read_done(day, reading.pop(future), future, ready, report, progress)
+                        continue
+                    with signals_held():  # stored and counted, or neither
+                        try:
+                            _finish_paper(day, running[future], future, report, progress)
+                        finally:  # settled, even when it stops the run (LLMUnusable)
+                            del running[future]
         except BaseException as e:
             try:
-                not_started = len(waiting) + _stop(day, running, report, progress)
+                stopped = _stop(day, reading, running, report, progress)
             except KeyboardInterrupt:  # a second Ctrl-C: the answers in flight are not kept
-                not_started = len(waiting) + len(running)
+                stopped = len(reading) + len(running)
+            not_started = len(waiting) + len(ready) + stopped
             raise RunStopped(_summarized_since(report, first), not_started) from e
+        finally:
+            _report_concurrency(day, report)
 
 
-def _stop(day: Day, running: dict[Work, Paper], report: RunReport, progress: Progress) -> int:
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block ends (in the main thread): an answer is stored
+    and counted as one step, not lost between the two while the LLM slots go on."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.signal(signum, lambda n, _: caught.append(n)) for signum in held}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for number in caught:
+            signal.raise_signal(number)  # handled now, as it would have been
+
+
+def _read_done(
+    day: Day,
+    paper: Paper,
+    future: Read,
+    ready: deque[tuple[Paper, PaperText]],
+    report: RunReport,
+    progress: Progress,
+) -> None:
+    """A paper's text is read: queue it for the LLM, or record the bug that stopped it."""
+    try:
+        text = future.result()
+    except Exception as e:  # a bug in one paper must not stop the day: record it, go on
+        log.warning("%s: internal error", paper.arxiv_id, exc_info=True)
+        result = _internal_error(day, paper, e)
+        report.results.append(result)
+        progress.advance(result)
+        return
+    if text is not None:
+        ready.append((paper, text))
+
+
+def _report_concurrency(day: Day, report: RunReport) -> None:
+    if day.llm_slots is not None and report.llm_calls:
+        report.concurrency = day.llm_slots.report()
+        log.info("%s", report.concurrency.describe())
+
+
+def _stop(
+    day: Day,
+    reading: dict[Read, Paper],
+    running: dict[Work, Paper],
+    report: RunReport,
+    progress: Progress,
+) -> int:
     """Start nothing more, let the papers in flight finish and store what they paid for.
 
-    Returns how many of them had not reached the LLM yet.
+    Returns how many of them had not reached the LLM yet (every paper still being read).
     """
     day.stop()
-    if running:
-        log.warning("stopping: waiting for %d papers in flight to finish", len(running))
-    not_started = 0
+    if running or reading:
+        in_flight = len(running) + len(reading)
+        log.warning("stopping: waiting for %d papers in flight to finish", in_flight)
+    not_started = len(reading)
     for future in as_completed(list(running)):
         paper = running.pop(future)
         try:
@@ -191,6 +275,7 @@ def _stop(day: Day, running: dict[Work, Paper], report: RunReport, progress: Pro
             log.error("%s: its answer could not be stored: %s", paper.arxiv_id, e)
             started = True
         not_started += not started
+    wait(list(reading))  # a download in flight ends; its text is not sent
     return not_started
 
 
@@ -220,46 +305,6 @@ def _finish_paper(
     if done is not None and done[1].unusable:
         raise LLMUnusable(result.detail or "")
     return True
-
-
-def process_paper(day: Day, paper: Paper) -> tuple[PaperText, SummaryOutcome] | None:
-    """Runs in a worker thread: touches the network and the CPU, never the database.
-
-    None when the run was stopped before the paper reached the LLM.
-    """
-    if day.stopping.is_set():
-        return None
-    text = read_paper_text(day, paper)
-    cap = day.spend_cap
-    if cap is None:
-        outcome = day.summarizer.summarize(paper, text)
-    else:
-        estimate = estimated_cost(day, paper, text)
-        if not cap.reserve(estimate):
-            reason = f"not summarized: the run's cost cap (${cap.cap:g}) would be passed"
-            return text, SummaryOutcome(summary=None, skipped=reason)
-        outcome = day.summarizer.summarize(paper, text)
-        cap.settle(estimate, calls_cost(day.config, outcome.calls))
-    return None if outcome.not_started else (text, outcome)
-
-
-def estimated_cost(day: Day, paper: Paper, text: PaperText) -> float:
-    """What one paper should cost: the messages the summarizer would send, and its answer."""
-    price = price_of(day.summarizer.model, day.config.prices)
-    if price is None:
-        return 0.0
-    tokens = day.summarizer.estimate(paper, text)
-    return price.of(tokens.input_tokens, tokens.output_tokens)
-
-
-def calls_cost(config: Config, calls: list[LLMCall]) -> float:
-    """US dollars at list price; 0 for a model not in the price table (local, extractive)."""
-    total = 0.0
-    for call in calls:
-        model = call.model + (BATCH_SUFFIX if call.batch_id else "")
-        price = price_of(model, config.prices)
-        total += price.of(call.input_tokens, call.output_tokens) if price else 0.0
-    return total
 
 
 def _internal_error(day: Day, paper: Paper, error: Exception) -> PaperResult:

@@ -30,7 +30,7 @@ def read_paper_text(day: Day, paper: Paper) -> PaperText:
     """
     refusals: list[str] = []
     for source in day.config.text_sources:
-        if source == "abstract":
+        if source == "abstract" or day.stopping.is_set():  # stopping: no further download
             break
         try:
             text = _read_pdf(day, paper) if source == "pdf" else _read_converted(day, paper, source)
@@ -74,9 +74,9 @@ def _fetch_markdown(day: Day, paper: Paper) -> str:
         paper.arxiv_id,
         config.cache_dir,
         today=now()[:10],
-        token=config.hf_token,
         attempts=config.http_attempts,
         backoff=config.http_backoff,
+        pacer=day.hf_pacer,
         seconds=config.download_seconds,
     )
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from dailypapers.concurrency import ConcurrencyReport
+
 Outcome = Literal["summarized", "reused", "failed", "seen", "skipped"]
 OUTCOMES: tuple[Outcome, ...] = ("summarized", "reused", "failed", "seen", "skipped")
 
@@ -47,6 +49,8 @@ class RunReport:
     written: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     rate_limit_wait_s: float = 0.0
+    #: What the adaptive LLM concurrency did (``concurrency.py``); None without LLM calls.
+    concurrency: ConcurrencyReport | None = None
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -93,6 +97,7 @@ class RunReport:
             "llm_calls": self.llm_calls,
             "failed_llm_calls": self.failed_calls,
             "rate_limit_wait_s": round(self.rate_limit_wait_s, 2),
+            "llm_concurrency": vars(self.concurrency) if self.concurrency else None,
             "seconds": round(self.seconds, 2),
             "problems": self.problems,
             "dropped_links": self.dropped,

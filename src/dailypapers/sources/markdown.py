@@ -30,7 +30,6 @@ def fetch_markdown(
     cache_dir: Path,
     *,
     today: str,
-    token: str | None = None,
     attempts: int = 4,
     backoff: float = 1.0,
     pacer: RateLimiter | None = None,
@@ -38,7 +37,8 @@ def fetch_markdown(
 ) -> str:
     """The paper as Hugging Face's Markdown, from the cache or downloaded (then cached).
 
-    Sends ``Authorization: Bearer <token>`` when a token is given. Raises ``TextUnavailable``.
+    Hugging Face's token, when there is one, is the client's (``http.BearerFor``). Raises
+    ``TextUnavailable``.
     """
 
     def download() -> str:
@@ -50,7 +50,6 @@ def fetch_markdown(
                 backoff=backoff,
                 pacer=pacer,
                 limits=Limits(max_bytes=MAX_MARKDOWN_BYTES, seconds=seconds),
-                headers={"Authorization": f"Bearer {token}"} if token else None,
             )
         except HTTPFailure as e:
             raise unavailable("Hugging Face Markdown", arxiv_id, e) from e

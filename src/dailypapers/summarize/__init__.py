@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from dailypapers.concurrency import CallSlots
 from dailypapers.models import EXTRACTIVE_MODEL, Paper, PaperText
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.summarize.extractive import EXTRACTIVE_VERSION, ExtractiveSummarizer
@@ -61,5 +62,7 @@ class Summarizer(Protocol):
     def close(self) -> None: ...
 
 
-def make_summarizer(config: LLMConfig | None) -> Summarizer:
-    return OpenAISummarizer(config) if config else ExtractiveSummarizer()
+def make_summarizer(config: LLMConfig | None, *, slots: CallSlots | None = None) -> Summarizer:
+    """The LLM summarizer when one is configured (its calls pass ``slots``), else the
+    extractive one."""
+    return OpenAISummarizer(config, slots=slots) if config else ExtractiveSummarizer()

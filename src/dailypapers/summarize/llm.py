@@ -17,6 +17,7 @@ from typing import Any
 import openai
 from openai.types.chat import ChatCompletion
 
+from dailypapers.concurrency import DEFAULT_CAP, AdaptiveConcurrency, CallSlots
 from dailypapers.models import LLMCall, Paper, PaperText, Section, Summary
 from dailypapers.periods import now
 from dailypapers.ratelimit import RateLimiter
@@ -74,7 +75,13 @@ class _Reply:
 class OpenAISummarizer:
     """Summaries from any OpenAI-compatible chat completions API."""
 
-    def __init__(self, config: LLMConfig, *, client: openai.OpenAI | None = None) -> None:
+    def __init__(
+        self,
+        config: LLMConfig,
+        *,
+        client: openai.OpenAI | None = None,
+        slots: CallSlots | None = None,
+    ) -> None:
         self.config = config
         self.model = config.model
         self.prompt_version = f"{config.lang}-{PROMPT_REVISION}"
@@ -90,6 +97,8 @@ class OpenAISummarizer:
             requests_per_minute=_below(config.requests_per_minute),
             tokens_per_minute=_below(config.tokens_per_minute),
         )
+        #: The adaptive limit on calls in flight (``concurrency.py``); every call passes it.
+        self.slots = slots or CallSlots(AdaptiveConcurrency(DEFAULT_CAP))
         self._stopped = threading.Event()
 
     def close(self) -> None:
@@ -99,6 +108,7 @@ class OpenAISummarizer:
         """Send nothing more: calls in flight finish, nobody starts or retries one."""
         self._stopped.set()
         self.limiter.stop()
+        self.slots.stop()
 
     def check(self) -> None:
         """Ask the server once, cheaply, whether the URL and the key work: raise
@@ -226,8 +236,29 @@ class OpenAISummarizer:
         """One chat request, paced by the rate limiter; what came back, or why nothing did."""
         estimate = estimate_tokens(messages).total
         waited = self.limiter.acquire(estimate)
-        if self._stopped.is_set():
+        if self._stopped.is_set() or not self.slots.enter():
             return _Reply(None)
+        clock, reply = time.monotonic(), _Reply(None, "transient")
+        try:
+            reply = self._send(arxiv_id, messages, attempt, estimate, waited)
+        finally:
+            self.slots.leave(
+                latency_s=time.monotonic() - clock,
+                rate_limited=reply.kind == "rate_limited",
+                retry_after=reply.retry_after,
+                ok=reply.kind in ("answer", "too_long"),
+            )
+        return reply
+
+    def _send(
+        self,
+        arxiv_id: str,
+        messages: list[dict[str, str]],
+        attempt: int,
+        estimate: int,
+        waited: float,
+    ) -> _Reply:
+        """Send one chat request holding a slot; what came back."""
         log.info(
             "%s: LLM call %d, about %d tokens%s",
             arxiv_id,

@@ -1,0 +1,84 @@
+"""How fast a 30-paper day goes with the defaults, against the fakes, paced as for real.
+
+python bench/fast_day.py [--papers N] [--latency S] [--skip-pdf]
+
+Drives the real CLI in-process (``dailypapers run``) against the fake Hugging Face, arXiv and
+LLM on 127.0.0.1, with an LLM answer taking ``--latency`` seconds (4 by default) and arXiv
+paced at its default one request every 3 s. Scenarios, each on a fresh output folder:
+
+- unlimited: an LLM with no limit, texts already read (PDFs in the cache, as a day whose texts
+  come from a fast source: Hugging Face's Markdown, when that source is there);
+- limit-4: the same against an LLM that answers 429 (Retry-After 1 s) above 4 calls in flight;
+- pdf: every text a PDF to download, so arXiv's pacing bounds the day.
+
+Prints wall time, LLM calls, 429s, the most calls the fake saw at once, and the run's own
+concurrency line, beside the LLM-bound floor (papers x latency / calls at once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dailypapers.sources.arxiv import cache_path  # noqa: E402
+from tests.e2e import World, one_line, paper_pdf  # noqa: E402
+from tests.fakes import FakeArxiv, FakeHF, FakeOpenAI  # noqa: E402
+
+DAY = "2024-12-06"
+
+
+def scenario(name: str, papers: int, latency: float, *, limit: int | None, cached: bool) -> None:
+    with (
+        FakeHF() as hf,
+        FakeArxiv() as arxiv,
+        FakeOpenAI() as openai,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        world = World(hf, arxiv, openai, Path(tmp) / "out")
+        ids = world.add_day(DAY, papers)
+        cache = Path(tmp) / "cache"
+        if cached:
+            for i, paper_id in enumerate(ids):
+                path = cache_path(cache, paper_id)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(paper_pdf(i % 5))
+        openai.latency = latency
+        openai.concurrency_limit = limit
+        env = world.env() | {"DAILYPAPERS_CACHE_DIR": str(cache)}
+        started = time.monotonic()
+        result = world.run("--date", DAY, env=env)
+        wall = time.monotonic() - started
+        output = one_line(result.output)
+        summarized = f"{papers} summarized" in output
+        line = next((p for p in output.split(" · ") if "LLM concurrency" in p), "no report")
+        at_once = limit or papers
+        floor = max(latency, papers * latency / at_once)
+        print(
+            f"{name:10} wall {wall:6.1f} s  floor {floor:5.1f} s  ({wall / floor:.2f}x)  "
+            f"calls {openai.calls:3}  429s {openai.rejected.get(429, 0):2}  "
+            f"peak at once {openai.in_flight_peak:2}  all summarized {summarized}  "
+            f"arXiv requests {len(arxiv.requests)}"
+        )
+        print(f"{'':10} run: {line.split(' wrote ')[0]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--papers", type=int, default=30)
+    parser.add_argument("--latency", type=float, default=4.0)
+    parser.add_argument("--skip-pdf", action="store_true", help="leave out the ~90 s PDF path")
+    args = parser.parse_args()
+    scenario("unlimited", args.papers, args.latency, limit=None, cached=True)
+    scenario("limit-4", args.papers, args.latency, limit=4, cached=True)
+    if not args.skip_pdf:
+        scenario("pdf", args.papers, args.latency, limit=None, cached=False)
+
+
+if __name__ == "__main__":
+    main()
