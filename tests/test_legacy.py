@@ -189,7 +189,7 @@ def test_old_eras_are_shown_on_the_site_in_search_and_feeds(tmp_path: Path) -> N
     page = (site / "days" / "2024-03-05.html").read_text(encoding="utf-8")
     assert '<ul class="bullets">' in page
     assert "일곱 문장 가운데 7번째 문장입니다." in page
-    assert page.count('class="votes"') == 1  # "Vote: -" shows no count
+    assert page.count('class="votes"') == 2  # in the list and the entry; "Vote: -" shows none
     sections = (site / "days" / "2024-08-15.html").read_text(encoding="utf-8")
     assert "<dt>Technical Details</dt>" in sections
     assert "1. **Tokenizer**" in sections
