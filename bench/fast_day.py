@@ -6,10 +6,13 @@ Drives the real CLI in-process (``dailypapers run``) against the fake Hugging Fa
 LLM on 127.0.0.1, with an LLM answer taking ``--latency`` seconds (4 by default) and arXiv
 paced at its default one request every 3 s. Scenarios, each on a fresh output folder:
 
-- unlimited: an LLM with no limit, texts already read (PDFs in the cache, as a day whose texts
-  come from a fast source: Hugging Face's Markdown, when that source is there);
+- unlimited: an LLM with no limit; every paper's text is Hugging Face's Markdown (a full paper
+  made for its title and abstract, passing the gates), fetched within HF's allowance;
 - limit-4: the same against an LLM that answers 429 (Retry-After 1 s) above 4 calls in flight;
-- pdf: every text a PDF to download, so arXiv's pacing bounds the day.
+- pdf: every Markdown and HTML version missing (404), so each paper asks arXiv twice (its HTML,
+  then its PDF) and arXiv's pacing (one request every 3 s) bounds the day.
+
+Nothing is cached before a scenario: each starts from an empty cache folder.
 
 Prints wall time, LLM calls, 429s, the most calls the fake saw at once, and the run's own
 concurrency line, beside the LLM-bound floor (papers x latency / calls at once).
@@ -26,14 +29,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dailypapers.sources.arxiv import cache_path  # noqa: E402
-from tests.e2e import World, one_line, paper_pdf  # noqa: E402
+from tests.e2e import World, one_line  # noqa: E402
 from tests.fakes import FakeArxiv, FakeHF, FakeOpenAI  # noqa: E402
+from tests.papertext import as_markdown, synthetic_doc  # noqa: E402
 
 DAY = "2024-12-06"
 
 
-def scenario(name: str, papers: int, latency: float, *, limit: int | None, cached: bool) -> None:
+def scenario(name: str, papers: int, latency: float, *, limit: int | None, markdown: bool) -> None:
     with (
         FakeHF() as hf,
         FakeArxiv() as arxiv,
@@ -41,13 +44,12 @@ def scenario(name: str, papers: int, latency: float, *, limit: int | None, cache
         tempfile.TemporaryDirectory() as tmp,
     ):
         world = World(hf, arxiv, openai, Path(tmp) / "out")
-        ids = world.add_day(DAY, papers)
+        world.add_day(DAY, papers)
         cache = Path(tmp) / "cache"
-        if cached:
-            for i, paper_id in enumerate(ids):
-                path = cache_path(cache, paper_id)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(paper_pdf(i % 5))
+        for entry in hf.days[DAY] if markdown else []:
+            paper = entry["paper"]
+            doc = synthetic_doc(paper["id"], paper["title"], paper["summary"], words=6000)
+            hf.set_markdown(paper["id"], as_markdown(doc))
         openai.latency = latency
         openai.concurrency_limit = limit
         env = world.env() | {"DAILYPAPERS_CACHE_DIR": str(cache)}
@@ -63,7 +65,8 @@ def scenario(name: str, papers: int, latency: float, *, limit: int | None, cache
             f"{name:10} wall {wall:6.1f} s  floor {floor:5.1f} s  ({wall / floor:.2f}x)  "
             f"calls {openai.calls:3}  429s {openai.rejected.get(429, 0):2}  "
             f"peak at once {openai.in_flight_peak:2}  all summarized {summarized}  "
-            f"arXiv requests {len(arxiv.requests)}"
+            f"HF Markdown requests {len(hf.md_requests)}  "
+            f"arXiv requests {len(arxiv.requests) + len(arxiv.html_requests)}"
         )
         print(f"{'':10} run: {line.split(' wrote ')[0]}")
 
@@ -74,10 +77,10 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=4.0)
     parser.add_argument("--skip-pdf", action="store_true", help="leave out the ~90 s PDF path")
     args = parser.parse_args()
-    scenario("unlimited", args.papers, args.latency, limit=None, cached=True)
-    scenario("limit-4", args.papers, args.latency, limit=4, cached=True)
+    scenario("unlimited", args.papers, args.latency, limit=None, markdown=True)
+    scenario("limit-4", args.papers, args.latency, limit=4, markdown=True)
     if not args.skip_pdf:
-        scenario("pdf", args.papers, args.latency, limit=None, cached=False)
+        scenario("pdf", args.papers, args.latency, limit=None, markdown=False)
 
 
 if __name__ == "__main__":

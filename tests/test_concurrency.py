@@ -100,4 +100,4 @@ def test_its_report_says_what_it_did() -> None:
     adaptive.rate_limited(None, in_flight=3)
     report = adaptive.report()
     assert (report.final, report.rate_limits, report.ceiling) == (2, 1, 2)
-    assert "1 429s met" in report.describe()
+    assert "rate limited (429) 1 time" in report.describe()

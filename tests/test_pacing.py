@@ -32,7 +32,7 @@ def test_a_server_that_refuses_more_than_four_calls_loses_nothing(world: World) 
     assert world.openai.in_flight_peak <= 4
     met = world.openai.rejected.get(429, 0)
     assert met <= 5  # a handful: the first overshoot, and no more
-    assert f"{met} 429s met" in output
+    assert f"rate limited (429) {met} time" in output
 
 
 def test_an_unlimited_server_gets_more_than_four_calls_at_once(world: World) -> None:
@@ -46,7 +46,7 @@ def test_an_unlimited_server_gets_more_than_four_calls_at_once(world: World) -> 
     assert result.exit_code == 0, output
     assert f"{papers} summarized" in output
     assert world.openai.in_flight_peak > 8, world.openai.in_flight_peak
-    assert "0 429s met" in output
+    assert "rate limited (429) 0 times" in output
 
 
 def test_hf_token_goes_to_hugging_face_only_and_is_shown_nowhere(world: World) -> None:

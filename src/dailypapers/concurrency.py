@@ -49,7 +49,7 @@ class ConcurrencyReport:
         ceiling = f", ceiling {self.ceiling}" if self.ceiling is not None else ""
         return (
             f"LLM concurrency {self.final} at the end (peak {self.peak}{ceiling}), "
-            f"{self.rate_limits} 429s met"
+            f"rate limited (429) {self.rate_limits} time{'' if self.rate_limits == 1 else 's'}"
         )
 
 
