@@ -4,7 +4,10 @@ says why; a rerun downloads nothing; ``status`` and ``stats`` show where texts c
 
 from __future__ import annotations
 
+from dailypapers.jobs.reading import read_paper_text
+from dailypapers.sources.hf import parse_entry
 from tests.e2e import World, invoke, one_line
+from tests.fake_summarizer import FakeSummarizer, open_day
 from tests.fakes import FakeOpenAI
 from tests.papertext import CHECKLIST, as_html, as_markdown, synthetic_doc
 
@@ -106,3 +109,17 @@ def test_an_unknown_source_is_refused_in_one_line(world: World) -> None:
     assert result.exit_code != 0
     assert "--sources hf,web: unknown source 'web'" in one_line(result.output)
     assert world.hf.requests == []
+
+
+def test_a_stopping_run_asks_no_further_source(world: World) -> None:
+    """Ctrl-C or an LLM that cannot work stops new downloads: a paper being read tries no
+    further source once the run is stopping (its abstract is what it has)."""
+    (paper,) = serve(world, 1)
+    with open_day(world, FakeSummarizer()) as day:
+        entry = parse_entry(world.hf.days[DAY][0])
+        day.stopping.set()
+        text = read_paper_text(day, entry)
+
+    assert text.source == "abstract"
+    assert world.hf.markdown_requests(paper) == []
+    assert world.arxiv.html_requests == world.arxiv.requests == []
