@@ -43,7 +43,7 @@ from dailypapers.site.pages import (
     preview_image,
     week_top,
 )
-from dailypapers.site.paper_files import llms_txt, paper_file, paper_files
+from dailypapers.site.paper_files import llms_txt, paper_file, paper_files, write_files
 from dailypapers.site.search_index import search_files
 from dailypapers.site.topics import Topic, check_topics, topic_view
 from dailypapers.store import Store
@@ -110,8 +110,7 @@ def build_site(
         site.page(period.path, "period.html", period=period)
         if period.kind == "day":
             site.file(f"data/{period.view.period}.json", day_json(period.view, base_url))
-            for path, text in paper_files(period.view, base_url):
-                site.file(path, text)
+            site.files(paper_files(period.view, base_url))
     if days:
         top = week_top([d.view for d in days])
         site.page("index.html", "period.html", period=days[-1], front=True, week_top=top)
@@ -169,6 +168,12 @@ class _Writer:
         root = "../" * path.count("/")
         html = self.env.get_template(template).render(root=root, path=path, **context)
         self.file(path, html)
+
+    def files(self, files: list[tuple[str, str]]) -> None:
+        """Many small files at once (a day's papers), see ``write_files``."""
+        written, unchanged = write_files(self.out, files, PUBLIC)
+        self.report.written += written
+        self.report.unchanged += unchanged
 
     def file(self, path: str, content: str | bytes) -> None:
         data = content.encode("utf-8") if isinstance(content, str) else content
