@@ -9,8 +9,10 @@ paced at its default one request every 3 s. Scenarios, each on a fresh output fo
 - unlimited: an LLM with no limit; every paper's text is Hugging Face's Markdown (a full paper
   made for its title and abstract, passing the gates), fetched within HF's allowance;
 - limit-4: the same against an LLM that answers 429 (Retry-After 1 s) above 4 calls in flight;
-- pdf: every Markdown and HTML version missing (404), so each paper asks arXiv twice (its HTML,
-  then its PDF) and arXiv's pacing (one request every 3 s) bounds the day.
+- pdf: Hugging Face serves only its fallback page (title and abstract: arXiv has no HTML
+  version), so every text is a PDF to download and arXiv's pacing (one request every 3 s)
+  bounds the day;
+- pdf-404: no Markdown at all (404) and no HTML version (404): each paper asks arXiv twice.
 
 Nothing is cached before a scenario: each starts from an empty cache folder.
 
@@ -48,6 +50,9 @@ def scenario(name: str, papers: int, latency: float, *, limit: int | None, markd
         cache = Path(tmp) / "cache"
         for entry in hf.days[DAY] if markdown else []:
             paper = entry["paper"]
+            if markdown == "fallback":
+                hf.set_fallback(paper["id"], paper["title"], paper["summary"])
+                continue
             doc = synthetic_doc(paper["id"], paper["title"], paper["summary"], words=6000)
             hf.set_markdown(paper["id"], as_markdown(doc))
         openai.latency = latency
@@ -77,10 +82,11 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=4.0)
     parser.add_argument("--skip-pdf", action="store_true", help="leave out the ~90 s PDF path")
     args = parser.parse_args()
-    scenario("unlimited", args.papers, args.latency, limit=None, markdown=True)
-    scenario("limit-4", args.papers, args.latency, limit=4, markdown=True)
+    scenario("unlimited", args.papers, args.latency, limit=None, markdown="full")
+    scenario("limit-4", args.papers, args.latency, limit=4, markdown="full")
     if not args.skip_pdf:
-        scenario("pdf", args.papers, args.latency, limit=None, markdown=False)
+        scenario("pdf", args.papers, args.latency, limit=None, markdown="fallback")
+        scenario("pdf-404", args.papers, args.latency, limit=None, markdown=None)
 
 
 if __name__ == "__main__":

@@ -54,12 +54,12 @@ def test_a_wrong_document_html_is_never_summarized_and_the_pdf_is_read_instead(
 def test_markdown_first_then_html_then_pdf_each_paper_from_its_best_source(
     world: World,
 ) -> None:
-    md, html, fallback, _pdf = serve(world, 4)
+    md, html, fallback, broken = serve(world, 4)
     world.hf.set_markdown(md, as_markdown(doc_of(world, md)))
     world.arxiv.add_html(html, as_html(doc_of(world, html)))
     fallback_doc = doc_of(world, fallback)
     world.hf.set_fallback(fallback, fallback_doc.title, fallback_doc.abstract)
-    world.arxiv.add_html(fallback, as_html(fallback_doc, errors=200))
+    world.arxiv.add_html(broken, as_html(doc_of(world, broken), errors=200))
 
     result = world.run("--date", DAY)
 
@@ -73,8 +73,10 @@ def test_markdown_first_then_html_then_pdf_each_paper_from_its_best_source(
     assert f"{fallback} text: arXiv PDF," in status
     # a fallback page of this short title and abstract is blank; a real one is too short
     # (tests/test_text_sources.py)
-    assert "hf: not-blank: 15 words, 50 needed" in status
+    assert "hf: not-blank: 15 words, 50 needed; html: not asked: Hugging Face's fallback" in status
+    assert f"{broken} text: arXiv PDF," in status
     assert "html: clean-conversion: 200 conversion errors" in status
+    assert world.arxiv.html_requests_for(fallback) == []  # a fallback page: arXiv has no HTML
     stats = one_line(invoke("stats", "--out", str(world.out)).output)
     assert "paper text by source" in stats
     assert "│ hf │ 1 │ 25% │ │ html │ 1 │ 25% │ │ pdf │ 2 │ 50% │" in stats
@@ -83,7 +85,7 @@ def test_markdown_first_then_html_then_pdf_each_paper_from_its_best_source(
 
     assert again.exit_code == 0, again.output
     assert len(world.hf.md_requests) == 4  # nothing asked twice: texts and 404s are cached
-    assert len(world.arxiv.html_requests) == 3
+    assert len(world.arxiv.html_requests) == 2
     assert len(world.arxiv.requests) == 2
 
 

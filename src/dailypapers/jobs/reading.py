@@ -22,16 +22,26 @@ from dailypapers.summarize.budget import fit_markdown, fit_text
 log = logging.getLogger(__name__)
 
 
+#: Refusals of Hugging Face's Markdown that show its fallback page (title and abstract alone).
+HF_FALLBACK = ("hf: not-blank:", "hf: full-length:")
+NO_HTML = "not asked: Hugging Face's fallback page says arXiv has no HTML version"
+
+
 def read_paper_text(day: Day, paper: Paper) -> PaperText:
     """The text of the first source that has one passing the gates; the abstract at last.
 
     Each source tried before records why it gave nothing (``PaperText.refusals``): its
     download failed, or a gate refused its text (the gate's name and what it measured).
+    Hugging Face's fallback page (a text too short to be the paper) means arXiv has no HTML
+    version, since Hugging Face's Markdown is made from it: arXiv is not asked for it then.
     """
     refusals: list[str] = []
     for source in day.config.text_sources:
         if source == "abstract" or day.stopping.is_set():  # stopping: no further download
             break
+        if source == "html" and any(r.startswith(HF_FALLBACK) for r in refusals):
+            refusals.append(f"html: {NO_HTML}")
+            continue
         try:
             text = _read_pdf(day, paper) if source == "pdf" else _read_converted(day, paper, source)
         except DailyPapersError as e:
