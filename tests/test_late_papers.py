@@ -216,3 +216,18 @@ def test_an_old_range_lists_no_complete_day_again(world: World) -> None:
 
     assert again.exit_code == 0, again.output
     assert len(world.hf.requests) == listed
+
+
+def test_an_empty_answer_for_a_listed_day_keeps_its_list_and_digest(world: World) -> None:
+    world.add_day(DAY, 2, day=5)
+    assert world.run("--date", DAY).exit_code == 0
+    before = digest_path(world.out, DAY).read_bytes()
+    world.hf.set_day(DAY, [])
+
+    again = world.run("--date", NEXT)
+
+    assert again.exit_code == 0, again.output
+    assert f"Hugging Face listed no papers for {DAY}, which had 2" in one_line(again.output)
+    assert digest_path(world.out, DAY).read_bytes() == before
+    doctor = one_line(invoke("doctor", "--out", str(world.out)).output)
+    assert f"{DAY}: 2 listed · 2 summarized" in doctor

@@ -142,6 +142,8 @@ def print_relisted(console: Console, relisted: list[Relisted]) -> None:
         console.print(f"{day.date}: " + " · ".join(counts), highlight=False)
         for result in (r for r in report.results if r.outcome in ("failed", "skipped")):
             console.print(f"  {result.arxiv_id}: {result.detail}", markup=False, highlight=False)
+        for problem in report.problems:
+            console.print(f"  {problem}", markup=False, highlight=False)
 
 
 def print_range(console: Console, results: list[DayResult]) -> None:

@@ -106,6 +106,14 @@ def list_day(day: Day, when: str, report: RunReport) -> list[Paper]:
     parsed = parse_entries(entries)
     report.listed, report.problems = len(parsed.papers), list(parsed.problems)
     report.dropped = list(parsed.dropped)
+    stored = day.store.listing(when)
+    if not parsed.papers and stored:
+        # A list that was there is not taken back: an empty answer is a glitch of the moment.
+        report.problems.append(
+            f"Hugging Face listed no papers for {when}, which had {len(stored)}; "
+            "the stored list is kept and the day will be asked again"
+        )
+        return []
     with day.store.transaction():
         for paper in parsed.papers:
             day.store.upsert_paper(paper, when)
