@@ -201,3 +201,34 @@ def test_typed_text_survives_a_slow_index(page: Page, site: Site, held: list[Rou
     assert "q=%EA%B0%95" in page.url or "q=강화" in page.url
     marks = page.locator("li.result").first.locator("mark").all_inner_texts()
     assert {re.sub(r"\s+", "", normalize(m)) for m in marks} & {"강화학습", "reinforcementlearning"}
+
+
+def test_search_puts_followed_papers_first_and_folds_muted_ones(page: Page, site: Site) -> None:
+    """The reader's follow and mute lists (``assets/prefs.js``) hold in search too."""
+    search(page, site, "강화학습")
+    first, _, third = (href.rpartition("#")[2] for href in links(page)[:3])
+    titles = {
+        href.rpartition("#")[2]: page.locator("li.result h2 a").nth(i).inner_text()
+        for i, href in enumerate(links(page)[:3])
+    }
+    prefs = {
+        "follow": {"keywords": [titles[third]], "authors": [], "orgs": []},
+        "mute": {"keywords": [titles[first]], "authors": [], "orgs": []},
+    }
+    page.evaluate(
+        """prefs => {
+            localStorage.setItem("dailypapers-prefs", JSON.stringify(prefs));
+            localStorage.setItem("dailypapers-mine-first", "on");
+        }""",
+        prefs,
+    )
+
+    search(page, site, "강화학습")
+
+    shown = page.locator("#results li.result")
+    assert str(shown.first.locator("h2 a").get_attribute("href")).endswith("#" + third)
+    assert "followed" in str(shown.first.get_attribute("class"))
+    assert page.locator("#muted").is_visible()
+    muted = page.locator("#muted-list li.result h2 a")
+    assert muted.count() == 1
+    assert str(muted.first.get_attribute("href")).endswith("#" + first)

@@ -10,6 +10,8 @@
 //                    matches 강화 학습); an author matches a whole name, an organisation the
 //                    whole name, in any case. Follow wins over mute: a paper by someone you
 //                    follow stays in sight even on a muted topic.
+//   mineFirst()      -> whether the reader asked for followed papers first (the "관심 논문
+//                    먼저" box, localStorage "dailypapers-mine-first"), for pages and search
 //   exportString()   -> "dp1." + base64url(JSON); importString(s) takes that, a URL holding
 //                    "#prefs=" + it, or the JSON itself, and returns whether it was usable.
 "use strict";
@@ -143,8 +145,14 @@
     return true;
   }
 
+  function mineFirst() {
+    try { return window.localStorage.getItem("dailypapers-mine-first") === "on"; } catch (e) {
+      return false;
+    }
+  }
+
   window.DailyPapersPrefs = {
-    load: load, save: save, classify: classify,
+    load: load, save: save, classify: classify, mineFirst: mineFirst,
     exportString: exportString, importString: importString
   };
 })();
