@@ -9,6 +9,7 @@ redacts their values from all output), and the proxy settings (the fakes are on 
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -73,3 +74,7 @@ def isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name)
     for name, value in fixed_env(tmp_path).items():
         monkeypatch.setenv(name, value)
+    # A command run with --verbose in an earlier test leaves its loggers verbose in this
+    # process (a real run is a process of its own): every test starts from the quiet levels.
+    for name in ("dailypapers", "httpx", "httpx2", "openai"):
+        logging.getLogger(name).setLevel(logging.WARNING)
