@@ -10,10 +10,11 @@ Markdown files of the latest days.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from dailypapers.digest.views import PaperView, PeriodView, period_path, section_name, web_url
 from dailypapers.models import printable
+from dailypapers.site.pages import Listed
 
 #: Characters a paper's file name keeps; anything else (an old-style ``/``) becomes ``_``.
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -26,14 +27,20 @@ def paper_file(arxiv_id: str) -> str:
     return f"papers/{UNSAFE.sub('_', arxiv_id)}.md"
 
 
-def paper_files(view: PeriodView, base_url: str | None = None) -> list[tuple[str, str]]:
-    """Every paper of a day as ``(path, Markdown)``: one call per day, so a build that skips
-    an unchanged day skips its papers too."""
+def paper_files(
+    view: PeriodView, base_url: str | None = None, only: Collection[str] | None = None
+) -> list[tuple[str, str]]:
+    """Every paper of a day (or those of ``only``) as ``(path, Markdown)``: one call per day,
+    so a build that skips an unchanged day skips its papers too."""
     # A relative link starts from papers/, where the file is.
     page = (
         _url(base_url, period_path(view.period)) if base_url else "../" + period_path(view.period)
     )
-    return [(paper_file(paper.arxiv_id), paper_markdown(paper, page)) for paper in view.papers]
+    return [
+        (paper_file(paper.arxiv_id), paper_markdown(paper, page))
+        for paper in view.papers
+        if only is None or paper.arxiv_id in only
+    ]
 
 
 def paper_markdown(paper: PaperView, day_page: str) -> str:
@@ -71,10 +78,15 @@ def _body(paper: PaperView) -> list[str]:
 
 
 def llms_txt(
-    title: str, days: Sequence[PeriodView], weeks: Sequence[PeriodView], base_url: str | None
+    title: str,
+    days: Sequence[Listed],
+    weeks: Sequence[Listed],
+    latest: Sequence[PeriodView],
+    base_url: str | None,
 ) -> str:
-    """The site's ``llms.txt``: H1, blockquote, then sections of Markdown links."""
-    papers = sum(len(day.papers) for day in days)
+    """The site's ``llms.txt``: H1, blockquote, then sections of Markdown links; ``latest``
+    are the views of the latest days (those listed paper by paper)."""
+    papers = sum(day.count for day in days)
     lines = [
         f"# {title}",
         "",
@@ -85,21 +97,21 @@ def llms_txt(
         "## Latest papers",
         "",
     ]
-    for day in reversed(days[-LLMS_PAPER_DAYS:]):
-        for paper in day.papers:
+    for view in reversed(latest[-LLMS_PAPER_DAYS:]):
+        for paper in view.papers:
             link = _url(base_url, paper_file(paper.arxiv_id))
-            lines.append(f"- [{_link_text(paper.title)}]({link}): {day.period}")
+            lines.append(f"- [{_link_text(paper.title)}]({link}): {view.period}")
     lines += ["", "## Days", ""]
     for day in reversed(days):
         lines.append(
-            f"- [{day.period}]({_url(base_url, period_path(day.period))}): {len(day.papers)} papers"
+            f"- [{day.period}]({_url(base_url, period_path(day.period))}): {day.count} papers"
         )
     if weeks:
         lines += ["", "## Weeks", ""]
         for week in reversed(weeks):
             lines.append(
                 f"- [{week.period}]({_url(base_url, period_path(week.period))}): "
-                f"{len(week.papers)} papers"
+                f"{week.count} papers"
             )
     lines += [
         "",
