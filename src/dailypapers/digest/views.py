@@ -6,7 +6,7 @@ own way: HTML for the site, mrkdwn for Slack, and so on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from dailypapers.digest.render import unescape_title
@@ -21,7 +21,7 @@ from dailypapers.models import (
 from dailypapers.models import URL_LIMIT as URL_LIMIT  # where pages and messages take it from
 from dailypapers.models import web_url as web_url
 from dailypapers.periods import Period
-from dailypapers.store import Store
+from dailypapers.store import PaperExtras, SiteEntry, Store
 
 HF_PAPER_URL = "https://huggingface.co/papers/{}"
 ARXIV_ABS_URL = "https://arxiv.org/abs/{}"
@@ -111,8 +111,49 @@ def week_view(store: Store, week: str) -> PeriodView | None:
     return PeriodView(period=Period.week(week), papers=papers, lang=digest_lang(papers))
 
 
+def day_views(store: Store, dates: Sequence[str] | None = None) -> list[PeriodView]:
+    """``day_view`` of each of ``dates`` that has a digest (every day when None), oldest
+    first, read in one query."""
+    runs: dict[str, dict[str, PaperView]] = {}
+    for item in store.day_entries(dates):
+        latest = runs.setdefault(item.period, {})
+        latest[item.entry.arxiv_id] = _view_of(item)
+    views = []
+    for date, latest in sorted(runs.items()):
+        papers = sorted(latest.values(), key=lambda paper: (-paper.votes, paper.arxiv_id))
+        views.append(PeriodView(Period.day(date), tuple(papers), digest_lang(papers)))
+    return views
+
+
+def week_views(store: Store, weeks: Sequence[str] | None = None) -> list[PeriodView]:
+    """``week_view`` of each of ``weeks`` that has a digest (every week when None), oldest
+    first, read in one query."""
+    found: dict[str, list[PaperView]] = {}
+    for item in store.week_entries(weeks):
+        found.setdefault(item.period, []).append(_view_of(item))
+    return [
+        PeriodView(Period.week(week), tuple(papers), digest_lang(papers))
+        for week, papers in sorted(found.items())
+    ]
+
+
+def _view_of(item: SiteEntry) -> PaperView:
+    return _paper_view(item.entry, item.extras)
+
+
 def paper_view(store: Store, entry: DigestEntry) -> PaperView:
     paper = store.get_paper(entry.arxiv_id)
+    extras = PaperExtras(
+        github_repo=paper.github_repo if paper else None,
+        project_page=paper.project_page if paper else None,
+        keywords=paper.ai_keywords if paper else (),
+        organization=paper.organization if paper else None,
+        provenance=store.provenance(entry.arxiv_id),
+    )
+    return _paper_view(entry, extras)
+
+
+def _paper_view(entry: DigestEntry, extras: PaperExtras) -> PaperView:
     return PaperView(
         arxiv_id=entry.arxiv_id,
         title=unescape_title(entry.title_md),
@@ -122,15 +163,15 @@ def paper_view(store: Store, entry: DigestEntry) -> PaperView:
         sections=entry.sections,
         note=entry.note,
         flags=entry.flags,
-        github_repo=paper.github_repo if paper else None,
-        project_page=paper.project_page if paper else None,
+        github_repo=extras.github_repo,
+        project_page=extras.project_page,
         lang=entry.lang,
         era=entry.era,
         votes_known=entry.votes_known,
         verbatim=verbatim_body(entry),
-        keywords=paper.ai_keywords if paper else (),
-        organization=paper.organization if paper else None,
-        provenance=store.provenance(entry.arxiv_id),
+        keywords=extras.keywords,
+        organization=extras.organization,
+        provenance=extras.provenance,
     )
 
 

@@ -12,8 +12,9 @@ rewrites no file.
 from __future__ import annotations
 
 import calendar
+import itertools
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -26,16 +27,18 @@ from dailypapers.digest.render import is_video
 from dailypapers.digest.views import (
     PaperView,
     PeriodView,
-    day_view,
+    day_views,
     period_path,
     section_name,
     web_url,
-    week_view,
+    week_views,
 )
 from dailypapers.errors import UsageError
-from dailypapers.files import write_atomic_bytes
+from dailypapers.periods import Period
 from dailypapers.site.feeds import atom_feed, day_json, index_json, json_feed
+from dailypapers.site.output import Output, key_of
 from dailypapers.site.pages import (
+    Listed,
     SiteLinks,
     date_range,
     days_js,
@@ -43,16 +46,18 @@ from dailypapers.site.pages import (
     preview_image,
     week_top,
 )
-from dailypapers.site.paper_files import llms_txt, paper_file, paper_files, write_files
-from dailypapers.site.search_index import search_files
+from dailypapers.site.paper_files import llms_txt, paper_file, paper_files
+from dailypapers.site.search_index import ROOT as SEARCH_ROOT
+from dailypapers.site.search_index import aliases, documents, manifest_js, segment, segment_of
 from dailypapers.site.topics import Topic, check_topics, topic_view
-from dailypapers.store import Store
+from dailypapers.store import Fingerprint, Store
 
 SITE_TITLE = "Daily Papers 한국어 요약"
 ASSETS = ("style.css", "site.js", "reading.js", "prefs.js", "search.js")
 #: How many days and weeks the Atom feed carries.
 FEED_PERIODS = 30
-PUBLIC = 0o644
+#: How many days a topic feed reads at a time, newest first.
+TOPIC_CHUNK = 31
 
 
 @dataclass
@@ -94,120 +99,222 @@ def build_site(
 ) -> SiteReport:
     """Write the whole site under ``out``; returns what was written and how long it took.
 
-    Each of ``topics`` gets an Atom feed of its own, ``feeds/NAME.xml``."""
+    Each of ``topics`` gets an Atom feed of its own, ``feeds/NAME.xml``. A folder built
+    before is updated: only the days, weeks and search segments whose inputs changed are
+    rendered, and only files whose content changed are written (``output.py``)."""
     if base_url is not None and web_url(base_url) is None:
         raise UsageError(f"the site's base URL {base_url!r} is not an http(s) address")
     check_topics(topics)
     started = time.perf_counter()
     report = SiteReport(out=out)
-    days = _pages([v for d in store.digest_days() if (v := day_view(store, d))])
-    weeks = _pages([v for w in store.stored_weeks() if (v := week_view(store, w))])
+    output = Output(out, _build_key(base_url))
+    days = _listed(store.day_fingerprints(), Period.day, distinct=True)
+    weeks = _listed(store.week_fingerprints(), Period.week, distinct=False)
     report.days, report.weeks = len(days), len(weeks)
-    report.papers = len({paper.arxiv_id for period in days for paper in period.view.papers})
-    site = _Writer(out, report, base_url)
-    site.env.globals["links"] = SiteLinks.of([d.view for d in days], [w.view for w in weeks])
-    for period in days + weeks:
-        site.page(period.path, "period.html", period=period)
-        if period.kind == "day":
-            site.file(f"data/{period.view.period}.json", day_json(period.view, base_url))
-            site.files(paper_files(period.view, base_url))
-    if days:
-        top = week_top([d.view for d in days])
-        site.page("index.html", "period.html", period=days[-1], front=True, week_top=top)
+    report.papers = len({paper for day in days for paper in day.papers})
+    site = _Site(store, output, _environment(base_url), base_url)
+    site.env.globals["links"] = links = SiteLinks.of(days, weeks)
+    entries = site.days_and_search(days, links)
+    site.weeks(weeks, links)
+    latest = day_views(store, [day.name for day in days[-7:]])
+    if latest:
+        front = Page(latest[-1], days[-2].path if len(days) > 1 else None)
+        top = week_top(latest)
+        site.page("index.html", "period.html", period=front, front=True, week_top=top)
     else:
         site.page("index.html", "empty.html")
     site.page("archive.html", "archive.html", months=_months(days), weeks=weeks)
     site.page("search.html", "search.html")
     site.page("prefs.html", "prefs.html")
-    site.file("assets/days.js", days_js([d.view for d in days]))
-    for path, content in search_files([p.view for p in days]).items():
-        site.file(path, content)
-    site.file("data/index.json", index_json([p.view for p in days], [w.view for w in weeks]))
-    latest = sorted(days + weeks, key=lambda p: p.view.period.sort_key())[-FEED_PERIODS:]
-    entries = [(p.view, p.path) for p in latest]
-    site.file("feed.xml", atom_feed(entries, SITE_TITLE, base_url))
-    site.file("feed.json", json_feed(entries, SITE_TITLE, base_url))
+    output.file("assets/days.js", days_js(days))
+    output.file(f"{SEARCH_ROOT}/manifest.js", manifest_js(entries))
+    output.file("data/index.json", index_json(days, weeks))
+    feed = _feed_entries(store, days, weeks)
+    output.file("feed.xml", atom_feed(feed, SITE_TITLE, base_url))
+    output.file("feed.json", json_feed(feed, SITE_TITLE, base_url))
     for topic in topics:
-        site.file(topic.path, _topic_feed(days, topic, base_url))
-    site.file(
-        "llms.txt", llms_txt(SITE_TITLE, [d.view for d in days], [w.view for w in weeks], base_url)
-    )
-    assets = resources.files("dailypapers.site").joinpath("assets")
-    for name in ASSETS:
-        site.file(f"assets/{name}", assets.joinpath(name).read_bytes())
+        output.file(topic.path, _topic_feed(store, days, topic, base_url))
+    output.file("llms.txt", llms_txt(SITE_TITLE, days, weeks, latest, base_url))
+    for name, data in _assets():
+        output.file(f"assets/{name}", data)
+    output.save()
+    report.written, report.unchanged = output.written, output.unchanged
     report.seconds = time.perf_counter() - started
     return report
 
 
-class _Writer:
-    def __init__(self, out: Path, report: SiteReport, base_url: str | None) -> None:
-        self.out = out
-        self.report = report
-        self.env = Environment(
-            loader=PackageLoader("dailypapers.site", "templates"),
-            autoescape=True,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.globals.update(
-            site_title=SITE_TITLE,
-            version=__version__,
-            base_url=base_url,
-            section_name=section_name,
-            web_url=web_url,
-            thumbnail_url=thumbnail_url,
-            authors_text=authors_text,
-            first_line=first_line,
-            date_range=date_range,
-            preview_image=preview_image,
-            paper_file=paper_file,
-        )
+#: A placeholder view for a page whose papers are read later.
+_EMPTY = PeriodView(Period.day("1970-01-01"), ())
+
+
+class _Site:
+    """Renders the parts of the site whose inputs changed, a year at a time, so that one
+    year's papers at most are in memory."""
+
+    def __init__(self, store: Store, output: Output, env: Environment, base_url: str | None):
+        self.store = store
+        self.output = output
+        self.env = env
+        self.base_url = base_url
 
     def page(self, path: str, template: str, **context: Any) -> None:
         root = "../" * path.count("/")
         html = self.env.get_template(template).render(root=root, path=path, **context)
-        self.file(path, html)
+        self.output.file(path, html)
 
-    def files(self, files: list[tuple[str, str]]) -> None:
-        """Many small files at once (a day's papers), see ``write_files``."""
-        written, unchanged = write_files(self.out, files, PUBLIC)
-        self.report.written += written
-        self.report.unchanged += unchanged
+    def days_and_search(self, days: Sequence[Listed], links: SiteLinks) -> list[list[object]]:
+        """Each day's page, JSON and paper files, and the search index's segments; returns
+        the segments' lines of the search manifest."""
+        owner = {paper: day.name for day in days for paper in day.papers}  # the last day
+        first: dict[str, str] = {}
+        for day in days:
+            for paper in day.papers:
+                first.setdefault(paper, day.name)
+        neighbours = _neighbours(days)
+        entries = []
+        for year, group in itertools.groupby(days, key=lambda day: segment_of(day.name)):
+            listed = list(group)
+            stale = []
+            for day in listed:
+                previous, following = neighbours[day.name]
+                owned = [paper for paper in day.papers if owner[paper] == day.name]
+                week = links.week_of(day.period)
+                key = key_of(day.fingerprint, previous, following, week, owned)
+                if (old := self.output.part(f"day:{day.name}", key)) is not None:
+                    self.output.keep(f"day:{day.name}", old)
+                else:
+                    stale.append((Page(_EMPTY, previous, following), day, key, set(owned)))
+            earlier = sorted({p for d in listed for p in d.papers if first[p] < listed[0].name})
+            search_key = key_of([(d.name, d.fingerprint) for d in listed], earlier)
+            old_segment = self.output.part(f"search:{year}", search_key)
+            wanted = [item[1].name for item in stale] if old_segment else [d.name for d in listed]
+            views = {view.period.name: view for view in day_views(self.store, wanted)}
+            for page, day, key, mine in stale:
+                self._day(Page(views[day.name], page.previous, page.next), key, mine)
+            if old_segment is not None:
+                self.output.keep(f"search:{year}", old_segment)
+                entries.append(old_segment["entry"])
+                continue
+            docs = [doc for doc in documents(views.values()) if first[doc.arxiv_id] >= year]
+            files, entry = segment(year, docs)
+            for path, content in files.items():
+                self.output.file(path, content)
+            self.output.record(f"search:{year}", search_key, sorted(files), entry=entry)
+            entries.append(entry)
+        return entries
 
-    def file(self, path: str, content: str | bytes) -> None:
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        target = self.out / path
-        if target.exists() and target.read_bytes() == data:
-            self.report.unchanged += 1
-            return
-        write_atomic_bytes(target, data)
-        target.chmod(PUBLIC)  # a temporary file is private; a web page is not
-        self.report.written.append(target)
+    def _day(self, page: Page, key: str, owned: set[str]) -> None:
+        name = page.view.period.name
+        files = [page.path, f"data/{name}.json"]
+        self.page(page.path, "period.html", period=page)
+        self.output.file(files[1], day_json(page.view, self.base_url))
+        for path, text in paper_files(page.view, self.base_url, owned):
+            self.output.file(path, text)
+            files.append(path)
+        self.output.record(f"day:{name}", key, files)
+
+    def weeks(self, weeks: Sequence[Listed], links: SiteLinks) -> None:
+        neighbours = _neighbours(weeks)
+        stale = []
+        for week in weeks:
+            previous, following = neighbours[week.name]
+            key = key_of(week.fingerprint, previous, following, links.days_of(week.period))
+            if (old := self.output.part(f"week:{week.name}", key)) is not None:
+                self.output.keep(f"week:{week.name}", old)
+            else:
+                stale.append((week, previous, following, key))
+        views = {v.period.name: v for v in week_views(self.store, [w[0].name for w in stale])}
+        for week, previous, following, key in stale:
+            page = Page(views[week.name], previous, following)
+            self.page(page.path, "period.html", period=page)
+            self.output.record(f"week:{week.name}", key, [page.path])
 
 
-def _topic_feed(days: Sequence[Page], topic: Topic, base_url: str | None) -> str:
-    """The latest days with papers on ``topic``, only those papers."""
+def _topic_feed(store: Store, days: Sequence[Listed], topic: Topic, base_url: str | None) -> str:
+    """The latest days with papers on ``topic``, only those papers (read a month at a time,
+    newest first, until the feed is full)."""
     found: list[tuple[PeriodView, str]] = []
-    for period in reversed(days):
+    for end in range(len(days), 0, -TOPIC_CHUNK):
+        chunk = days[max(0, end - TOPIC_CHUNK) : end]
+        for view in reversed(day_views(store, [day.name for day in chunk])):
+            if len(found) == FEED_PERIODS:
+                break
+            if (match := topic_view(view, topic)) is not None:
+                found.append((match, period_path(view.period)))
         if len(found) == FEED_PERIODS:
             break
-        if (view := topic_view(period.view, topic)) is not None:
-            found.append((view, period.path))
     title = f"{SITE_TITLE} · {topic.name}"
     return atom_feed(found[::-1], title, base_url, feed_name=topic.path, root="../")
 
 
-def _pages(views: Sequence[PeriodView]) -> list[Page]:
-    paths = [period_path(view.period) for view in views]
+def _feed_entries(
+    store: Store, days: Sequence[Listed], weeks: Sequence[Listed]
+) -> list[tuple[PeriodView, str]]:
+    """The latest ``FEED_PERIODS`` days and weeks, oldest first, with their pages."""
+    latest = sorted([*days, *weeks], key=lambda p: p.period.sort_key())[-FEED_PERIODS:]
+    names = {p.name for p in latest}
+    views = day_views(store, [d.name for d in days if d.name in names])
+    views += week_views(store, [w.name for w in weeks if w.name in names])
+    views.sort(key=lambda view: view.period.sort_key())
+    return [(view, period_path(view.period)) for view in views]
+
+
+def _listed(
+    prints: dict[str, Fingerprint], make: Callable[[str], Period], *, distinct: bool
+) -> list[Listed]:
     return [
-        Page(
-            view=view,
-            previous=paths[i - 1] if i > 0 else None,
-            next=paths[i + 1] if i + 1 < len(paths) else None,
-        )
-        for i, view in enumerate(views)
+        Listed(make(name), len(fp.papers) if distinct else fp.entries, fp.hash, fp.papers)
+        for name, fp in sorted(prints.items())
     ]
+
+
+def _neighbours(periods: Sequence[Listed]) -> dict[str, tuple[str | None, str | None]]:
+    """Each period's previous and next pages."""
+    paths = [period.path for period in periods]
+    return {
+        period.name: (
+            paths[i - 1] if i > 0 else None,
+            paths[i + 1] if i + 1 < len(paths) else None,
+        )
+        for i, period in enumerate(periods)
+    }
+
+
+def _assets() -> list[tuple[str, bytes]]:
+    assets = resources.files("dailypapers.site").joinpath("assets")
+    return [(name, assets.joinpath(name).read_bytes()) for name in ASSETS]
+
+
+def _build_key(base_url: str | None) -> str:
+    """What every page depends on besides its data: our version, the templates, the
+    assets, the glossary (search aliases) and the base URL."""
+    templates = resources.files("dailypapers.site").joinpath("templates")
+    parts = sorted((item.name, item.read_bytes()) for item in templates.iterdir() if item.is_file())
+    return key_of(__version__, parts, _assets(), aliases(), base_url)
+
+
+def _environment(base_url: str | None) -> Environment:
+    env = Environment(
+        loader=PackageLoader("dailypapers.site", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        site_title=SITE_TITLE,
+        version=__version__,
+        base_url=base_url,
+        section_name=section_name,
+        web_url=web_url,
+        thumbnail_url=thumbnail_url,
+        authors_text=authors_text,
+        first_line=first_line,
+        date_range=date_range,
+        preview_image=preview_image,
+        paper_file=paper_file,
+    )
+    return env
 
 
 @dataclass(frozen=True)
@@ -219,11 +326,11 @@ class Month:
     papers: int
 
 
-def _months(days: Iterable[Page]) -> list[Month]:
+def _months(days: Iterable[Listed]) -> list[Month]:
     """Newest month first, each as a calendar whose days with a digest are links."""
-    by_month: dict[tuple[int, int], dict[int, Page]] = {}
+    by_month: dict[tuple[int, int], dict[int, Listed]] = {}
     for period in days:
-        day = period.view.period.first_day
+        day = period.period.first_day
         by_month.setdefault((day.year, day.month), {})[day.day] = period
     months = []
     for (year, month), known in sorted(by_month.items(), reverse=True):
@@ -234,11 +341,11 @@ def _months(days: Iterable[Page]) -> list[Month]:
                 if number == 0:
                     row.append(None)
                 elif number in known:
-                    row.append((number, known[number].path, len(known[number].view.papers)))
+                    row.append((number, known[number].path, known[number].count))
                 else:
                     row.append((number, None, 0))
             rows.append(row)
-        papers = sum(len(p.view.papers) for p in known.values())
+        papers = sum(p.count for p in known.values())
         months.append(Month(f"{year}년 {month}월", rows, len(known), papers))
     return months
 

@@ -18,6 +18,7 @@ from xml.etree import ElementTree as ET
 from dailypapers.digest.views import PaperView, PeriodView, section_name, web_url
 from dailypapers.models import printable
 from dailypapers.periods import Period
+from dailypapers.site.pages import Listed
 
 ATOM = "http://www.w3.org/2005/Atom"
 JSON_FEED = "https://jsonfeed.org/version/1.1"
@@ -174,13 +175,12 @@ def older_era_data(paper: PaperView) -> dict[str, Any]:
     return data
 
 
-def index_json(days: Sequence[PeriodView], weeks: Sequence[PeriodView]) -> str:
+def index_json(days: Sequence[Listed], weeks: Sequence[Listed]) -> str:
     data = {
         "days": [
-            {"date": d.period.name, "count": len(d.papers), "json": f"{d.period}.json"}
-            for d in days
+            {"date": d.period.name, "count": d.count, "json": f"{d.period}.json"} for d in days
         ],
-        "weeks": [{"week": w.period.name, "count": len(w.papers)} for w in weeks],
+        "weeks": [{"week": w.period.name, "count": w.count} for w in weeks],
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 

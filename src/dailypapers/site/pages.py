@@ -48,6 +48,27 @@ def date_range(period: Period) -> str:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """A day or week the site has a page for, known without loading its papers."""
+
+    period: Period
+    #: How many papers its page shows.
+    count: int
+    #: A hash of everything its page shows (``Store.day_fingerprints``).
+    fingerprint: str = ""
+    #: Its papers, each once, in the order the store keeps them.
+    papers: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.period.name
+
+    @property
+    def path(self) -> str:
+        return period_path(self.period)
+
+
+@dataclass(frozen=True)
 class SiteLinks:
     """Which days and weeks have pages, to link a day to its week and a week to its days."""
 
@@ -55,7 +76,7 @@ class SiteLinks:
     weeks: frozenset[str]
 
     @classmethod
-    def of(cls, days: Sequence[PeriodView], weeks: Sequence[PeriodView]) -> SiteLinks:
+    def of(cls, days: Sequence[Listed], weeks: Sequence[Listed]) -> SiteLinks:
         return cls(
             frozenset(day.period.name for day in days),
             frozenset(week.period.name for week in weeks),
@@ -89,7 +110,7 @@ def week_top(days: Sequence[PeriodView], limit: int = WEEK_TOP) -> list[tuple[Pa
     return ranked[:limit]
 
 
-def days_js(days: Sequence[PeriodView]) -> str:
+def days_js(days: Sequence[Listed]) -> str:
     """``assets/days.js``: every day with a page, for the date input (a script, not JSON, as
     ``file://`` pages cannot fetch; loaded only when a reader picks a date)."""
     names = ",".join(f'"{day.period.name}"' for day in days)

@@ -9,14 +9,12 @@ Markdown files of the latest days.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections.abc import Collection, Sequence
 
 from dailypapers.digest.views import PaperView, PeriodView, period_path, section_name, web_url
-from dailypapers.errors import OutputError
 from dailypapers.models import printable
+from dailypapers.site.pages import Listed
 
 #: Characters a paper's file name keeps; anything else (an old-style ``/``) becomes ``_``.
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -29,60 +27,20 @@ def paper_file(arxiv_id: str) -> str:
     return f"papers/{UNSAFE.sub('_', arxiv_id)}.md"
 
 
-def paper_files(view: PeriodView, base_url: str | None = None) -> list[tuple[str, str]]:
-    """Every paper of a day as ``(path, Markdown)``: one call per day, so a build that skips
-    an unchanged day skips its papers too."""
+def paper_files(
+    view: PeriodView, base_url: str | None = None, only: Collection[str] | None = None
+) -> list[tuple[str, str]]:
+    """Every paper of a day (or those of ``only``) as ``(path, Markdown)``: one call per day,
+    so a build that skips an unchanged day skips its papers too."""
     # A relative link starts from papers/, where the file is.
     page = (
         _url(base_url, period_path(view.period)) if base_url else "../" + period_path(view.period)
     )
-    return [(paper_file(paper.arxiv_id), paper_markdown(paper, page)) for paper in view.papers]
-
-
-def write_files(out: Path, files: Iterable[tuple[str, str]], mode: int) -> tuple[list[Path], int]:
-    """Write each ``(path, text)`` under ``out`` that is new or changed; returns the files
-    written and how many were unchanged. Raises ``OutputError`` naming the file.
-
-    Each file is written beside itself and renamed over it, so a reader never sees half of
-    one, but without the flush to disk and the sweep of other writers' leftovers that
-    ``files.write_atomic_bytes`` does for every file: those cost milliseconds a file, and
-    tens of thousands of these are rebuilt from the database by the next build anyway.
-    """
-    written: list[Path] = []
-    unchanged = 0
-    made: set[Path] = set()
-    for path, text in files:
-        target = out / path
-        data = text.encode("utf-8")
-        try:
-            if target.read_bytes() == data:
-                unchanged += 1
-                continue
-        except FileNotFoundError:
-            pass  # a new file
-        except OSError as e:
-            raise OutputError(f"cannot read {target}: {e.strerror or e}") from e
-        _write(target, data, mode, made)
-        written.append(target)
-    return written, unchanged
-
-
-def _write(target: Path, data: bytes, mode: int, made: set[Path]) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-        try:
-            os.write(fd, data)
-            os.fchmod(fd, mode)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+    return [
+        (paper_file(paper.arxiv_id), paper_markdown(paper, page))
+        for paper in view.papers
+        if only is None or paper.arxiv_id in only
+    ]
 
 
 def paper_markdown(paper: PaperView, day_page: str) -> str:
@@ -120,10 +78,15 @@ def _body(paper: PaperView) -> list[str]:
 
 
 def llms_txt(
-    title: str, days: Sequence[PeriodView], weeks: Sequence[PeriodView], base_url: str | None
+    title: str,
+    days: Sequence[Listed],
+    weeks: Sequence[Listed],
+    latest: Sequence[PeriodView],
+    base_url: str | None,
 ) -> str:
-    """The site's ``llms.txt``: H1, blockquote, then sections of Markdown links."""
-    papers = sum(len(day.papers) for day in days)
+    """The site's ``llms.txt``: H1, blockquote, then sections of Markdown links; ``latest``
+    are the views of the latest days (those listed paper by paper)."""
+    papers = sum(day.count for day in days)
     lines = [
         f"# {title}",
         "",
@@ -134,21 +97,21 @@ def llms_txt(
         "## Latest papers",
         "",
     ]
-    for day in reversed(days[-LLMS_PAPER_DAYS:]):
-        for paper in day.papers:
+    for view in reversed(latest[-LLMS_PAPER_DAYS:]):
+        for paper in view.papers:
             link = _url(base_url, paper_file(paper.arxiv_id))
-            lines.append(f"- [{_link_text(paper.title)}]({link}): {day.period}")
+            lines.append(f"- [{_link_text(paper.title)}]({link}): {view.period}")
     lines += ["", "## Days", ""]
     for day in reversed(days):
         lines.append(
-            f"- [{day.period}]({_url(base_url, period_path(day.period))}): {len(day.papers)} papers"
+            f"- [{day.period}]({_url(base_url, period_path(day.period))}): {day.count} papers"
         )
     if weeks:
         lines += ["", "## Weeks", ""]
         for week in reversed(weeks):
             lines.append(
                 f"- [{week.period}]({_url(base_url, period_path(week.period))}): "
-                f"{len(week.papers)} papers"
+                f"{week.count} papers"
             )
     lines += [
         "",

@@ -98,12 +98,18 @@ def search_files(days: Sequence[PeriodView]) -> dict[str, str]:
     files: dict[str, str] = {}
     listed = []
     for name, docs in segments.items():
-        written = segment_files(name, docs)
+        written, entry = segment(name, docs)
         files.update(written)
-        buckets = sum(1 for path in written if "/k" in path)
-        listed.append([name, len(docs), buckets, version(written)])
+        listed.append(entry)
     files[f"{ROOT}/manifest.js"] = manifest_js(listed)
     return files
+
+
+def segment(name: str, docs: Sequence[Doc]) -> tuple[dict[str, str], list[object]]:
+    """A segment's files and its line of the manifest (name, papers, buckets, version)."""
+    written = segment_files(name, docs)
+    buckets = sum(1 for path in written if "/k" in path)
+    return written, [name, len(docs), buckets, version(written)]
 
 
 def segment_files(name: str, docs: Sequence[Doc]) -> dict[str, str]:

@@ -13,6 +13,7 @@ from dailypapers.store.deliveries import Delivery, DeliveryKey, DeliveryRecords
 from dailypapers.store.digests import DigestRecords
 from dailypapers.store.papers import PaperRecords, PaperState, Unsettled
 from dailypapers.store.runs import BatchRecord, RunRecord, RunRecords
+from dailypapers.store.site import Fingerprint, PaperExtras, SiteEntry, SiteRecords
 from dailypapers.store.summaries import CallTokens, SummaryRecords
 
 __all__ = [
@@ -21,12 +22,15 @@ __all__ = [
     "Database",
     "Delivery",
     "DeliveryKey",
+    "Fingerprint",
+    "PaperExtras",
     "PaperState",
     "RunRecord",
+    "SiteEntry",
     "Store",
     "Unsettled",
 ]
 
 
-class Store(PaperRecords, SummaryRecords, DigestRecords, RunRecords, DeliveryRecords):
+class Store(PaperRecords, SummaryRecords, DigestRecords, RunRecords, DeliveryRecords, SiteRecords):
     """The database of papers, texts, summaries, digests, runs, batches and deliveries."""

@@ -1,0 +1,151 @@
+"""The site's output folder and its manifest, so a rebuild writes only what changed.
+
+``.dailypapers-site.json`` in the folder records, for every file the build wrote, a hash of
+its content, and, for every day, week and search segment, a key of everything it was built
+from (with the build's own key: dailypapers' version, templates, assets, base URL). A
+rebuild renders only the parts whose key changed and writes only the files whose hash
+changed; it never reads a file back. The manifest is removed when a build starts and
+written when it ends, so a build that stops half way leaves none and the next one compares
+every file byte for byte, as a build into a folder without a manifest does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from dailypapers.errors import OutputError
+from dailypapers.files import write_atomic_bytes
+
+MANIFEST = ".dailypapers-site.json"
+#: Bumped when the manifest's layout or the meaning of its keys changes.
+FORMAT = 1
+PUBLIC = 0o644
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=10).hexdigest()
+
+
+def key_of(*parts: object) -> str:
+    """A short hash of ``parts`` (anything ``repr`` shows the same way twice)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=10).hexdigest()
+
+
+class Output:
+    """The folder being built: writes files whose content changed, keeps the manifest."""
+
+    def __init__(self, out: Path, build_key: str) -> None:
+        self.out = out
+        self.build_key = build_key
+        self.written: list[Path] = []
+        self.unchanged = 0
+        old = _load(out / MANIFEST)
+        self.fresh = old.get("format") != FORMAT or old.get("build") != build_key
+        self.old_files: dict[str, str] = old.get("files", {}) if old else {}
+        self.old_parts: dict[str, Any] = {} if self.fresh else old.get("parts", {})
+        self.files: dict[str, str] = {}
+        self.parts: dict[str, Any] = {}
+        self._listed: dict[Path, set[str]] = {}
+        self._made: set[Path] = set()
+        try:
+            (out / MANIFEST).unlink(missing_ok=True)
+        except OSError as e:
+            raise OutputError(f"cannot remove {out / MANIFEST}: {e.strerror or e}") from e
+
+    def exists(self, path: str) -> bool:
+        """Whether the file is in the folder (each folder is listed once per build)."""
+        target = self.out / path
+        names = self._listed.get(target.parent)
+        if names is None:
+            try:
+                names = set(os.listdir(target.parent))
+            except OSError:
+                names = set()
+            self._listed[target.parent] = names
+        return target.name in names
+
+    def part(self, name: str, key: str) -> Any | None:
+        """What the last build recorded for ``name`` when it was built from ``key`` and its
+        files are all still there; None when it must be built again."""
+        old = self.old_parts.get(name)
+        if old is None or old.get("key") != key:
+            return None
+        if not all(self.exists(path) and path in self.old_files for path in old["files"]):
+            return None
+        return old
+
+    def keep(self, name: str, old: dict[str, Any]) -> None:
+        """Keep a part built before, and its files, as they are."""
+        self.parts[name] = old
+        for path in old["files"]:
+            self.files[path] = self.old_files[path]
+        self.unchanged += len(old["files"])
+
+    def record(self, name: str, key: str, files: list[str], **extra: Any) -> None:
+        self.parts[name] = {"key": key, "files": files, **extra}
+
+    def file(self, path: str, content: str | bytes) -> None:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        digest = content_hash(data)
+        self.files[path] = digest
+        target = self.out / path
+        known = self.old_files.get(path)
+        if known is not None:
+            if known == digest and self.exists(path):
+                self.unchanged += 1
+                return
+        elif self.exists(path) and _same(target, data):
+            self.unchanged += 1
+            return
+        self._write(target, data)
+
+    def _write(self, target: Path, data: bytes) -> None:
+        # Written beside the target and renamed over it: a reader of a served site sees the
+        # old page or the new one. Not flushed to disk one by one (tens of thousands of
+        # files); the manifest, written last, is.
+        folder = target.parent
+        if folder not in self._made:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+            self._made.add(folder)
+        tmp = folder / f".{target.name}.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "wb") as handle:
+                handle.write(data)
+            tmp.chmod(PUBLIC)
+            os.replace(tmp, target)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+        if (names := self._listed.get(folder)) is not None:
+            names.add(target.name)  # a folder not listed yet is listed with it
+        self.written.append(target)
+
+    def save(self) -> None:
+        data = {"format": FORMAT, "build": self.build_key, "parts": self.parts}
+        data["files"] = dict(sorted(self.files.items()))
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        write_atomic_bytes(self.out / MANIFEST, payload.encode("utf-8"))
+
+
+def _load(path: Path) -> dict[str, Any]:
+    """The manifest of the last build, or {} when there is none or it cannot be read (the
+    build then compares files byte for byte)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _same(target: Path, data: bytes) -> bool:
+    try:
+        return target.stat().st_size == len(data) and target.read_bytes() == data
+    except OSError:
+        return False
