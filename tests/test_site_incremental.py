@@ -71,11 +71,33 @@ def test_a_new_day_writes_its_files_and_the_pages_that_list_it(archive, tmp_path
     ]
     search = [p for p in written if p.startswith("assets/search/")]
     assert set(written) - set(search) == set(new) | set(neighbour_and_lists)
-    # the year's segment: its new papers, the shards they touch, the votes and the manifest
-    assert {f"assets/search/2021/d/{n}.js" for n in range(300, 308)} <= set(search)
+    # the month's segment: its new papers, the shards they touch, the votes and the manifest
+    month = "assets/search/2021-01/d/"
+    assert {f"{month}{n}.js" for n in range(300, 308)} <= set(search)
     assert "assets/search/manifest.js" in search
-    assert not any(p.startswith("assets/search/2021/d/") and int(p[21:-3]) < 300 for p in search)
+    assert not any(p.startswith(month) and int(p[len(month) : -3]) < 300 for p in search)
     # and the result is what a build from scratch makes, byte for byte
+    build(db, tmp_path / "fresh")
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+def test_a_day_of_a_new_month_leaves_the_last_months_index_alone(archive, tmp_path) -> None:
+    """The latest year's index is kept by month: a new day rebuilds its month only, and the
+    year's months become one segment once a later year begins."""
+    db, _ = archive
+    out = tmp_path / "site"
+    build(db, out)
+    with Store.open(db) as store:
+        import_digest(store, generated_digest("2021-02-01", 11, count=8))
+    search = [p for p in build(db, out) if p.startswith("assets/search/")]
+    assert search
+    assert not any(p.startswith("assets/search/2021-01/") for p in search)
+    assert any(p.startswith("assets/search/2021-02/") for p in search)
+
+    with Store.open(db) as store:
+        import_digest(store, generated_digest("2022-01-03", 12, count=8))
+    search = [p for p in build(db, out) if p.startswith("assets/search/")]
+    assert any(p.startswith("assets/search/2021/") for p in search)
     build(db, tmp_path / "fresh")
     assert snapshot(out) == snapshot(tmp_path / "fresh")
 
@@ -111,7 +133,7 @@ def test_a_deleted_output_file_is_written_again(archive, tmp_path: Path) -> None
     db, days = archive
     out = tmp_path / "site"
     build(db, out)
-    gone = [out / f"days/{days[2]}.html", out / "assets/search/2021/d/5.js", out / "llms.txt"]
+    gone = [out / f"days/{days[2]}.html", out / "assets/search/2021-01/d/5.js", out / "llms.txt"]
     for path in gone:
         path.unlink()
     written = build(db, out)

@@ -70,12 +70,12 @@ def build(
             report = build_site(store, folder, base_url=url, topics=topics)
     if url is None:  # after the build, so a failed one says only what failed
         err_console.print(NO_BASE_URL, markup=False)
-    index_kb = report.size_of("assets/search-index.js") / 1024
+    removed = f", {len(report.removed)} no longer made removed" if report.removed else ""
     out_console.print(
         f"site: {count(report.days, 'day')}, {count(report.weeks, 'week')}, "
         f"{count(report.papers, 'paper')} → {folder} "
-        f"({len(report.written)} files written, {report.unchanged} unchanged; "
-        f"search index {index_kb:,.0f} KB; {report.seconds:.1f} s)"
+        f"({len(report.written)} files written, {report.unchanged} unchanged{removed}; "
+        f"{report.seconds:.1f} s)"
     )
 
 

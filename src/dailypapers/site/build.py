@@ -68,6 +68,8 @@ class SiteReport:
     papers: int = 0
     written: list[Path] = field(default_factory=list)
     unchanged: int = 0
+    #: Files the last build wrote that this one no longer makes, deleted.
+    removed: list[Path] = field(default_factory=list)
     seconds: float = 0.0
 
     def size_of(self, name: str) -> int:
@@ -137,6 +139,7 @@ def build_site(
     output.file("llms.txt", llms_txt(SITE_TITLE, days, weeks, latest, base_url))
     for name, data in _assets():
         output.file(f"assets/{name}", data)
+    report.removed = output.remove_stale()
     output.save()
     report.written, report.unchanged = output.written, output.unchanged
     report.seconds = time.perf_counter() - started
@@ -172,7 +175,8 @@ class _Site:
                 first.setdefault(paper, day.name)
         neighbours = _neighbours(days)
         entries = []
-        for year, group in itertools.groupby(days, key=lambda day: segment_of(day.name)):
+        latest = days[-1].name if days else ""
+        for year, group in itertools.groupby(days, key=lambda d: segment_of(d.name, latest)):
             listed = list(group)
             stale = []
             for day in listed:

@@ -127,6 +127,20 @@ class Output:
             names.add(target.name)  # a folder not listed yet is listed with it
         self.written.append(target)
 
+    def remove_stale(self) -> list[Path]:
+        """Delete the files the last build wrote that this one did not (a search segment of
+        months merged into its year, a paper that moved to another day); returns them. Only
+        files in the last manifest go: nothing put in the folder by anyone else."""
+        removed = []
+        for path in sorted(set(self.old_files) - set(self.files)):
+            target = self.out / path
+            try:
+                target.unlink(missing_ok=True)
+            except OSError as e:
+                raise OutputError(f"cannot remove {target}: {e.strerror or e}") from e
+            removed.append(target)
+        return removed
+
     def save(self) -> None:
         data = {"format": FORMAT, "build": self.build_key, "parts": self.parts}
         data["files"] = dict(sorted(self.files.items()))

@@ -1,13 +1,14 @@
 """The site's search index, split so that a query loads only what it needs.
 
-Papers are grouped in segments by year (each paper once, on its first day, numbered in date
-order inside its segment). A segment is written as:
+Papers are grouped in segments by year, and by month in the latest day's year (each paper
+once, on its first day, numbered in date order inside its segment), so a new day rebuilds one
+month of the index. A segment (``2023``, ``2024-12``) is written as:
 
-- ``assets/search/<year>/k<bucket>.js``: shards of postings, key -> the papers that have it
-  (see ``search_terms`` for the keys and their buckets);
-- ``assets/search/<year>/d/<n>.js``: one paper (title, authors, date, votes, summary text,
+- ``assets/search/<segment>/k<bucket>.js``: shards of postings, key -> the papers that have
+  it (see ``search_terms`` for the keys and their buckets);
+- ``assets/search/<segment>/d/<n>.js``: one paper (title, authors, date, votes, summary text,
   keywords, organisation), loaded for the results shown and their snippets;
-- ``assets/search/<year>/votes.js``: every paper's votes, loaded to sort by votes.
+- ``assets/search/<segment>/votes.js``: every paper's votes, loaded to sort by votes.
 
 ``assets/search/manifest.js`` names the segments (with a version, so a browser never mixes
 two builds) and carries the glossary's English/Korean pairs used as aliases. Every file is
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -31,7 +34,6 @@ ROOT = "assets/search"
 #: About how many bytes of postings a shard file holds; the bucket count follows from it.
 SHARD_BYTES = 12_000
 MAX_BUCKETS = 4096
-DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
@@ -86,15 +88,20 @@ def document(paper: PaperView, date: str) -> Doc:
     )
 
 
-def segment_of(date: str) -> str:
-    return date[:4]
+def segment_of(date: str, latest: str) -> str:
+    """The segment of a paper first shown on ``date``: its year, but a month of the latest
+    day's year (``2024-12``), so a new day rebuilds a month of the index, not a year. When
+    the year turns, its months are rebuilt as one segment, once."""
+    return date[:4] if date[:4] < latest[:4] else date[:7]
 
 
 def search_files(days: Sequence[PeriodView]) -> dict[str, str]:
     """Every file of the index, path (under the site) -> content."""
     segments: dict[str, list[Doc]] = {}
-    for doc in documents(days):
-        segments.setdefault(segment_of(doc.date), []).append(doc)
+    docs = documents(days)
+    latest = max((doc.date for doc in docs), default="")
+    for doc in docs:
+        segments.setdefault(segment_of(doc.date, latest), []).append(doc)
     files: dict[str, str] = {}
     listed = []
     for name, docs in segments.items():
@@ -130,28 +137,26 @@ def segment_files(name: str, docs: Sequence[Doc]) -> dict[str, str]:
 
 def index_postings(docs: Sequence[Doc]) -> dict[str, list[tuple[int, int]]]:
     """key -> [(paper number, 1 when the key is in its title, authors or id, else 0)]."""
-    postings: dict[str, list[tuple[int, int]]] = {}
+    postings: defaultdict[str, list[tuple[int, int]]] = defaultdict(list)
     for n, doc in enumerate(docs):
         strong = text_keys(doc.title) | {normalize(doc.arxiv_id)}
         for name in doc.authors:
             strong |= author_keys(name)
         weak = text_keys(" ".join([doc.text, *doc.keywords, doc.organization or ""])) - strong
+        title_hit, text_hit = (n, 1), (n, 0)
         for key in strong:
-            postings.setdefault(key, []).append((n, 1))
+            postings[key].append(title_hit)
         for key in weak:
-            postings.setdefault(key, []).append((n, 0))
-    return postings
+            postings[key].append(text_hit)
+    return dict(postings)
 
 
 def encode(found: Sequence[tuple[int, int]]) -> str:
-    """Paper numbers as base-36 gaps, each doubled plus the title flag: ``(3,1),(10,0)`` ->
-    ``7,e``."""
-    out = []
-    last = 0
-    for n, strong in found:
-        out.append(base36((n - last) * 2 + strong))
-        last = n
-    return ",".join(out)
+    """Paper numbers as hexadecimal gaps, each doubled plus the title flag: ``(3,1),(10,0)``
+    -> ``7,e``."""
+    numbers = [n for n, _ in found]
+    gaps = map(operator.sub, numbers, [0, *numbers[:-1]])
+    return ",".join([f"{gap * 2 + strong:x}" for gap, (_, strong) in zip(gaps, found, strict=True)])
 
 
 def decode(text: str) -> list[tuple[int, int]]:
@@ -159,19 +164,10 @@ def decode(text: str) -> list[tuple[int, int]]:
     found = []
     n = 0
     for part in text.split(","):
-        value = int(part, 36)
+        value = int(part, 16)
         n += value >> 1
         found.append((n, value & 1))
     return found
-
-
-def base36(value: int) -> str:
-    digits = ""
-    while True:
-        value, digit = divmod(value, 36)
-        digits = DIGITS[digit] + digits
-        if value == 0:
-            return digits
 
 
 def bucket_count(size: int) -> int:

@@ -123,7 +123,7 @@
     var found = new Map();
     var n = 0;
     text.split(",").forEach(function (part) {
-      var value = parseInt(part, 36);
+      var value = parseInt(part, 16);
       n += Math.floor(value / 2);
       found.set(n, Math.max(found.get(n) || 0, value % 2));
     });
