@@ -49,7 +49,8 @@ class Output:
         self.old_parts: dict[str, Any] = {} if self.fresh else old.get("parts", {})
         self.files: dict[str, str] = {}
         self.parts: dict[str, Any] = {}
-        self._listed: dict[Path, set[str]] = {}
+        #: Folder (relative to ``out``, as a string: tens of thousands of lookups) -> its names.
+        self._listed: dict[str, set[str]] = {}
         self._made: set[Path] = set()
         try:
             (out / MANIFEST).unlink(missing_ok=True)
@@ -58,15 +59,15 @@ class Output:
 
     def exists(self, path: str) -> bool:
         """Whether the file is in the folder (each folder is listed once per build)."""
-        target = self.out / path
-        names = self._listed.get(target.parent)
+        folder, _, name = path.rpartition("/")
+        names = self._listed.get(folder)
         if names is None:
             try:
-                names = set(os.listdir(target.parent))
+                names = set(os.listdir(self.out / folder))
             except OSError:
                 names = set()
-            self._listed[target.parent] = names
-        return target.name in names
+            self._listed[folder] = names
+        return name in names
 
     def part(self, name: str, key: str) -> Any | None:
         """What the last build recorded for ``name`` when it was built from ``key`` and its
@@ -101,12 +102,13 @@ class Output:
         elif self.exists(path) and _same(target, data):
             self.unchanged += 1
             return
-        self._write(target, data)
+        self._write(path, data)
 
-    def _write(self, target: Path, data: bytes) -> None:
+    def _write(self, path: str, data: bytes) -> None:
         # Written beside the target and renamed over it: a reader of a served site sees the
         # old page or the new one. Not flushed to disk one by one (tens of thousands of
         # files); the manifest, written last, is.
+        target = self.out / path
         folder = target.parent
         if folder not in self._made:
             try:
@@ -123,7 +125,7 @@ class Output:
         except OSError as e:
             tmp.unlink(missing_ok=True)
             raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
-        if (names := self._listed.get(folder)) is not None:
+        if (names := self._listed.get(path.rpartition("/")[0])) is not None:
             names.add(target.name)  # a folder not listed yet is listed with it
         self.written.append(target)
 
