@@ -81,23 +81,23 @@ def test_a_new_day_writes_its_files_and_the_pages_that_list_it(archive, tmp_path
     assert snapshot(out) == snapshot(tmp_path / "fresh")
 
 
-def test_a_day_of_a_new_month_leaves_the_last_months_index_alone(archive, tmp_path) -> None:
-    """The latest year's index is kept by month: a new day rebuilds its month only, and the
-    year's months become one segment once a later year begins."""
+def test_the_latest_month_is_a_segment_of_its_own(archive, tmp_path) -> None:
+    """A new day rebuilds its month of the index, not its year; when the month turns, the
+    month joins its year's segment (rebuilt once) and its own files are removed."""
     db, _ = archive
     out = tmp_path / "site"
     build(db, out)
     with Store.open(db) as store:
         import_digest(store, generated_digest("2021-02-01", 11, count=8))
     search = [p for p in build(db, out) if p.startswith("assets/search/")]
-    assert search
-    assert not any(p.startswith("assets/search/2021-01/") for p in search)
-    assert any(p.startswith("assets/search/2021-02/") for p in search)
+    assert any(p.startswith("assets/search/2021/") for p in search)  # January joined 2021
+    assert not (out / "assets/search/2021-01").exists()
 
     with Store.open(db) as store:
-        import_digest(store, generated_digest("2022-01-03", 12, count=8))
+        import_digest(store, generated_digest("2021-02-02", 12, count=8))
     search = [p for p in build(db, out) if p.startswith("assets/search/")]
-    assert any(p.startswith("assets/search/2021/") for p in search)
+    assert any(p.startswith("assets/search/2021-02/") for p in search)
+    assert not any(p.startswith("assets/search/2021/") for p in search)
     build(db, tmp_path / "fresh")
     assert snapshot(out) == snapshot(tmp_path / "fresh")
 

@@ -130,9 +130,10 @@ class Output:
         self.written.append(target)
 
     def remove_stale(self) -> list[Path]:
-        """Delete the files the last build wrote that this one did not (a search segment of
-        months merged into its year, a paper that moved to another day); returns them. Only
-        files in the last manifest go: nothing put in the folder by anyone else."""
+        """Delete the files the last build wrote that this one did not (a month of the search
+        index merged into its year, a paper that moved to another day), and the folders they
+        leave empty; returns the files. Only files in the last manifest go: nothing put in the
+        folder by anyone else."""
         removed = []
         for path in sorted(set(self.old_files) - set(self.files)):
             target = self.out / path
@@ -141,6 +142,13 @@ class Output:
             except OSError as e:
                 raise OutputError(f"cannot remove {target}: {e.strerror or e}") from e
             removed.append(target)
+        folders = {parent for target in removed for parent in target.parents}
+        for folder in sorted(folders, key=lambda f: -len(f.parts)):
+            if folder.is_relative_to(self.out) and folder != self.out and _is_empty(folder):
+                try:
+                    folder.rmdir()
+                except OSError as e:
+                    raise OutputError(f"cannot remove {folder}: {e.strerror or e}") from e
         return removed
 
     def save(self) -> None:
@@ -165,3 +173,12 @@ def _same(target: Path, data: bytes) -> bool:
         return target.stat().st_size == len(data) and target.read_bytes() == data
     except OSError:
         return False
+
+
+def _is_empty(folder: Path) -> bool:
+    try:
+        return not any(folder.iterdir())
+    except FileNotFoundError:  # removed with a folder below it, or never made
+        return False
+    except OSError as e:
+        raise OutputError(f"cannot read {folder}: {e.strerror or e}") from e

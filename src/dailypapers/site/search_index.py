@@ -1,8 +1,8 @@
 """The site's search index, split so that a query loads only what it needs.
 
-Papers are grouped in segments by year, and by month in the latest day's year (each paper
-once, on its first day, numbered in date order inside its segment), so a new day rebuilds one
-month of the index. A segment (``2023``, ``2024-12``) is written as:
+Papers are grouped in segments by year, but the latest day's month is a segment of its own
+(each paper once, on its first day, numbered in date order inside its segment), so a new day
+rebuilds one month of the index. A segment (``2023``, ``2024-12``) is written as:
 
 - ``assets/search/<segment>/k<bucket>.js``: shards of postings, key -> the papers that have
   it (see ``search_terms`` for the keys and their buckets);
@@ -32,7 +32,7 @@ from dailypapers.site.search_terms import author_keys, bucket, normalize, text_k
 
 ROOT = "assets/search"
 #: About how many bytes of postings a shard file holds; the bucket count follows from it.
-SHARD_BYTES = 12_000
+SHARD_BYTES = 6_000
 MAX_BUCKETS = 4096
 
 
@@ -89,10 +89,11 @@ def document(paper: PaperView, date: str) -> Doc:
 
 
 def segment_of(date: str, latest: str) -> str:
-    """The segment of a paper first shown on ``date``: its year, but a month of the latest
-    day's year (``2024-12``), so a new day rebuilds a month of the index, not a year. When
-    the year turns, its months are rebuilt as one segment, once."""
-    return date[:4] if date[:4] < latest[:4] else date[:7]
+    """The segment of a paper first shown on ``date``: its year, but the latest day's month
+    is a segment of its own (``2024-12``), so a new day rebuilds a month of the index, not a
+    year. When the month turns, it joins its year's segment, rebuilt once. A query loads
+    each segment's shards, so there are no more segments than years and one month."""
+    return date[:7] if date[:7] == latest[:7] else date[:4]
 
 
 def search_files(days: Sequence[PeriodView]) -> dict[str, str]:
