@@ -4,7 +4,9 @@ quality gates, fitted into the token budget, with its provenance."""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 
 from dailypapers.errors import DailyPapersError
@@ -77,31 +79,28 @@ def _read_converted(day: Day, paper: Paper, source: str) -> PaperText | str:
 
 
 def _fetch_markdown(day: Day, paper: Paper) -> str:
-    config = day.config
-    return fetch_markdown(
-        day.http,
-        config.hf_endpoint,
-        paper.arxiv_id,
-        config.cache_dir,
-        today=now()[:10],
-        attempts=config.http_attempts,
-        backoff=config.http_backoff,
-        pacer=day.hf_pacer,
-        seconds=config.download_seconds,
-    )
+    """Hugging Face's Markdown, within Hugging Face's allowance."""
+    fetch = functools.partial(fetch_markdown, endpoint=day.config.hf_endpoint, pacer=day.hf_pacer)
+    return _fetch(day, paper, fetch)
 
 
 def _fetch_html(day: Day, paper: Paper) -> str:
+    """arXiv's HTML version, paced with the PDFs (arXiv's one rule for robots)."""
+    fetch = functools.partial(
+        fetch_html_text, endpoint=day.config.arxiv_endpoint, pacer=day.arxiv_pacer
+    )
+    return _fetch(day, paper, fetch)
+
+
+def _fetch(day: Day, paper: Paper, fetch: Callable[..., str]) -> str:
     config = day.config
-    return fetch_html_text(
+    return fetch(
         day.http,
-        config.arxiv_endpoint,
-        paper.arxiv_id,
-        config.cache_dir,
+        arxiv_id=paper.arxiv_id,
+        cache_dir=config.cache_dir,
         today=now()[:10],
         attempts=config.http_attempts,
         backoff=config.http_backoff,
-        pacer=day.arxiv_pacer,
         seconds=config.download_seconds,
     )
 

@@ -182,17 +182,7 @@ class PaperRecords(Database):
             "refusals_json FROM paper_texts WHERE arxiv_id = ?",
             (arxiv_id,),
         ).fetchone()
-        if row is None:
-            return None
-        return provenance_line(
-            row["source"],
-            row["fitted_tokens"],
-            gates=tuple(json.loads(row["gates_json"])),
-            refusals=tuple(json.loads(row["refusals_json"])),
-            kept=tuple(json.loads(row["kept_json"])),
-            dropped=tuple(json.loads(row["dropped_json"])),
-            truncated=bool(row["truncated"]),
-        )
+        return None if row is None else provenance_of(row)
 
     def source_counts(self, since: str | None = None) -> dict[str, int]:
         """How many papers' texts came from each source, for papers first listed on or after
@@ -294,4 +284,18 @@ def _paper_from_row(row: sqlite3.Row) -> Paper:
         ai_keywords=tuple(json.loads(row["ai_keywords_json"])),
         organization=row["organization"],
         raw=json.loads(row["raw_json"]) if row["raw_json"] else {},
+    )
+
+
+def provenance_of(row: sqlite3.Row) -> str:
+    """``provenance_line`` of a ``paper_texts`` row (its source, tokens, gates, refusals,
+    sections kept and dropped, and whether it was cut)."""
+    return provenance_line(
+        row["source"],
+        row["fitted_tokens"],
+        gates=tuple(json.loads(row["gates_json"])),
+        refusals=tuple(json.loads(row["refusals_json"])),
+        kept=tuple(json.loads(row["kept_json"])),
+        dropped=tuple(json.loads(row["dropped_json"])),
+        truncated=bool(row["truncated"]),
     )

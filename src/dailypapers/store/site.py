@@ -15,9 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dailypapers.models import DigestEntry, provenance_line
+from dailypapers.models import DigestEntry
 from dailypapers.store.db import Database
 from dailypapers.store.digests import _entry_from_row
+from dailypapers.store.papers import provenance_of
 
 #: What a page shows of a paper beyond its digest entry.
 _EXTRAS = (
@@ -133,17 +134,7 @@ def _fingerprints(rows: Iterable[sqlite3.Row]) -> dict[str, Fingerprint]:
 
 
 def _site_entry(row: sqlite3.Row) -> SiteEntry:
-    provenance = None
-    if row["source"] is not None:
-        provenance = provenance_line(
-            row["source"],
-            row["fitted_tokens"],
-            gates=tuple(json.loads(row["gates_json"])),
-            refusals=tuple(json.loads(row["refusals_json"])),
-            kept=tuple(json.loads(row["kept_json"])),
-            dropped=tuple(json.loads(row["dropped_json"])),
-            truncated=bool(row["truncated"]),
-        )
+    provenance = provenance_of(row) if row["source"] is not None else None
     keywords = json.loads(row["ai_keywords_json"]) if row["ai_keywords_json"] else []
     extras = PaperExtras(
         github_repo=row["github_repo"],
