@@ -61,6 +61,7 @@ def fixed_env(tmp_path: Path) -> dict[str, str]:
         "XDG_CACHE_HOME": str(tmp_path / "home" / ".cache"),
         "DAILYPAPERS_HTTP_BACKOFF": "0.01",
         "DAILYPAPERS_ARXIV_INTERVAL": "0",  # the fake arXiv needs no politeness
+        "DAILYPAPERS_HF_PAGES": "0",  # nor the fake Hugging Face (tests/test_pacing.py sets it)
         # A test that forgets to point a service at its fake meets a closed port, never the
         # real Hugging Face or arXiv.
         "HF_ENDPOINT": NOWHERE,

@@ -50,6 +50,7 @@ def test_the_key_never_shows_in_the_repr() -> None:
         ({"DAILYPAPERS_CONCURRENCY": "many"}, "is not a whole number"),
         ({"DAILYPAPERS_CONCURRENCY": "0"}, "must be at least 1"),
         ({"DAILYPAPERS_TOKEN_BUDGET": "10"}, "must be at least 500"),
+        ({"DAILYPAPERS_HF_PAGES": "-5"}, "DAILYPAPERS_HF_PAGES='-5': must be at least 0"),
     ],
 )
 def test_bad_settings_are_named(env: dict[str, str], message: str) -> None:
@@ -86,6 +87,12 @@ def test_a_bad_value_names_the_flag_or_the_variable_that_gave_it(
 
     assert message in str(error.value)
     assert error.value.exit_code == 2
+
+
+def test_hugging_faces_allowance_can_be_told_or_turned_off() -> None:
+    assert build_config({}).hf_pages is None
+    assert build_config({"DAILYPAPERS_HF_PAGES": "1000"}).hf_pages == 1000
+    assert build_config({"DAILYPAPERS_HF_PAGES": "0"}).hf_pages == 0
 
 
 def test_max_cost_zero_is_allowed() -> None:

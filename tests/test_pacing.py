@@ -80,6 +80,7 @@ def test_a_429_from_hugging_face_pauses_hugging_face_only(world: World, tmp_path
     world.hf.set_day(DAY, [])
     world.hf.fail_next(429, headers={"retry-after": "2"})
     hf, arxiv = hf_pacer(token=False), arxiv_pacer(3.0)
+    assert hf is not None
     assert arxiv is not None
     with make_client(timeout=10) as client:
         listing = threading.Thread(
@@ -104,9 +105,20 @@ def test_hugging_face_pages_go_at_once_within_the_allowance() -> None:
     """A day's 30 page requests need no wait; no 5 minutes ever see more than the allowance
     (what the bucket holds plus what it refills in 5 minutes)."""
     pacer = hf_pacer(token=False)
+    assert pacer is not None
     assert all(pacer.acquire() == 0.0 for _ in range(30))
     for token, allowance in ((False, 100), (True, 200)):
-        bucket = hf_pacer(token=token).requests
+        known = hf_pacer(token=token)
+        assert known is not None
+        bucket = known.requests
         assert bucket is not None
         assert bucket.capacity + bucket.rate * 300 <= allowance
         assert bucket.capacity >= 30
+
+
+def test_a_known_allowance_is_spent_and_zero_turns_pacing_off() -> None:
+    pro = hf_pacer(token=True, allowance=1000)
+    assert pro is not None
+    assert pro.requests is not None
+    assert pro.requests.capacity == 500
+    assert hf_pacer(token=False, allowance=0) is None

@@ -62,6 +62,9 @@ class Config:
     #: Seconds one download (a PDF, a page of the list) may take in all, retries included.
     download_seconds: float = 300.0
     arxiv_interval: float = 3.0
+    #: Hugging Face page requests allowed per 5 minutes (None: its published figure; 0: no
+    #: pacing).
+    hf_pages: int | None = None
     #: Seconds to wait for another dailypapers using the same database (``store/lock.py``).
     lock_wait: float = DEFAULT_LOCK_WAIT
     force: bool = False
@@ -134,6 +137,7 @@ def build_config(
         max_pdf_mb=_whole_number(_setting(env, "DAILYPAPERS_MAX_PDF_MB", "", None), 50),
         download_seconds=_positive_float(env, "DAILYPAPERS_DOWNLOAD_DEADLINE", 300.0),
         arxiv_interval=_positive_float(env, "DAILYPAPERS_ARXIV_INTERVAL", 3.0),
+        hf_pages=_hf_pages(env),
         lock_wait=_positive_float(env, "DAILYPAPERS_LOCK_WAIT", DEFAULT_LOCK_WAIT),
         force=force,
         overwrite=overwrite,
@@ -352,6 +356,11 @@ def _whole_number(setting: Setting | None, default: int, *, minimum: int = 1) ->
     if value < minimum:
         raise ConfigError(f"{setting.shown}: must be at least {minimum}")
     return value
+
+
+def _hf_pages(env: Mapping[str, str]) -> int | None:
+    setting = _setting(env, "DAILYPAPERS_HF_PAGES", "", None)
+    return None if setting is None else _whole_number(setting, 0, minimum=0)
 
 
 def _optional_int(env: Mapping[str, str], name: str) -> int | None:

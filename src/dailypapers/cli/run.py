@@ -311,7 +311,7 @@ def _open_day(config: Config, command: str = "run") -> Iterator[Day]:
         ):
             pacer = arxiv_pacer(config.arxiv_interval)
             cap = SpendCap(config.max_cost) if config.max_cost is not None else None
-            hf = hf_pacer(token=token is not None)
+            hf = hf_pacer(token=token is not None, allowance=config.hf_pages)
             yield Day(config, store, http, summarizer, extractor, pacer, cap, hf, slots)
     finally:
         summarizer.close()

@@ -23,7 +23,13 @@ def hf_allowance(*, token: bool) -> int:
     return HF_PAGES_WITH_TOKEN if token else HF_PAGES_ANONYMOUS
 
 
-def hf_pacer(*, token: bool) -> RateLimiter:
-    """Half the window's allowance at once, the other half refilled over the window."""
-    half = hf_allowance(token=token) / 2
+def hf_pacer(*, token: bool, allowance: int | None = None) -> RateLimiter | None:
+    """Half the window's allowance at once, the other half refilled over the window.
+
+    ``allowance`` is the page requests per 5 minutes when the user knows it (a PRO account,
+    say); 0 turns the pacing off (a local mirror). None: Hugging Face's published figure.
+    """
+    if allowance == 0:
+        return None
+    half = (allowance or hf_allowance(token=token)) / 2
     return RateLimiter(requests_per_minute=half / HF_WINDOW_MINUTES, request_burst=half)
