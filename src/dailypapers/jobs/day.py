@@ -10,6 +10,7 @@ ahead are dropped unpaid, and the run ends with ``RunStopped``.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import signal
 import threading
@@ -173,7 +174,8 @@ def _summarize_all(day: Day, papers: list[Paper], report: RunReport, progress: P
     that cannot work stops the run: see ``_stop``.
     """
     cap = day.config.concurrency
-    waiting, ready = deque(papers), deque[tuple[Paper, PaperText]]()
+    order = {paper.arxiv_id: position for position, paper in enumerate(papers)}
+    waiting, ready = deque(papers), list[tuple[int, Paper, PaperText]]()
     reading: dict[Read, Paper] = {}
     running: dict[Work, Paper] = {}
     first = len(report.results)  # this call's results start here
@@ -185,14 +187,16 @@ def _summarize_all(day: Day, papers: list[Paper], report: RunReport, progress: P
                     paper = waiting.popleft()
                     reading[readers.submit(read_text, day, paper)] = paper
                     held += 1
-                while ready and len(running) < cap:
-                    paper, text = ready.popleft()
+                while ready and len(running) < cap:  # the list's order (most votes first)
+                    _, paper, text = heapq.heappop(ready)
                     running[callers.submit(summarize_text, day, paper, text)] = paper
                 in_flight: list[Future[Any]] = [*reading, *running]
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
                     if future in reading:
-                        _read_done(day, reading.pop(future), future, ready, report, progress)
+                        paper = reading.pop(future)
+                        if (read := _read_done(day, paper, future, report, progress)) is not None:
+                            heapq.heappush(ready, (order[paper.arxiv_id], paper, read))
                         continue
                     with signals_held():  # stored and counted, or neither
                         try:
@@ -230,24 +234,17 @@ def signals_held() -> Iterator[None]:
 
 
 def _read_done(
-    day: Day,
-    paper: Paper,
-    future: Read,
-    ready: deque[tuple[Paper, PaperText]],
-    report: RunReport,
-    progress: Progress,
-) -> None:
-    """A paper's text is read: queue it for the LLM, or record the bug that stopped it."""
+    day: Day, paper: Paper, future: Read, report: RunReport, progress: Progress
+) -> PaperText | None:
+    """A paper's text, read; None when the run stopped first or a bug stopped it (recorded)."""
     try:
-        text = future.result()
+        return future.result()
     except Exception as e:  # a bug in one paper must not stop the day: record it, go on
         log.warning("%s: internal error", paper.arxiv_id, exc_info=True)
         result = _internal_error(day, paper, e)
         report.results.append(result)
         progress.advance(result)
-        return
-    if text is not None:
-        ready.append((paper, text))
+        return None
 
 
 def _report_concurrency(day: Day, report: RunReport) -> None:
