@@ -66,7 +66,9 @@ def main() -> None:
             report = build_site(store, root / "site")
             latest = store.load_digest(store.digest_days()[-1])
             sample = latest.runs[0].entries[0].arxiv_id if latest else "2412.04315"
-        queries = args.query or [q if q != QUERIES[3] else f"{sample}v2" for q in QUERIES]
+        queries = args.query or [
+            f"{sample}v2" if args.papers and q == QUERIES[3] else q for q in QUERIES
+        ]
         index = [p for p in (root / "site" / "assets" / "search").rglob("*") if p.is_file()]
         print(
             f"site: {report.papers:,} papers, {report.days} days, built in {report.seconds:.1f} s; "

@@ -88,6 +88,16 @@ def test_postings_survive_encoding(found: list[tuple[int, int]]) -> None:
     unique = sorted(dict(found).items())
     if unique:
         assert decode(encode(unique)) == unique
+        papers = unique[-1][0] + 1
+        assert decode(encode(unique, papers)) == unique  # bitmaps when dense
+
+
+def test_a_dense_key_is_written_as_bitmaps_under_half_the_size() -> None:
+    half = [(n, n % 3 == 0) for n in range(0, 10_000, 2)]
+    bitmaps, gaps = encode(half, 10_000), encode(half)
+    assert bitmaps.startswith("~")
+    assert len(bitmaps) * 2.5 < len(gaps)
+    assert decode(bitmaps) == [(n, int(flag)) for n, flag in half]
 
 
 def test_every_paper_is_indexed_once_with_its_text(built: tuple[Path, Path]) -> None:

@@ -119,7 +119,25 @@
     return Object.keys(wanted);
   }
 
+  // A dense key: "~" base64(papers' bits) "~" base64(title flags' bits), bit n of byte n>>3.
+  function decodeBitmaps(text) {
+    var found = new Map();
+    var parts = text.slice(1).split("~");
+    var has = atob(parts[0]);
+    var strong = parts[1] ? atob(parts[1]) : "";
+    for (var i = 0; i < has.length; i++) {
+      var byte = has.charCodeAt(i);
+      if (byte === 0) { continue; }
+      var flags = i < strong.length ? strong.charCodeAt(i) : 0;
+      for (var bit = 0; bit < 8; bit++) {
+        if (byte >> bit & 1) { found.set(i * 8 + bit, flags >> bit & 1); }
+      }
+    }
+    return found;
+  }
+
   function decode(text) {
+    if (text.charAt(0) === "~") { return decodeBitmaps(text); }
     var found = new Map();
     var n = 0;
     text.split(",").forEach(function (part) {
