@@ -72,10 +72,6 @@ class SiteReport:
     removed: list[Path] = field(default_factory=list)
     seconds: float = 0.0
 
-    def size_of(self, name: str) -> int:
-        path = self.out / name
-        return path.stat().st_size if path.exists() else 0
-
 
 @dataclass(frozen=True)
 class Page:
