@@ -207,7 +207,7 @@ class _Site:
         name = page.view.period.name
         files = [page.path, f"data/{name}.json"]
         self.page(page.path, "period.html", period=page)
-        self.output.file(files[1], day_json(page.view, self.base_url))
+        self.output.file(files[1], day_json(page.view))
         for path, text in paper_files(page.view, self.base_url, owned):
             self.output.file(path, text)
             files.append(path)

@@ -134,7 +134,7 @@ def json_feed(
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def day_json(view: PeriodView, base_url: str | None = None) -> str:
+def day_json(view: PeriodView) -> str:
     """One period's papers as JSON: everything the page shows, as data."""
     data = {
         "period": view.period.name,
