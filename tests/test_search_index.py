@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from dailypapers.digest.importer import import_digest
 from dailypapers.digest.views import day_view
 from dailypapers.site.build import build_site
-from dailypapers.site.search_index import ROOT, decode, encode, search_files
+from dailypapers.site.search_index import ROOT, decode, encode
 from dailypapers.site.search_terms import author_keys, bucket, fnv1a, normalize, text_keys
 from dailypapers.store import Store
 from tests.site_corpus import XSS_ID, build_corpus, generated_digest
@@ -163,5 +163,11 @@ def test_one_new_day_rewrites_only_what_it_changes(tmp_path: Path) -> None:
     assert len(written) < len(first.written) / 2
 
 
-def test_search_files_of_nothing_is_a_manifest() -> None:
-    assert list(search_files([])) == [f"{ROOT}/manifest.js"]
+def test_the_index_of_nothing_is_a_manifest(tmp_path: Path) -> None:
+    """What build_site writes for an empty store: the manifest alone, naming no segment."""
+    site = tmp_path / "site"
+    with Store.open(tmp_path / "db.sqlite") as store:
+        build_site(store, site)
+    files = [path.relative_to(site).as_posix() for path in (site / ROOT).rglob("*")]
+    assert files == [f"{ROOT}/manifest.js"]
+    assert manifest(site)["segments"] == []

@@ -72,10 +72,6 @@ class SiteReport:
     removed: list[Path] = field(default_factory=list)
     seconds: float = 0.0
 
-    def size_of(self, name: str) -> int:
-        path = self.out / name
-        return path.stat().st_size if path.exists() else 0
-
 
 @dataclass(frozen=True)
 class Page:
@@ -211,7 +207,7 @@ class _Site:
         name = page.view.period.name
         files = [page.path, f"data/{name}.json"]
         self.page(page.path, "period.html", period=page)
-        self.output.file(files[1], day_json(page.view, self.base_url))
+        self.output.file(files[1], day_json(page.view))
         for path, text in paper_files(page.view, self.base_url, owned):
             self.output.file(path, text)
             files.append(path)

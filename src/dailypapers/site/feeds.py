@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 from dailypapers.digest.views import PaperView, PeriodView, section_name, web_url
 from dailypapers.models import printable
 from dailypapers.periods import Period
-from dailypapers.site.pages import Listed
+from dailypapers.site.pages import Listed, site_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 JSON_FEED = "https://jsonfeed.org/version/1.1"
@@ -57,13 +57,13 @@ def atom_feed(
     _text(feed, "title", title)
     tag = tag_prefix(base_url)
     _text(feed, "id", tag + feed_name.removesuffix(".xml"))
-    _link(feed, _url(base_url, feed_name, root), rel="self", kind="application/atom+xml")
-    _link(feed, _url(base_url, "index.html", root), rel="alternate", kind="text/html")
+    _link(feed, site_url(base_url, feed_name, root), rel="self", kind="application/atom+xml")
+    _link(feed, site_url(base_url, "index.html", root), rel="alternate", kind="text/html")
     _text(feed, "updated", _timestamp(periods[-1][0].period) if periods else "1970-01-01T00:00:00Z")
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", "dailypapers")
     for view, path in reversed(periods):
-        feed.append(_entry(view, _url(base_url, path, root), tag))
+        feed.append(_entry(view, site_url(base_url, path, root), tag))
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
@@ -117,16 +117,16 @@ def json_feed(
     tag = tag_prefix(base_url)
     data: dict[str, Any] = {"version": JSON_FEED, "title": title}
     if base_url:
-        data["home_page_url"] = _url(base_url, "index.html")
-        data["feed_url"] = _url(base_url, "feed.json")
+        data["home_page_url"] = site_url(base_url, "index.html")
+        data["feed_url"] = site_url(base_url, "feed.json")
     data["language"] = "ko"
     data["items"] = [
         {
             "id": f"{tag}{view.period}",
-            "url": _url(base_url, path),
+            "url": site_url(base_url, path),
             "title": entry_title(view),
             "summary": ", ".join(paper.title for paper in view.papers[:5]),
-            "content_html": printable(entry_html(view, _url(base_url, path))),
+            "content_html": printable(entry_html(view, site_url(base_url, path))),
             "date_published": _timestamp(view.period),
         }
         for view, path in reversed(periods)
@@ -134,7 +134,7 @@ def json_feed(
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def day_json(view: PeriodView, base_url: str | None = None) -> str:
+def day_json(view: PeriodView) -> str:
     """One period's papers as JSON: everything the page shows, as data."""
     data = {
         "period": view.period.name,
@@ -188,10 +188,6 @@ def index_json(days: Sequence[Listed], weeks: Sequence[Listed]) -> str:
 def _timestamp(period: Period) -> str:
     """Midnight UTC of the day (or the Sunday of the week): stable across rebuilds."""
     return f"{period.last_day.isoformat()}T00:00:00Z"
-
-
-def _url(base_url: str | None, path: str, root: str = "") -> str:
-    return f"{base_url.rstrip('/')}/{path}" if base_url else root + path
 
 
 def _text(parent: ET.Element, name: str, text: str) -> None:

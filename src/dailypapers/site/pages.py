@@ -40,6 +40,12 @@ def preview_image(view: PeriodView) -> str | None:
     return None
 
 
+def site_url(base_url: str | None, path: str, root: str = "") -> str:
+    """``path`` (from the site root) under ``base_url``; without one, relative to a file
+    whose folder ``root`` leads back to the root from (``../`` for ``papers/x.md``)."""
+    return f"{base_url.rstrip('/')}/{path}" if base_url else root + path
+
+
 def date_range(period: Period) -> str:
     """``2024-12-02 – 2024-12-08`` for a week; the day itself for a day."""
     if not period.is_week:

@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 
 from dailypapers.digest.views import PaperView, PeriodView, period_path, section_name, web_url
 from dailypapers.models import printable
-from dailypapers.site.pages import Listed
+from dailypapers.site.pages import Listed, site_url
 
 #: Characters a paper's file name keeps; anything else (an old-style ``/``) becomes ``_``.
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -32,10 +32,7 @@ def paper_files(
 ) -> list[tuple[str, str]]:
     """Every paper of a day (or those of ``only``) as ``(path, Markdown)``: one call per day,
     so a build that skips an unchanged day skips its papers too."""
-    # A relative link starts from papers/, where the file is.
-    page = (
-        _url(base_url, period_path(view.period)) if base_url else "../" + period_path(view.period)
-    )
+    page = site_url(base_url, period_path(view.period), "../")  # relative: from papers/
     return [
         (paper_file(paper.arxiv_id), paper_markdown(paper, page))
         for paper in view.papers
@@ -99,27 +96,27 @@ def llms_txt(
     ]
     for view in reversed(latest[-LLMS_PAPER_DAYS:]):
         for paper in view.papers:
-            link = _url(base_url, paper_file(paper.arxiv_id))
+            link = site_url(base_url, paper_file(paper.arxiv_id))
             lines.append(f"- [{_link_text(paper.title)}]({link}): {view.period}")
     lines += ["", "## Days", ""]
     for day in reversed(days):
         lines.append(
-            f"- [{day.period}]({_url(base_url, period_path(day.period))}): {day.count} papers"
+            f"- [{day.period}]({site_url(base_url, period_path(day.period))}): {day.count} papers"
         )
     if weeks:
         lines += ["", "## Weeks", ""]
         for week in reversed(weeks):
             lines.append(
-                f"- [{week.period}]({_url(base_url, period_path(week.period))}): "
+                f"- [{week.period}]({site_url(base_url, period_path(week.period))}): "
                 f"{week.count} papers"
             )
     lines += [
         "",
         "## Optional",
         "",
-        f"- [Atom feed]({_url(base_url, 'feed.xml')}): the latest days and weeks",
-        f"- [JSON Feed]({_url(base_url, 'feed.json')}): the same, as JSON Feed 1.1",
-        f"- [Index]({_url(base_url, 'data/index.json')}): every day with its JSON file",
+        f"- [Atom feed]({site_url(base_url, 'feed.xml')}): the latest days and weeks",
+        f"- [JSON Feed]({site_url(base_url, 'feed.json')}): the same, as JSON Feed 1.1",
+        f"- [Index]({site_url(base_url, 'data/index.json')}): every day with its JSON file",
     ]
     return "\n".join(lines) + "\n"
 
@@ -130,7 +127,3 @@ def _line(text: str) -> str:
 
 def _link_text(text: str) -> str:
     return re.sub(r"([\[\]\\])", r"\\\1", _line(text))
-
-
-def _url(base_url: str | None, path: str) -> str:
-    return f"{base_url.rstrip('/')}/{path}" if base_url else path

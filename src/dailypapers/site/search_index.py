@@ -99,23 +99,6 @@ def segment_of(date: str, latest: str) -> str:
     return date[:7] if date[:7] == latest[:7] else date[:4]
 
 
-def search_files(days: Sequence[PeriodView]) -> dict[str, str]:
-    """Every file of the index, path (under the site) -> content."""
-    segments: dict[str, list[Doc]] = {}
-    docs = documents(days)
-    latest = max((doc.date for doc in docs), default="")
-    for doc in docs:
-        segments.setdefault(segment_of(doc.date, latest), []).append(doc)
-    files: dict[str, str] = {}
-    listed = []
-    for name, docs in segments.items():
-        written, entry = segment(name, docs)
-        files.update(written)
-        listed.append(entry)
-    files[f"{ROOT}/manifest.js"] = manifest_js(listed)
-    return files
-
-
 def segment(name: str, docs: Sequence[Doc]) -> tuple[dict[str, str], list[object]]:
     """A segment's files and its line of the manifest (name, papers, buckets, version)."""
     written = segment_files(name, docs)

@@ -20,6 +20,7 @@
   var KEY = "dailypapers-prefs";
   var PREFIX = "dp1.";
   var LISTS = ["keywords", "authors", "orgs"];
+  var storage = window.DailyPapersStorage; // site.js
   var session = null; // the prefs when localStorage cannot keep them
 
   function empty() {
@@ -59,8 +60,7 @@
   }
 
   function load() {
-    var raw = null;
-    try { raw = window.localStorage.getItem(KEY); } catch (e) { raw = null; }
+    var raw = storage.get(KEY);
     if (raw === null) { return clean(session); }
     try { return clean(JSON.parse(raw)); } catch (e) { return empty(); }
   }
@@ -68,7 +68,7 @@
   function save(prefs) {
     var value = clean(prefs);
     session = value;
-    try { window.localStorage.setItem(KEY, JSON.stringify(value)); } catch (e) { /* session only */ }
+    storage.set(KEY, JSON.stringify(value));
     cache = null;
   }
 
@@ -146,9 +146,7 @@
   }
 
   function mineFirst() {
-    try { return window.localStorage.getItem("dailypapers-mine-first") === "on"; } catch (e) {
-      return false;
-    }
+    return storage.get("dailypapers-mine-first") === "on";
   }
 
   window.DailyPapersPrefs = {

@@ -11,13 +11,8 @@
   var MINE_KEY = "dailypapers-mine-first";
   var VIEWS = ["all", "new", "skim"];
 
-  function stored(key) {
-    try { return window.localStorage.getItem(key); } catch (e) { return null; }
-  }
-
-  function store(key, value) {
-    try { window.localStorage.setItem(key, value); } catch (e) { /* storage off: session only */ }
-  }
+  var stored = window.DailyPapersStorage.get; // site.js
+  var store = window.DailyPapersStorage.set;
 
   // A thumbnail that fails to load leaves no empty box: error events do not bubble, so
   // listen while they go down, from before the first image is parsed.

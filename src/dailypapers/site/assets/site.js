@@ -1,9 +1,12 @@
-// dailypapers site: theme switch and vote filter (search is in search.js). No data goes through innerHTML.
+// dailypapers site: theme switch, vote filter and window.DailyPapersStorage (search is in
+// search.js). No data goes through innerHTML.
 "use strict";
 
 (function () {
   var THEME_KEY = "dailypapers-theme";
 
+  // localStorage, or null and nothing kept when the browser keeps none (storage off, some
+  // file:// pages). prefs.js and reading.js, loaded after this file on every page, use these.
   function stored(key) {
     try { return window.localStorage.getItem(key); } catch (e) { return null; }
   }
@@ -11,6 +14,8 @@
   function store(key, value) {
     try { window.localStorage.setItem(key, value); } catch (e) { /* storage off: session only */ }
   }
+
+  window.DailyPapersStorage = { get: stored, set: store };
 
   // Set before the body is drawn, so a dark page does not flash white.
   var theme = stored(THEME_KEY);
