@@ -20,6 +20,7 @@ bytes, so a rebuild leaves its files alone.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import operator
@@ -199,14 +200,16 @@ def version(files: dict[str, str]) -> str:
     return digest.hexdigest()[:12]
 
 
-def aliases() -> list[list[str]]:
-    """The glossary's (English, Korean) pairs, so a query in one finds the other."""
-    pairs = [
-        [normalize(english), normalize(korean)]
+@functools.cache
+def aliases() -> tuple[tuple[str, str], ...]:
+    """The built-in glossary's (English, Korean) pairs, so a query in one finds the other;
+    read once (the build's key and the search manifest both need them)."""
+    pairs = {
+        (normalize(english), normalize(korean))
         for english, korean in load_glossary(None, "ko").items()
         if korean.lower() != KEEP and normalize(korean) != normalize(english)
-    ]
-    return sorted(pairs)
+    }
+    return tuple(sorted(pairs))
 
 
 def manifest_js(segments: list[list[object]]) -> str:
