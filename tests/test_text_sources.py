@@ -73,10 +73,12 @@ def test_conversion_errors_and_raw_latex_are_refused_past_a_few() -> None:
     latex = html_to_text(as_html(doc, raw_latex=20).encode())
     assert clean_conversion(few).passed
     assert "[LaTeXML error: \\macro0]" in errors
-    for broken in (errors, latex):
+    # 30 error spans; 20 raw figures, each a \begin and an \includegraphics
+    for broken, count in ((errors, 30), (latex, 40)):
         gate = clean_conversion(broken)
         assert not gate.passed
         assert gate.measured.startswith(("30 conversion errors", "40 conversion errors"))
+        assert gate.measured.startswith(f"{count} conversion errors or raw LaTeX commands")
 
 
 def test_html_becomes_headings_tables_and_captions_without_the_page_chrome() -> None:
