@@ -488,16 +488,18 @@ class FakeArxiv(FakeServer):
         self.downloads: dict[str, int] = {}
         self.error_rate = 0.0
         self.errors = 0
-        self.pages: dict[str, bytes] = {}
+        self.pages: dict[str, tuple[bytes, str]] = {}
         self.html_requests: list[Request] = []
 
     def add_pdf(self, arxiv_id: str, pdf: bytes) -> None:
         self.bodies[arxiv_id] = (pdf, "application/pdf")
 
-    def add_html(self, arxiv_id: str, page: str) -> None:
+    def add_html(
+        self, arxiv_id: str, page: str, content_type: str = "text/html; charset=utf-8"
+    ) -> None:
         """The paper's HTML version (good, with errors, blank, another document: the test's
-        page; see tests/papertext.py)."""
-        self.pages[arxiv_id] = page.encode()
+        page; see tests/papertext.py), or what is served in its place (``content_type``)."""
+        self.pages[arxiv_id] = (page.encode(), content_type)
 
     def html_requests_for(self, arxiv_id: str) -> list[Request]:
         return [r for r in self.html_requests if r.path == f"/html/{arxiv_id}"]
@@ -510,7 +512,7 @@ class FakeArxiv(FakeServer):
             page = self.pages.get(request.path.removeprefix("/html/"))
         if page is None:
             return Reply(404, b"no HTML version", {"content-type": "text/plain"})
-        return Reply(200, page, {"content-type": "text/html; charset=utf-8"})
+        return Reply(200, page[0], {"content-type": page[1]})
 
     def add_body(self, arxiv_id: str, body: bytes, content_type: str) -> None:
         self.bodies[arxiv_id] = (body, content_type)

@@ -57,8 +57,12 @@ def test_hf_token_goes_to_hugging_face_only_and_is_shown_nowhere(world: World) -
     assert result.exit_code == 0, result.output
     assert world.hf.requests
     assert all(r.headers.get("authorization") == f"Bearer {HF_TOKEN}" for r in world.hf.requests)
+    assert world.hf.md_requests
+    assert all(r.headers.get("authorization") == f"Bearer {HF_TOKEN}" for r in world.hf.md_requests)
     assert world.arxiv.requests
     assert all("authorization" not in r.headers for r in world.arxiv.requests)
+    assert world.arxiv.html_requests  # the HTML version, kept apart from the PDFs' requests
+    assert all("authorization" not in r.headers for r in world.arxiv.html_requests)
     chats = [r for r in world.openai.requests if r.path == CHAT]
     assert chats
     assert all(r.headers["authorization"] == "Bearer sk-test-key" for r in chats)
@@ -72,6 +76,8 @@ def test_without_hf_token_nothing_is_sent(world: World) -> None:
     world.add_day(DAY, 1)
     assert world.run("--date", DAY).exit_code == 0
     assert all("authorization" not in r.headers for r in world.hf.requests)
+    assert world.hf.md_requests
+    assert all("authorization" not in r.headers for r in world.hf.md_requests)
 
 
 def test_a_429_from_hugging_face_pauses_hugging_face_only(world: World, tmp_path: Path) -> None:

@@ -73,10 +73,12 @@ def test_conversion_errors_and_raw_latex_are_refused_past_a_few() -> None:
     latex = html_to_text(as_html(doc, raw_latex=20).encode())
     assert clean_conversion(few).passed
     assert "[LaTeXML error: \\macro0]" in errors
-    for broken in (errors, latex):
+    # 30 error spans; 20 raw figures, each a \begin and an \includegraphics
+    for broken, count in ((errors, 30), (latex, 40)):
         gate = clean_conversion(broken)
         assert not gate.passed
         assert gate.measured.startswith(("30 conversion errors", "40 conversion errors"))
+        assert gate.measured.startswith(f"{count} conversion errors or raw LaTeX commands")
 
 
 def test_html_becomes_headings_tables_and_captions_without_the_page_chrome() -> None:
@@ -176,3 +178,17 @@ def test_arxiv_html_is_fetched_once_converted_and_a_missing_one_kept(
                 fetch_html_text(client, fake_arxiv.url, "2501.00009", tmp_path, today=TODAY)
     assert len(fake_arxiv.html_requests) == 2
     assert (tmp_path / "html" / "2501.00001.md").read_text() == text
+
+
+def test_an_arxiv_answer_that_is_not_html_is_refused_and_asked_again(
+    fake_arxiv: FakeArxiv, tmp_path: Path
+) -> None:
+    fake_arxiv.add_html("2501.00001", "%PDF-1.7 a PDF", content_type="application/pdf")
+    with make_client(timeout=5) as client:
+        for _ in range(2):
+            with pytest.raises(TextUnavailable) as refused:
+                fetch_html_text(client, fake_arxiv.url, "2501.00001", tmp_path, today=TODAY)
+            assert refused.value.reason == "arXiv HTML: not HTML (application/pdf)"
+            assert not refused.value.lasting
+    assert len(fake_arxiv.html_requests) == 2  # not kept: a passing answer, asked again
+    assert not (tmp_path / "html").exists()

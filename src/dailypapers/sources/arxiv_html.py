@@ -8,11 +8,10 @@ from pathlib import Path
 import httpx2
 
 from dailypapers.errors import TextUnavailable
-from dailypapers.http import MB, HTTPFailure, Limits, get_with_retry
+from dailypapers.http import MB, Fetched
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.sources.html_text import html_to_text
-from dailypapers.sources.markdown import unavailable
-from dailypapers.sources.textcache import cached_text
+from dailypapers.sources.textcache import fetch_cached
 
 #: The largest page read: LaTeXML pages of long papers reach a few MB (formulas as MathML).
 MAX_HTML_BYTES = 30 * MB
@@ -36,18 +35,7 @@ def fetch_html_text(
     not HTML.
     """
 
-    def download() -> str:
-        try:
-            fetched = get_with_retry(
-                client,
-                f"{endpoint}/html/{arxiv_id}",
-                attempts=attempts,
-                backoff=backoff,
-                pacer=pacer,
-                limits=Limits(max_bytes=MAX_HTML_BYTES, seconds=seconds),
-            )
-        except HTTPFailure as e:
-            raise unavailable("arXiv HTML", arxiv_id, e) from e
+    def convert(fetched: Fetched) -> str:
         kind = fetched.headers.get("content-type", "")
         if "html" not in kind:
             raise TextUnavailable(
@@ -55,4 +43,18 @@ def fetch_html_text(
             )
         return html_to_text(fetched.content)
 
-    return cached_text(cache_dir, "html", arxiv_id, today, download)
+    return fetch_cached(
+        client,
+        f"{endpoint}/html/{arxiv_id}",
+        what="arXiv HTML",
+        kind="html",
+        arxiv_id=arxiv_id,
+        cache_dir=cache_dir,
+        today=today,
+        convert=convert,
+        max_bytes=MAX_HTML_BYTES,
+        attempts=attempts,
+        backoff=backoff,
+        pacer=pacer,
+        seconds=seconds,
+    )

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import httpx2
 
-from dailypapers.errors import TextUnavailable
-from dailypapers.http import MB, HTTPFailure, Limits, get_with_retry
+from dailypapers.http import MB
 from dailypapers.ratelimit import RateLimiter
-from dailypapers.sources.textcache import cached_text
+from dailypapers.sources.textcache import fetch_cached
 
 #: The largest Markdown read: a long paper is a few hundred kB.
 MAX_MARKDOWN_BYTES = 10 * MB
@@ -40,29 +39,21 @@ def fetch_markdown(
     Hugging Face's token, when there is one, is the client's (``http.BearerFor``). Raises
     ``TextUnavailable``.
     """
-
-    def download() -> str:
-        try:
-            fetched = get_with_retry(
-                client,
-                f"{endpoint}/papers/{arxiv_id}.md",
-                attempts=attempts,
-                backoff=backoff,
-                pacer=pacer,
-                limits=Limits(max_bytes=MAX_MARKDOWN_BYTES, seconds=seconds),
-            )
-        except HTTPFailure as e:
-            raise unavailable("Hugging Face Markdown", arxiv_id, e) from e
-        return clean_markdown(fetched.content.decode("utf-8", errors="replace"))
-
-    return cached_text(cache_dir, "md", arxiv_id, today, download)
-
-
-def unavailable(what: str, arxiv_id: str, failure: HTTPFailure) -> TextUnavailable:
-    """A refusal naming the source and the cause; a 4xx but 429 is lasting (kept today)."""
-    lasting = failure.status is not None and 400 <= failure.status < 500 and failure.status != 429
-    reason = failure.reason + (" (not there)" if failure.status == 404 else "")
-    return TextUnavailable(f"{what}: {reason}", arxiv_id=arxiv_id, lasting=lasting)
+    return fetch_cached(
+        client,
+        f"{endpoint}/papers/{arxiv_id}.md",
+        what="Hugging Face Markdown",
+        kind="md",
+        arxiv_id=arxiv_id,
+        cache_dir=cache_dir,
+        today=today,
+        convert=lambda fetched: clean_markdown(fetched.content.decode("utf-8", errors="replace")),
+        max_bytes=MAX_MARKDOWN_BYTES,
+        attempts=attempts,
+        backoff=backoff,
+        pacer=pacer,
+        seconds=seconds,
+    )
 
 
 def clean_markdown(text: str) -> str:

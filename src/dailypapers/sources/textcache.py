@@ -14,8 +14,12 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx2
+
 from dailypapers.errors import OutputError, TextUnavailable
 from dailypapers.files import write_atomic
+from dailypapers.http import Fetched, HTTPFailure, Limits, get_with_retry
+from dailypapers.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,52 @@ def cached_text(
     _keep(text_path, text)
     missing_path.unlink(missing_ok=True)
     return text
+
+
+def fetch_cached(
+    client: httpx2.Client,
+    url: str,
+    *,
+    what: str,
+    kind: str,
+    arxiv_id: str,
+    cache_dir: Path,
+    today: str,
+    convert: Callable[[Fetched], str],
+    max_bytes: int,
+    attempts: int,
+    backoff: float,
+    pacer: RateLimiter | None,
+    seconds: float | None,
+) -> str:
+    """``url``'s answer made text by ``convert``, through the cache (``cached_text``).
+
+    A failed download is refused naming ``what`` (``unavailable``); ``convert`` may refuse
+    too. Raises ``TextUnavailable``.
+    """
+
+    def download() -> str:
+        try:
+            fetched = get_with_retry(
+                client,
+                url,
+                attempts=attempts,
+                backoff=backoff,
+                pacer=pacer,
+                limits=Limits(max_bytes=max_bytes, seconds=seconds),
+            )
+        except HTTPFailure as e:
+            raise unavailable(what, arxiv_id, e) from e
+        return convert(fetched)
+
+    return cached_text(cache_dir, kind, arxiv_id, today, download)
+
+
+def unavailable(what: str, arxiv_id: str, failure: HTTPFailure) -> TextUnavailable:
+    """A refusal naming the source and the cause; a 4xx but 429 is lasting (kept today)."""
+    lasting = failure.status is not None and 400 <= failure.status < 500 and failure.status != 429
+    reason = failure.reason + (" (not there)" if failure.status == 404 else "")
+    return TextUnavailable(f"{what}: {reason}", arxiv_id=arxiv_id, lasting=lasting)
 
 
 def _read(path: Path) -> str | None:

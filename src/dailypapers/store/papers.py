@@ -259,7 +259,8 @@ class PaperRecords(Database):
                 t.source AS text_source, t.fitted_tokens,
                 (SELECT group_concat(DISTINCT d.date) FROM digest_entries d
                     WHERE d.arxiv_id = p.arxiv_id) AS digest_dates,
-                (SELECT count(*) FROM summaries s WHERE s.arxiv_id = p.arxiv_id) AS summaries
+                (SELECT count(*) FROM summaries s WHERE s.arxiv_id = p.arxiv_id) AS summaries,
+                t.source, t.dropped_json, t.kept_json, t.truncated, t.gates_json, t.refusals_json
             FROM papers p LEFT JOIN paper_texts t ON t.arxiv_id = p.arxiv_id
             WHERE p.arxiv_id IN (SELECT arxiv_id FROM listings WHERE date = ?
                                  UNION SELECT arxiv_id FROM digest_entries WHERE date = ?)
@@ -267,7 +268,14 @@ class PaperRecords(Database):
             """,
             (date, date),
         )
-        return [replace(PaperState(*row), provenance=self.provenance(row[0])) for row in rows]
+        # the text's provenance from the columns joined here, not one query more per paper
+        return [_state(row) for row in rows]
+
+
+def _state(row: sqlite3.Row) -> PaperState:
+    """A ``day_states`` row: the state, then the text's provenance columns."""
+    provenance = provenance_of(row) if row["source"] is not None else None
+    return replace(PaperState(*row[:9]), provenance=provenance)
 
 
 def _paper_from_row(row: sqlite3.Row) -> Paper:
