@@ -74,12 +74,12 @@ def summarize_papers(day: Day, papers: list[Paper], report: RunReport, progress:
     Looks at the LLM once first (``Summarizer.check``): a wrong key or URL stops the run
     before anything is downloaded.
     """
-    if papers and not day.llm_checked:
+    if papers and not day.llm_checked.is_set():
         try:
             day.summarizer.check()
         except LLMUnusable as e:
             raise RunStopped(0, len(papers)) from e
-        day.llm_checked = True
+        day.llm_checked.set()
     waited_before = _rate_limit_wait(day)
     try:
         _summarize_all(day, papers, report, progress)
