@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from dailypapers.cli import app
+from dailypapers.config import DEFAULT_CONCURRENCY
 from tests.e2e import invoke
 from tests.shared_data import REPO_ROOT
 
@@ -41,6 +42,15 @@ def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
     assert "--out" in result.output or command in ("check", "providers")  # they write nothing
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     assert f"dailypapers {command}" in readme
+
+
+def test_the_run_help_gives_the_concurrency_cap_and_its_default() -> None:
+    result = invoke("run", "--help")
+
+    help_text = " ".join(re.sub(r"[│╭╮╰╯─]", " ", result.output).split())
+    assert result.exit_code == 0
+    assert "The most LLM calls in flight" in help_text
+    assert f"Default: $DAILYPAPERS_CONCURRENCY or {DEFAULT_CONCURRENCY}." in help_text
 
 
 def test_the_site_commands_have_help_and_are_in_the_readme() -> None:

@@ -10,7 +10,10 @@ from pathlib import Path
 
 from dailypapers.digest.parse import parse_digest, parse_readme
 from dailypapers.digest.render import digest_path
+from dailypapers.jobs.day import run_day
+from dailypapers.jobs.relist import relist_days
 from tests.e2e import World, arxiv_id, invoke, one_line
+from tests.fake_summarizer import FakeSummarizer, open_day
 
 # A Wednesday, Thursday and Friday.
 BEFORE, DAY, NEXT = "2024-12-04", "2024-12-05", "2024-12-06"
@@ -231,3 +234,18 @@ def test_an_empty_answer_for_a_listed_day_keeps_its_list_and_digest(world: World
     assert digest_path(world.out, DAY).read_bytes() == before
     doctor = one_line(invoke("doctor", "--out", str(world.out)).output)
     assert f"{DAY}: 2 listed · 2 summarized" in doctor
+
+
+def test_the_llm_looked_at_for_a_day_listed_again_is_not_looked_at_again(world: World) -> None:
+    """The days listed again run on a copy of the invocation's ``Day`` (without --force): what
+    it learnt about the LLM is the invocation's, as its stopping event and cost cap are."""
+    late_paper_on_day(world)
+    summarizer = FakeSummarizer()
+    with open_day(world, summarizer) as day:
+        relisted = relist_days(day, NEXT)  # DAY's late paper looks at the LLM first
+        report = run_day(day, NEXT)
+
+    assert [r.date for r in relisted if r.report] == [DAY]
+    assert LATE in summarizer.papers  # the copy summarized, so it looked at the LLM
+    assert report.count("summarized") == 2
+    assert summarizer.checks == 1

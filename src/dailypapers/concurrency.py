@@ -56,21 +56,13 @@ class ConcurrencyReport:
 class AdaptiveConcurrency:
     """The limit on LLM calls in flight; not thread-safe (``CallSlots`` locks around it)."""
 
-    def __init__(
-        self,
-        cap: int,
-        *,
-        start: int = START,
-        ramp_s: float = RAMP_S,
-        probe_s: float = PROBE_S,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, cap: int, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.cap = max(1, cap)
-        self.limit = min(max(1, start), self.cap)
+        self.limit = min(START, self.cap)
         self.peak = self.limit
         self.ceiling: int | None = None
         self.rate_limits = 0
-        self._ramp_s, self._probe_s, self._clock = ramp_s, probe_s, clock
+        self._clock = clock
         self._changed = clock()
         self._paused_until = 0.0
         self._fastest: float | None = None
@@ -81,9 +73,9 @@ class AdaptiveConcurrency:
         time growing makes sense."""
         now = self._clock()
         if busy and self.limit < self.cap:
-            if self.ceiling is None and now - self._changed >= self._ramp_s:
+            if self.ceiling is None and now - self._changed >= RAMP_S:
                 self._set(max(self.limit + 1, int(self.limit * GROWTH)), now)
-            elif self.ceiling is not None and now - self._changed >= self._probe_s:
+            elif self.ceiling is not None and now - self._changed >= PROBE_S:
                 self._set(self.ceiling + 1, now)  # a probe: a 429 puts it back
         return self.limit
 
@@ -135,23 +127,18 @@ class CallSlots:
         self.controller = controller
         self.in_flight = 0
         self.peak_in_flight = 0
-        self._waiting = 0
         self._stopped = False
         self._cond = threading.Condition()
 
     def enter(self) -> bool:
         """Wait for a slot and take it; False (no slot taken) once the run is stopping."""
         with self._cond:
-            self._waiting += 1
-            try:
-                while not self._stopped:
-                    pause = self.controller.wait_s()
-                    allowed = self.controller.allowed(busy=self.in_flight >= self.controller.limit)
-                    if pause <= 0 and self.in_flight < allowed:
-                        break
-                    self._cond.wait(min(pause, TICK_S) if pause > 0 else TICK_S)
-            finally:
-                self._waiting -= 1
+            while not self._stopped:
+                pause = self.controller.wait_s()
+                allowed = self.controller.allowed(busy=self.in_flight >= self.controller.limit)
+                if pause <= 0 and self.in_flight < allowed:
+                    break
+                self._cond.wait(min(pause, TICK_S) if pause > 0 else TICK_S)
             if self._stopped:
                 return False
             self.in_flight += 1

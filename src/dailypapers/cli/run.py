@@ -31,7 +31,7 @@ from dailypapers.cli.output import (
     progress_bar,
 )
 from dailypapers.concurrency import AdaptiveConcurrency, CallSlots
-from dailypapers.config import Config, SummarizerChoice, build_config
+from dailypapers.config import DEFAULT_CONCURRENCY, Config, SummarizerChoice, build_config
 from dailypapers.digest.write import check_outputs, day_files, weekly_path
 from dailypapers.errors import ConfigError, DateError
 from dailypapers.http import BearerFor, make_client
@@ -100,7 +100,11 @@ def run(
         typer.Option(help="Most tokens of paper text sent per paper. Default: 16000."),
     ] = None,
     concurrency: Annotated[
-        int | None, typer.Option(help="Papers processed at once. Default: 4.")
+        int | None,
+        typer.Option(
+            help="The most LLM calls in flight: a cap, the run finds the right number itself. "
+            f"Default: $DAILYPAPERS_CONCURRENCY or {DEFAULT_CONCURRENCY}."
+        ),
     ] = None,
     force: Annotated[
         bool,

@@ -36,8 +36,9 @@ class Day:
     llm_slots: CallSlots | None = None
     #: Set when the run must end: workers start nothing new.
     stopping: threading.Event = field(default_factory=threading.Event)
-    #: The LLM was looked at once (``Summarizer.check``) in this invocation.
-    llm_checked: bool = False
+    #: Set once the LLM was looked at (``Summarizer.check``) in this invocation. An event, as
+    #: ``stopping`` is, so that a copy of the ``Day`` (``relist.py``) shares it.
+    llm_checked: threading.Event = field(default_factory=threading.Event)
 
     def stop(self) -> None:
         """Start no further download or LLM call; those in flight finish."""

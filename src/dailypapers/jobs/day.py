@@ -74,12 +74,12 @@ def summarize_papers(day: Day, papers: list[Paper], report: RunReport, progress:
     Looks at the LLM once first (``Summarizer.check``): a wrong key or URL stops the run
     before anything is downloaded.
     """
-    if papers and not day.llm_checked:
+    if papers and not day.llm_checked.is_set():
         try:
             day.summarizer.check()
         except LLMUnusable as e:
             raise RunStopped(0, len(papers)) from e
-        day.llm_checked = True
+        day.llm_checked.set()
     waited_before = _rate_limit_wait(day)
     try:
         _summarize_all(day, papers, report, progress)
@@ -174,9 +174,9 @@ def _summarize_all(day: Day, papers: list[Paper], report: RunReport, progress: P
     that cannot work stops the run: see ``_stop``.
     """
     cap = day.config.concurrency
-    order = {paper.arxiv_id: position for position, paper in enumerate(papers)}
-    waiting, ready = deque(papers), list[tuple[int, Paper, PaperText]]()
-    reading: dict[Read, Paper] = {}
+    # Each paper carries its place in the list: the texts read wait in that order (a heap).
+    waiting, ready = deque(enumerate(papers)), list[tuple[int, Paper, PaperText]]()
+    reading: dict[Read, tuple[int, Paper]] = {}
     running: dict[Work, Paper] = {}
     first = len(report.results)  # this call's results start here
     with ThreadPoolExecutor(READERS) as readers, ThreadPoolExecutor(cap) as callers:
@@ -184,8 +184,8 @@ def _summarize_all(day: Day, papers: list[Paper], report: RunReport, progress: P
             while waiting or reading or ready or running:
                 held = len(reading) + len(ready) + len(running)
                 while waiting and len(reading) < READERS and held < cap + READ_AHEAD:
-                    paper = waiting.popleft()
-                    reading[readers.submit(read_text, day, paper)] = paper
+                    position, paper = waiting.popleft()
+                    reading[readers.submit(read_text, day, paper)] = position, paper
                     held += 1
                 while ready and len(running) < cap:  # the list's order (most votes first)
                     _, paper, text = heapq.heappop(ready)
@@ -194,9 +194,9 @@ def _summarize_all(day: Day, papers: list[Paper], report: RunReport, progress: P
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
                     if future in reading:
-                        paper = reading.pop(future)
+                        position, paper = reading.pop(future)
                         if (read := _read_done(day, paper, future, report, progress)) is not None:
-                            heapq.heappush(ready, (order[paper.arxiv_id], paper, read))
+                            heapq.heappush(ready, (position, paper, read))
                         continue
                     with signals_held():  # stored and counted, or neither
                         try:
@@ -255,7 +255,7 @@ def _report_concurrency(day: Day, report: RunReport) -> None:
 
 def _stop(
     day: Day,
-    reading: dict[Read, Paper],
+    reading: dict[Read, tuple[int, Paper]],
     running: dict[Work, Paper],
     report: RunReport,
     progress: Progress,
