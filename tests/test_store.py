@@ -5,12 +5,14 @@ from __future__ import annotations
 import inspect
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 from typing import get_type_hints
 
 import pytest
 
 from dailypapers.errors import StoreError
+from dailypapers.evidence import Evidence, Grounding, SpanCheck
 from dailypapers.models import DigestEntry, Paper, Section, Summary
 from dailypapers.store import BatchRecord, RunRecord, Store
 from dailypapers.store.db import _migrations
@@ -72,6 +74,29 @@ def test_summaries_are_keyed_by_paper_model_and_prompt_version(tmp_path: Path) -
     assert stored is not None
     assert stored.summary == SUMMARY
     assert missing is None
+
+
+def test_a_summary_keeps_the_evidence_of_its_claims(tmp_path: Path) -> None:
+    evidence = (
+        Evidence("number", "30.71%", "What's New", "It reaches 30.71% on X.", "4 Results"),
+        Evidence("name", "FooNet", "What's New"),
+    )
+    grounded = replace(SUMMARY, grounding=Grounding(evidence, (SpanCheck("x", "가", None, False),)))
+    with Store.open(tmp_path / "d.db") as store:
+        store.upsert_paper(PAPER, "2024-12-06")
+        store.save_summary("2412.00001", grounded)
+        stored = store.get_summary("2412.00001", "gpt-4o", "v1")
+        store.save_summary("2412.00001", SUMMARY)
+        replaced = store.get_summary("2412.00001", "gpt-4o", "v1")
+
+    assert stored is not None
+    assert stored.summary.grounding == grounded.grounding
+    assert stored.summary.grounding.numbers == (1, 1)
+    assert stored.summary.grounding.names == (0, 1)
+    assert stored.summary.grounding.unsupported("name") == ["FooNet"]
+    assert not stored.summary.grounding.grounded
+    assert replaced is not None
+    assert replaced.summary.grounding is None
 
 
 def test_a_digest_is_stored_block_by_block(tmp_path: Path) -> None:

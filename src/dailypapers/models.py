@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from dailypapers.evidence import Grounding
+
 #: The three sections of every summary, in the order they are written.
 SECTION_KEYS: tuple[str, str, str] = ("What's New", "Technical Details", "Performance Highlights")
 
@@ -168,6 +170,9 @@ class Summary:
     text_source: TextSource | None = None
     #: What the checks found, as "check: detail", when the summary was kept anyway.
     flags: tuple[str, ...] = ()
+    #: Where each number and name comes from in the paper; None when it was not traced
+    #: (no paper text, imported, or made before tracing existed).
+    grounding: Grounding | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

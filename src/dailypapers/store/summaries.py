@@ -6,6 +6,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
+from dailypapers.evidence import Grounding
 from dailypapers.models import LLMCall, Section, StoredSummary, Summary
 from dailypapers.periods import now
 from dailypapers.store.db import Database, dumps
@@ -50,12 +51,12 @@ class SummaryRecords(Database):
         row = self.db.execute(
             """
             INSERT INTO summaries (arxiv_id, model, prompt_version, kind, sections_json,
-                text_source, created_at, flags_json)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                text_source, created_at, flags_json, grounding_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (arxiv_id, model, prompt_version) DO UPDATE SET
                 kind = excluded.kind, sections_json = excluded.sections_json,
                 text_source = excluded.text_source, created_at = excluded.created_at,
-                flags_json = excluded.flags_json
+                flags_json = excluded.flags_json, grounding_json = excluded.grounding_json
             RETURNING id
             """,
             (
@@ -67,6 +68,7 @@ class SummaryRecords(Database):
                 summary.text_source,
                 now(),
                 dumps(list(summary.flags)),
+                summary.grounding.to_json() if summary.grounding else None,
             ),
         ).fetchone()
         return int(row[0])
@@ -120,5 +122,6 @@ def _summary_from_row(row: sqlite3.Row) -> StoredSummary:
         prompt_version=row["prompt_version"],
         text_source=row["text_source"],
         flags=tuple(json.loads(row["flags_json"])),
+        grounding=Grounding.from_json(row["grounding_json"]),
     )
     return StoredSummary(id=row["id"], summary=summary)

@@ -9,7 +9,6 @@ sits in), so a reader can see where "30.71" comes from in one click.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -123,9 +122,3 @@ class Grounding:
     @classmethod
     def from_json(cls, text: str | None) -> Grounding | None:
         return cls.from_dict(json.loads(text)) if text else None
-
-
-def ground(parts: Sequence[tuple[str, str]], *, title: str, abstract: str, text: str) -> Grounding:
-    """The evidence for every number and name in ``parts`` ((section, text) pairs of a summary)
-    from the paper's ``title``, ``abstract`` and the ``text`` that was sent."""
-    raise NotImplementedError("being built: names and evidence")
