@@ -9,7 +9,8 @@ sits in), so a reader can see where "30.71" comes from in one click.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 ClaimKind = Literal["number", "name"]
@@ -122,3 +123,38 @@ class Grounding:
     @classmethod
     def from_json(cls, text: str | None) -> Grounding | None:
         return cls.from_dict(json.loads(text)) if text else None
+
+
+@dataclass(frozen=True)
+class GroundingShare:
+    """How well a set of summaries is grounded: what ``stats`` and ``check --db`` report."""
+
+    summaries: int = 0
+    #: Summaries whose claims were traced (the others were made before tracing existed).
+    traced: int = 0
+    #: Traced summaries with every number and name found (and every verified sentence).
+    grounded: int = 0
+    numbers: tuple[int, int] = (0, 0)
+    names: tuple[int, int] = (0, 0)
+
+    @classmethod
+    def of(cls, groundings: Iterable[Grounding | None]) -> GroundingShare:
+        share = cls()
+        for grounding in groundings:
+            share = share.add(grounding)
+        return share
+
+    def add(self, grounding: Grounding | None) -> GroundingShare:
+        if grounding is None:
+            return replace(self, summaries=self.summaries + 1)
+        return GroundingShare(
+            self.summaries + 1,
+            self.traced + 1,
+            self.grounded + grounding.grounded,
+            _plus(self.numbers, grounding.numbers),
+            _plus(self.names, grounding.names),
+        )
+
+
+def _plus(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    return a[0] + b[0], a[1] + b[1]

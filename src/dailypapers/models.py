@@ -153,6 +153,41 @@ def provenance_line(
     return "; ".join(parts)
 
 
+def summary_provenance(
+    *,
+    kind: str,
+    model: str,
+    prompt_version: str,
+    flagged: bool,
+    source: str | None = None,
+    truncated: bool = False,
+    grounding: Grounding | None = None,
+) -> str:
+    """One line saying where a summary stands: ``arXiv HTML, whole; numbers verified 5/6;
+    names verified 8/8; gpt-4o, prompt v3; flagged``."""
+    if kind == "imported":
+        text = "imported from a digest file, its paper text unknown"
+    elif source is None:
+        text = "paper text not stored"
+    else:
+        text = f"{SOURCE_NAMES.get(source, source)}, {'cut to fit' if truncated else 'whole'}"
+    parts = [text]
+    if grounding is None:
+        parts.append("claims not traced")
+    else:
+        parts += [
+            f"numbers verified {'/'.join(map(str, grounding.numbers))}",
+            f"names verified {'/'.join(map(str, grounding.names))}",
+        ]
+        if grounding.verified is not None:
+            supported = sum(check.found for check in grounding.verified)
+            parts.append(f"sentences with a source span {supported}/{len(grounding.verified)}")
+    who = model if kind != "imported" else f"{model} (predecessor)"
+    parts.append(f"{who}, prompt {prompt_version}")
+    parts.append("flagged" if flagged else "passed the checks")
+    return "; ".join(parts)
+
+
 @dataclass(frozen=True)
 class Section:
     """One ``- LABEL: TEXT`` line of an entry. ``label`` is kept exactly as written."""

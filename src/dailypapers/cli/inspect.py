@@ -24,11 +24,13 @@ from dailypapers.cli.output import (
     print_checks,
     print_day_counts,
     print_findings,
+    print_grounding,
     print_sources,
     print_stats,
     print_status,
 )
 from dailypapers.errors import StoreError, UsageError
+from dailypapers.evidence import GroundingShare
 from dailypapers.jobs.check import PaperCheck, check_database, check_files
 from dailypapers.jobs.doctor import examine
 from dailypapers.periods import validate_date
@@ -125,18 +127,21 @@ def stats(
     ] = None,
 ) -> None:
     """Tokens and cost (USD at list price) of every LLM call stored: per day, per model, and
-    the costliest papers; and the share of each source of paper text (hf, html, pdf,
-    abstract). Prices: the built-in table, or DAILYPAPERS_PRICES."""
+    the costliest papers; the share of each source of paper text (hf, html, pdf,
+    abstract); and the share of published summaries with every number and name found in
+    their paper. Prices: the built-in table, or DAILYPAPERS_PRICES."""
     with user_errors():
         first = validate_date(since) if since else None
         config = offline_config(out, db)
         with Store.open_to_read(config.db_path) as store:
             rows = store.call_tokens(first)
             sources = store.source_counts(first)
+            grounding = GroundingShare.of(store.published_groundings(first))
     uses = [(r.day, r.model, r.arxiv_id, r.calls, r.input_tokens, r.output_tokens) for r in rows]
     spend = spend_report(uses, config.prices)
     print_stats(out_console, spend)
     print_sources(out_console, sources)
+    print_grounding(out_console, grounding)
 
 
 @app.command()

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from dailypapers.evidence import GroundingShare
 from dailypapers.jobs.backfill import DayResult
 from dailypapers.jobs.check import PaperCheck
 from dailypapers.jobs.doctor import DayCount, Finding
@@ -194,6 +195,13 @@ def print_checks(console: Console, results: list[PaperCheck], *, detailed: bool)
     console.print(
         f"checked {len(results)} papers from {days} days: {flagged} with findings ({counts})"
     )
+    share = GroundingShare.of(r.grounding for r in results if r.grounding is not None)
+    if share.traced:
+        console.print(
+            f"evidence: numbers {_ratio(share.numbers)} and names {_ratio(share.names)} found "
+            f"in the stored paper texts; {share.grounded} of {share.traced} summaries grounded "
+            f"({_share(share.grounded, share.traced)})"
+        )
 
 
 def print_stats(console: Console, spend: SpendReport, *, top: int = 10) -> None:
@@ -232,6 +240,28 @@ def print_sources(console: Console, counts: dict[str, int]) -> None:
         if counts.get(source):
             table.add_row(source, str(counts[source]), f"{counts[source] / total:.0%}")
     console.print(table)
+
+
+def print_grounding(console: Console, share: GroundingShare) -> None:
+    """``grounded: 27 of 30 summaries (90%) have every number and name found in their paper``,
+    with the numbers and names behind it; nothing when no summary of ours is published."""
+    if not share.summaries:
+        return
+    untraced = share.summaries - share.traced
+    console.print(
+        f"grounded: {share.grounded} of {share.traced} traced summaries "
+        f"({_share(share.grounded, share.traced)}) have every number and name found in their "
+        f"paper; numbers {_ratio(share.numbers)}, names {_ratio(share.names)}"
+        + (f"; {untraced} made before tracing (not counted)" if untraced else "")
+    )
+
+
+def _ratio(pair: tuple[int, int]) -> str:
+    return f"{pair[0]:,}/{pair[1]:,} ({_share(*pair)})"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "-"
 
 
 def _spend_cells(group: Spend) -> tuple[str, str, str, str]:
@@ -290,6 +320,8 @@ def print_status(
     for row in rows:
         if row.provenance:
             console.print(Text(f"{row.arxiv_id} text: {row.provenance}"))
+        if row.summary_provenance:
+            console.print(Text(f"{row.arxiv_id} summary: {row.summary_provenance}"))
     if last_run is not None:
         finished = last_run.finished_at or "never (interrupted)"
         console.print(f"last run started {last_run.started_at}, finished {finished}")

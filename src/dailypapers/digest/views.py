@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from dailypapers.digest.render import unescape_title
+from dailypapers.evidence import Grounding
 from dailypapers.models import (
     DEFAULT_LANG,
     VERBATIM,
@@ -54,6 +55,10 @@ class PaperView:
     organization: str | None = None
     #: Where the summary's text came from, in one line (``PaperText.provenance``), or None.
     provenance: str | None = None
+    #: Where the summary stands, in one line (``summary_provenance``), or None.
+    summary_provenance: str | None = None
+    #: Where each number and name of the summary comes from, when it was traced.
+    grounding: Grounding | None = None
 
     @property
     def bullets(self) -> bool:
@@ -172,6 +177,8 @@ def _paper_view(entry: DigestEntry, extras: PaperExtras) -> PaperView:
         keywords=extras.keywords,
         organization=extras.organization,
         provenance=extras.provenance,
+        summary_provenance=extras.summary_provenance,
+        grounding=extras.grounding,
     )
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 from dailypapers.digest.legacy import read_archive_file
 from dailypapers.digest.parse import digest_files_under
 from dailypapers.digest.render import unescape_title
+from dailypapers.digest.views import section_name
 from dailypapers.errors import ArchiveError
+from dailypapers.evidence import Grounding
 from dailypapers.models import EXTRACTIVE_NOTE, VERBATIM, DigestEntry
 from dailypapers.store import Store
 from dailypapers.summarize.checks import (
@@ -19,6 +21,7 @@ from dailypapers.summarize.checks import (
     check_summary,
     settings_for,
 )
+from dailypapers.summarize.grounding import ground
 
 
 @dataclass(frozen=True)
@@ -26,13 +29,21 @@ class PaperCheck:
     date: str
     arxiv_id: str
     findings: list[Finding]
+    #: Where each number and name comes from in the stored paper text (``check --db``);
+    #: None when there is no text to trace them in (digest files, imported summaries).
+    grounding: Grounding | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "date": self.date,
             "arxiv_id": self.arxiv_id,
             "findings": [{"check": f.check, "detail": f.detail} for f in self.findings],
         }
+        if self.grounding is not None:
+            data["numbers_found"] = list(self.grounding.numbers)
+            data["names_found"] = list(self.grounding.names)
+            data.update(self.grounding.as_dict())
+        return data
 
 
 @dataclass
@@ -114,4 +125,16 @@ def check_database(store: Store, settings: CheckSettings) -> Iterator[PaperCheck
                 abstract = paper.abstract if paper else ""
                 source = None if text is None else f"{title}\n{abstract}\n{text.text}"
                 findings = check_entry(entry, settings, source=source, title=title)
-                yield PaperCheck(when, entry.arxiv_id, findings)
+                grounding = None
+                if text is not None and entry.era != VERBATIM:
+                    grounding = ground(
+                        entry_parts(entry), title=title, abstract=abstract, text=text.text
+                    )
+                yield PaperCheck(when, entry.arxiv_id, findings, grounding)
+
+
+def entry_parts(entry: DigestEntry) -> list[tuple[str, str]]:
+    """An entry's summary as (section, text) pairs: its sections by name, or its bullets."""
+    if entry.bullets:
+        return [("bullets", section.text) for section in entry.sections]
+    return [(section_name(section.label), section.text) for section in entry.sections]

@@ -35,6 +35,7 @@ from dailypapers.digest.views import (
 )
 from dailypapers.errors import UsageError
 from dailypapers.periods import Period
+from dailypapers.site.evidence import section_html
 from dailypapers.site.feeds import atom_feed, day_json, index_json, json_feed
 from dailypapers.site.output import Output, key_of
 from dailypapers.site.pages import (
@@ -313,6 +314,7 @@ def _environment(base_url: str | None) -> Environment:
         date_range=date_range,
         preview_image=preview_image,
         paper_file=paper_file,
+        section_html=section_html,
     )
     return env
 

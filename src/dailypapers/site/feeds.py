@@ -157,8 +157,20 @@ def paper_data(paper: PaperView) -> dict[str, Any]:
         "project_page": web_url(paper.project_page),
         "sections": {section_name(section.label): section.text for section in paper.sections},
         "note": paper.note,
+        **provenance_data(paper),
         **older_era_data(paper),
     }
+
+
+def provenance_data(paper: PaperView) -> dict[str, Any]:
+    """Where the summary stands and where its text came from (one line each), and the
+    evidence of every number and name it mentions; nothing for an entry with none."""
+    data: dict[str, Any] = {}
+    if paper.summary_provenance or paper.provenance:
+        data["provenance"] = {"summary": paper.summary_provenance, "text": paper.provenance}
+    if paper.grounding is not None:
+        data.update(paper.grounding.as_dict())
+    return data
 
 
 def older_era_data(paper: PaperView) -> dict[str, Any]:

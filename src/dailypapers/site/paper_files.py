@@ -13,6 +13,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from dailypapers.digest.views import PaperView, PeriodView, period_path, section_name, web_url
+from dailypapers.evidence import Evidence
 from dailypapers.models import printable
 from dailypapers.site.pages import Listed, site_url
 
@@ -60,7 +61,33 @@ def paper_markdown(paper: PaperView, day_page: str) -> str:
     if paper.note:
         lines += [f"> {_line(paper.note)}", ""]
     lines += _body(paper)
+    lines += _evidence(paper)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _evidence(paper: PaperView) -> list[str]:
+    """Where the summary stands, and the paper's sentence behind each number and name."""
+    lines: list[str] = []
+    if paper.summary_provenance:
+        lines.append(f"Summary: {_line(paper.summary_provenance)}")
+    if paper.provenance:
+        lines.append(f"Text: {_line(paper.provenance)}")
+    if lines:
+        lines = ["## Provenance", "", *(f"- {line}" for line in lines), ""]
+    evidence = paper.grounding.evidence if paper.grounding else ()
+    if evidence:
+        lines += ["## Evidence", ""]
+        for item in evidence:
+            lines.append(f"- {_line(item.claim)} ({item.kind}, {item.part}): {_source(item)}")
+        lines.append("")
+    return lines
+
+
+def _source(item: Evidence) -> str:
+    if item.sentence is None:
+        return "not found in the text sent or the abstract"
+    where = f" ({_line(item.where)})" if item.where else ""
+    return f"\u201c{_line(item.sentence)}\u201d{where}"
 
 
 def _body(paper: PaperView) -> list[str]:

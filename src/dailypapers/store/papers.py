@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from dailypapers.models import Paper, PaperText, provenance_line
 from dailypapers.periods import Period, now
 from dailypapers.store.db import Database, dumps
+from dailypapers.store.summaries import summary_provenance_of
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class PaperState:
     summaries: int
     #: Where its text came from and what of it was read (``provenance_line``), or None.
     provenance: str | None = None
+    #: Where its published (else newest) summary stands (``summary_provenance``), or None.
+    summary_provenance: str | None = None
 
 
 @dataclass(frozen=True)
@@ -260,8 +263,15 @@ class PaperRecords(Database):
                 (SELECT group_concat(DISTINCT d.date) FROM digest_entries d
                     WHERE d.arxiv_id = p.arxiv_id) AS digest_dates,
                 (SELECT count(*) FROM summaries s WHERE s.arxiv_id = p.arxiv_id) AS summaries,
-                t.source, t.dropped_json, t.kept_json, t.truncated, t.gates_json, t.refusals_json
+                t.source, t.dropped_json, t.kept_json, t.truncated, t.gates_json, t.refusals_json,
+                s.id AS summary_id, s.kind, s.model, s.prompt_version, s.flags_json,
+                s.grounding_json
             FROM papers p LEFT JOIN paper_texts t ON t.arxiv_id = p.arxiv_id
+            LEFT JOIN summaries s ON s.id = coalesce(
+                (SELECT d.summary_id FROM digest_entries d WHERE d.arxiv_id = p.arxiv_id
+                    ORDER BY d.date DESC LIMIT 1),
+                (SELECT s2.id FROM summaries s2 WHERE s2.arxiv_id = p.arxiv_id
+                    ORDER BY s2.created_at DESC, s2.id DESC LIMIT 1))
             WHERE p.arxiv_id IN (SELECT arxiv_id FROM listings WHERE date = ?
                                  UNION SELECT arxiv_id FROM digest_entries WHERE date = ?)
             ORDER BY p.upvotes DESC, p.arxiv_id
@@ -275,7 +285,8 @@ class PaperRecords(Database):
 def _state(row: sqlite3.Row) -> PaperState:
     """A ``day_states`` row: the state, then the text's provenance columns."""
     provenance = provenance_of(row) if row["source"] is not None else None
-    return replace(PaperState(*row[:9]), provenance=provenance)
+    summary = summary_provenance_of(row) if row["summary_id"] is not None else None
+    return replace(PaperState(*row[:9]), provenance=provenance, summary_provenance=summary)
 
 
 def _paper_from_row(row: sqlite3.Row) -> Paper:

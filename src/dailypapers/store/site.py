@@ -15,15 +15,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dailypapers.evidence import Grounding
 from dailypapers.models import DigestEntry
 from dailypapers.store.db import Database
 from dailypapers.store.digests import _entry_from_row
 from dailypapers.store.papers import provenance_of
+from dailypapers.store.summaries import summary_provenance_of
 
 #: What a page shows of a paper beyond its digest entry.
 _EXTRAS = (
     "p.github_repo, p.project_page, p.ai_keywords_json, p.organization, t.source, "
-    "t.fitted_tokens, t.dropped_json, t.kept_json, t.truncated, t.gates_json, t.refusals_json"
+    "t.fitted_tokens, t.dropped_json, t.kept_json, t.truncated, t.gates_json, t.refusals_json, "
+    "s.model, s.grounding_json"
 )
 _DAY_COLUMNS = (
     "e.date AS period, e.run, e.position, e.arxiv_id, e.title_md, e.thumbnail, e.votes, "
@@ -62,6 +65,10 @@ class PaperExtras:
     organization: str | None = None
     #: ``provenance_line`` of its stored text, or None.
     provenance: str | None = None
+    #: ``summary_provenance`` of the summary shown: text, claims verified, model, flagged.
+    summary_provenance: str | None = None
+    #: Where each number and name of that summary comes from, when it was traced.
+    grounding: Grounding | None = None
 
 
 @dataclass(frozen=True)
@@ -142,5 +149,7 @@ def _site_entry(row: sqlite3.Row) -> SiteEntry:
         keywords=tuple(keywords),
         organization=row["organization"],
         provenance=provenance,
+        summary_provenance=summary_provenance_of(row),
+        grounding=Grounding.from_json(row["grounding_json"]),
     )
     return SiteEntry(row["period"], row["run"], _entry_from_row(row), extras)

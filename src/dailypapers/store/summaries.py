@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from dailypapers.evidence import Grounding
-from dailypapers.models import LLMCall, Section, StoredSummary, Summary
+from dailypapers.models import LLMCall, Section, StoredSummary, Summary, summary_provenance
 from dailypapers.periods import now
 from dailypapers.store.db import Database, dumps
 
@@ -96,6 +96,19 @@ class SummaryRecords(Database):
             ),
         )
 
+    def published_groundings(self, since: str | None = None) -> list[Grounding | None]:
+        """The grounding of every summary a digest shows that dailypapers made (imported ones
+        are left out), for papers first listed on or after ``since`` (all when None)."""
+        rows = self.db.execute(
+            """
+            SELECT s.grounding_json FROM summaries s JOIN papers p ON p.arxiv_id = s.arxiv_id
+            WHERE s.kind != 'imported' AND (?1 IS NULL OR p.first_listed >= ?1)
+              AND s.id IN (SELECT summary_id FROM digest_entries)
+            """,
+            (since,),
+        )
+        return [Grounding.from_json(row[0]) for row in rows]
+
     def call_tokens(self, since: str | None = None) -> list[CallTokens]:
         """LLM calls summed per (day the paper was first listed, model, paper)."""
         rows = self.db.execute(
@@ -125,3 +138,18 @@ def _summary_from_row(row: sqlite3.Row) -> StoredSummary:
         grounding=Grounding.from_json(row["grounding_json"]),
     )
     return StoredSummary(id=row["id"], summary=summary)
+
+
+def summary_provenance_of(row: sqlite3.Row) -> str:
+    """``summary_provenance`` of a row that joins a summary (``kind``, ``model``,
+    ``prompt_version``, ``flags_json``, ``grounding_json``) to its paper text (``source``,
+    ``truncated``, NULL when none is stored)."""
+    return summary_provenance(
+        kind=row["kind"],
+        model=row["model"],
+        prompt_version=row["prompt_version"],
+        flagged=row["flags_json"] not in (None, "[]"),
+        source=row["source"],
+        truncated=bool(row["truncated"]),
+        grounding=Grounding.from_json(row["grounding_json"]),
+    )

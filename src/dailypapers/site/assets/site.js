@@ -1,5 +1,6 @@
-// dailypapers site: theme switch, vote filter and window.DailyPapersStorage (search is in
-// search.js). No data goes through innerHTML.
+// dailypapers site: theme switch, vote filter, the evidence of a number or name opened by a
+// tap or Enter (hover and focus open it by CSS alone), and window.DailyPapersStorage (search
+// is in search.js). No data goes through innerHTML.
 "use strict";
 
 (function () {
@@ -53,6 +54,27 @@
       status.textContent = least > 0 ? shown + " / " + papers.length + "편" : papers.length + "편";
     }
   }
+
+  // A claim's button toggles its evidence; Escape, or a click anywhere else, closes it.
+  function closeClaims(except) {
+    document.querySelectorAll("button.claim[aria-expanded=true]").forEach(function (claim) {
+      if (claim !== except) { claim.setAttribute("aria-expanded", "false"); }
+    });
+  }
+
+  function onClaimClick(event) {
+    var claim = event.target.closest ? event.target.closest("button.claim") : null;
+    closeClaims(claim);
+    if (claim) {
+      var open = claim.getAttribute("aria-expanded") === "true";
+      claim.setAttribute("aria-expanded", open ? "false" : "true");
+    }
+  }
+
+  document.addEventListener("click", onClaimClick);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { closeClaims(null); }
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     var button = document.getElementById("theme-toggle");
