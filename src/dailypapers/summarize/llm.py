@@ -7,7 +7,6 @@ returns every call it made, failed ones too; the caller stores them.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections import Counter
@@ -22,7 +21,7 @@ from dailypapers.models import LLMCall, Paper, PaperText, Section, Summary
 from dailypapers.periods import now
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.retry import RetryPolicy, log_retry, sleep_before_retry, too_long
-from dailypapers.summarize.budget import fit_text
+from dailypapers.summarize.budget import shrink_text
 from dailypapers.summarize.checks import check_summary, settings_for
 from dailypapers.summarize.deadline import DeadlineHttpClient, deadline
 from dailypapers.summarize.llm_errors import (
@@ -52,8 +51,6 @@ log = logging.getLogger(__name__)
 
 LIMIT_HEADROOM = 0.95
 MAX_SHRINKS = 3
-MIN_BUDGET = 500
-CONTEXT_NUMBERS = re.compile(r"(\d[\d,]*) tokens")
 
 STOPPED = "not sent: the run was stopped"
 #: Characters kept of an answer that is not used: a page of HTML, an answer far too long.
@@ -148,7 +145,7 @@ class OpenAISummarizer:
                 feedback = feedback_messages(reply.content, problem, self.config.lang)
                 messages = [*messages[:2], *feedback]
             elif reply.kind == "too_long":
-                smaller = _shrink(paper, text, reply.problem or "")
+                smaller = shrink_text(paper, text, reply.problem or "")
                 outcome.error = reply.problem
                 if smaller is None or tries["too_long"] > MAX_SHRINKS:
                     return outcome
@@ -347,27 +344,6 @@ def _completion(raw: Any) -> ChatCompletion | None:
     except ValueError:  # says JSON, is not
         return None
     return completion if isinstance(completion, ChatCompletion) else None
-
-
-def _shrink(paper: Paper, text: PaperText, message: str) -> PaperText | None:
-    """The paper's text fitted into a budget small enough for the model, if there is one."""
-    if text.source != "pdf" or not text.full_text:
-        return None
-    budget = _smaller_budget(message, text.tokens)
-    if budget < MIN_BUDGET:
-        return None
-    fitted = fit_text(paper.title, paper.abstract, text.full_text, budget)
-    return replace(text, text=fitted.text, tokens=fitted.tokens, dropped_sections=fitted.dropped)
-
-
-def _smaller_budget(message: str, current: int) -> int:
-    """From 'maximum context length is N tokens ... requested M tokens', else half."""
-    numbers = [int(n.replace(",", "")) for n in CONTEXT_NUMBERS.findall(message)]
-    half = current // 2
-    if len(numbers) >= 2 and numbers[1] > numbers[0]:
-        overflow = numbers[1] - numbers[0]
-        return min(int((current - overflow) * 0.9), int(current * 0.9))
-    return half
 
 
 def _below(limit: int | None) -> float | None:
