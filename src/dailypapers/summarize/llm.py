@@ -46,6 +46,8 @@ from dailypapers.summarize.prompt import (
     parse_answer,
 )
 from dailypapers.summarize.settings import LLMConfig
+from dailypapers.summarize.verify import VERIFY_SUFFIX, verify_estimate, verify_outcome
+from dailypapers.summarize.verify import response_format as spans_format
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +116,12 @@ class OpenAISummarizer:
             check_server(self.client, self.config)
 
     def summarize(self, paper: Paper, text: PaperText) -> SummaryOutcome:
+        """The summary (``_summarize``), then with ``--verify llm`` its sources (``verify.py``)."""
+        outcome = self._summarize(paper, text)
+        verify = self.config.verify == "llm"
+        return verify_outcome(self, paper, text, outcome) if verify else outcome
+
+    def _summarize(self, paper: Paper, text: PaperText) -> SummaryOutcome:
         """Ask until a valid answer comes, within separate bounds for each kind of failure.
 
         A wrong answer is asked again with the problem named (``attempts``); 429 pauses every
@@ -168,8 +176,10 @@ class OpenAISummarizer:
         return build_messages(paper, text, lang=self.config.lang, glossary=self.config.glossary)
 
     def estimate(self, paper: Paper, text: PaperText) -> TokenEstimate:
-        """Tokens of the first request for ``paper``: its messages as sent, and the answer."""
-        return estimate_tokens(self.messages(paper, text))
+        """Tokens of the first request for ``paper``: its messages as sent, and the answer;
+        with ``--verify llm``, and the spans request's."""
+        first = estimate_tokens(self.messages(paper, text))
+        return verify_estimate(paper, text, first) if self.config.verify == "llm" else first
 
     def _limit(self, kind: ReplyKind) -> int:
         if kind == "rate_limited":
@@ -229,15 +239,18 @@ class OpenAISummarizer:
         flags = tuple(f"{f.check}: {f.detail}" for f in findings)
         return Summary(sections, "llm", self.model, self.prompt_version, text.source, flags)
 
-    def _call(self, arxiv_id: str, messages: list[dict[str, str]], attempt: int) -> _Reply:
-        """One chat request, paced by the rate limiter; what came back, or why nothing did."""
+    def _call(
+        self, arxiv_id: str, messages: list[dict[str, str]], attempt: int, verify: bool = False
+    ) -> _Reply:
+        """One chat request (a summary's, or with ``verify`` the spans'), paced by the rate
+        limiter; what came back, or why nothing did."""
         estimate = estimate_tokens(messages).total
         waited = self.limiter.acquire(estimate)
         if self._stopped.is_set() or not self.slots.enter():
             return _Reply(None)
         clock, reply = time.monotonic(), _Reply(None, "transient")
         try:
-            reply = self._send(arxiv_id, messages, attempt, estimate, waited)
+            reply = self._send(arxiv_id, messages, attempt, estimate, waited, verify)
         finally:
             self.slots.leave(
                 latency_s=time.monotonic() - clock,
@@ -254,6 +267,7 @@ class OpenAISummarizer:
         attempt: int,
         estimate: int,
         waited: float,
+        verify: bool = False,
     ) -> _Reply:
         """Send one chat request holding a slot; what came back."""
         log.info(
@@ -264,15 +278,14 @@ class OpenAISummarizer:
             f" after waiting {waited:.1f} s for the rate limit" if waited else "",
         )
         started, clock = now(), time.monotonic()
-        call = LLMCall(
-            arxiv_id, self.model, self.prompt_version, attempt, started, 0.0, 0, 0, True, None, None
-        )
+        version = self.prompt_version + (VERIFY_SUFFIX if verify else "")
+        call = LLMCall(arxiv_id, self.model, version, attempt, started, 0.0, 0, 0, True, None, None)
         try:
             with deadline(self.config.deadline):
                 raw = self.client.chat.completions.with_raw_response.create(  # type: ignore[call-overload]
                     model=self.model,
                     messages=messages,
-                    response_format=self.response_format(),
+                    response_format=self.response_format(verify),
                     **self._options(),
                 )
                 completion = _completion(raw)
@@ -327,7 +340,9 @@ class OpenAISummarizer:
             options["temperature"] = self.config.temperature
         return options
 
-    def response_format(self) -> dict[str, Any]:
+    def response_format(self, verify: bool = False) -> dict[str, Any]:
+        if verify:
+            return spans_format(self.config.response_format == "json_object")
         if self.config.response_format == "json_object":
             return {"type": "json_object"}
         return {
