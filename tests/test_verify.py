@@ -208,6 +208,19 @@ def test_a_bad_verify_setting_is_a_clear_error(
     assert world.openai.calls == 0
 
 
+def test_verify_works_with_a_server_that_only_knows_json_object(world: World) -> None:
+    world.add_day(DATE, 1)
+    env = world.env() | {"DAILYPAPERS_RESPONSE_FORMAT": "json_object"}
+
+    result = world.run("--date", DATE, "--verify", "llm", env=env)
+
+    assert result.exit_code == 0, result.output
+    assert world.openai.verify_calls == 1
+    [stored] = span_checks(world).values()
+    assert stored is not None
+    assert all(check["found"] for check in stored)
+
+
 def test_verify_off_is_the_same_as_no_verify(world: World) -> None:
     world.add_day(DATE, 1)
 
