@@ -551,6 +551,8 @@ class FakeArxiv(FakeServer):
 
 
 REFUSAL = "I'm sorry, I can't help with that."
+#: A span no generated paper has: a sentence of the summary the paper does not support.
+INVENTED_SPAN = "The method triples the accuracy of every model on every benchmark."
 TITLE_LINE = re.compile(r"^Title: (.*)$", re.MULTILINE)
 
 
@@ -586,6 +588,11 @@ class FakeOpenAI(FakeServer):
     request counted in flight meanwhile), and seeded fault rates (``error_rate`` of 500s,
     ``malformed_rate`` of non-JSON answers).
     A stalled server is a crash plan: ``crash_at(then=Late(seconds), times=None)``.
+    A ``--verify llm`` request (its response format is named ``source_spans``, or its user
+    message holds a ``<summary>``) is answered with a real sentence of the paper sent for each
+    numbered sentence of the summary; ``verify_invented`` holds sentence numbers answered with
+    a span the paper does not have, ``verify_mode = "garbage"`` answers prose instead of JSON;
+    ``verify_calls`` counts these requests (they count in ``calls`` too).
     ``GET /v1/models`` is answered aside (``models_asked`` counts it); with ``valid_key`` set,
     every request with another key gets OpenAI's 401.
     """
@@ -614,6 +621,9 @@ class FakeOpenAI(FakeServer):
         #: What ``GET /v1/models`` answers instead of the list (a server that has no such page).
         self.models_reply: Reply | None = None
         self._contents: deque[tuple[str | None, str | None, str]] = deque()
+        self.verify_calls = 0
+        self.verify_invented: set[int] = set()
+        self.verify_mode = "good"
 
     def set_mode(self, mode: str) -> None:
         assert mode in {"good", "garbage", "incomplete", "refuse", "error"}, mode
@@ -820,6 +830,10 @@ class FakeOpenAI(FakeServer):
         return json_reply({"error": {"message": message, "type": kind, "code": code}}, status)
 
     def _content(self, sent: dict[str, Any]) -> tuple[str | None, str | None, str]:
+        if is_verify_request(sent):
+            with self._lock:
+                self.verify_calls += 1
+            return self._spans(sent), None, "stop"
         if self.mode == "refuse":
             return None, REFUSAL, "stop"
         if self.mode == "garbage":
@@ -835,6 +849,28 @@ class FakeOpenAI(FakeServer):
         if self.mode == "incomplete":
             del answer["Performance Highlights"]
         return json.dumps(answer, ensure_ascii=False), None, "stop"
+
+    def _spans(self, sent: dict[str, Any]) -> str:
+        """The spans of a verify request: for sentence N of the summary, the paper's own
+        sentence N (cycling through them), unless told to invent it or to answer garbage."""
+        if self.verify_mode == "garbage":
+            return "Sure! Every sentence of the summary is supported by the paper."
+        user = next((m["content"] for m in sent["messages"] if m["role"] == "user"), "")
+        paper = user.partition("<paper>")[2].partition("</paper>")[0]
+        summary = user.partition("<summary>")[2].partition("</summary>")[0]
+        numbers = [int(n) for n in re.findall(r"^(\d+)\. ", summary, re.MULTILINE)]
+        candidates = [
+            s for s in re.split(r"(?<=[.!?])\s+", paper) if len(s.split()) >= 6 and ":" not in s
+        ] or [paper.strip()]
+        spans = [
+            {
+                "sentence": n,
+                "span": INVENTED_SPAN if n in self.verify_invented
+                else candidates[(n - 1) % len(candidates)],
+            }
+            for n in numbers
+        ]  # fmt: skip
+        return json.dumps({"spans": spans}, ensure_ascii=False)
 
     def _completion(
         self,
@@ -866,6 +902,15 @@ class FakeOpenAI(FakeServer):
                 "total_tokens": prompt + completion,
             },
         }
+
+
+def is_verify_request(sent: dict[str, Any]) -> bool:
+    """A ``--verify llm`` request: by its response format's name, or by its ``<summary>``."""
+    schema = (sent.get("response_format") or {}).get("json_schema") or {}
+    if schema.get("name") == "source_spans":
+        return True
+    user = next((m.get("content") or "" for m in sent["messages"] if m["role"] == "user"), "")
+    return "<summary>" in user
 
 
 def korean_summary(title: str) -> dict[str, str]:

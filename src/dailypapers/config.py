@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -25,7 +25,7 @@ from dailypapers.summarize.providers import (
     get_provider,
     require_key,
 )
-from dailypapers.summarize.settings import DEFAULT_DEADLINE, DEFAULT_MODEL, LLMConfig
+from dailypapers.summarize.settings import DEFAULT_DEADLINE, DEFAULT_MODEL, LLMConfig, verify_mode
 
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_ENDPOINT = "https://arxiv.org"
@@ -100,6 +100,7 @@ def build_config(
     relist: int | None = None,
     offline: bool = False,
     sources: str | None = None,
+    verify: str | None = None,
 ) -> Config:
     """Combine flags (which win) with the environment and the defaults.
 
@@ -162,6 +163,10 @@ def build_config(
         )
     if config.llm is None and not offline:
         _refuse_a_language_without_llm(_lang(env, lang), choice)
+    asked = None if offline else _setting(env, "DAILYPAPERS_VERIFY", "--verify", verify or None)
+    if asked is not None:
+        mode = verify_mode(str(asked.raw), asked.shown, llm=config.llm is not None)
+        config = replace(config, llm=replace(config.llm, verify=mode)) if config.llm else config
     return config
 
 

@@ -92,6 +92,7 @@ def print_report(console: Console, report: RunReport) -> None:
             + (f" · waited {waited:.1f} s for the rate limit" if waited else "")
             + (f" · {report.concurrency.describe()}" if report.concurrency else "")
         )
+    print_verify(console, report)
     abstract_only = [
         r for r in report.results if r.outcome != "failed" and r.text_source == "abstract"
     ]
@@ -122,6 +123,27 @@ def print_report(console: Console, report: RunReport) -> None:
         console.print(f"wrote {path}", markup=False, highlight=False)
     if not any(path.name != "README.md" for path in report.written):
         console.print(f"no digest written: nothing new to show for {report.date}")
+
+
+def print_verify(console: Console, report: RunReport) -> None:
+    """What ``--verify llm`` took and found, and the papers it could not verify."""
+    verify = report.verify
+    if verify is None:
+        return
+    failed = f" · {verify.failed} could not be verified (kept)" if verify.failed else ""
+    console.print(
+        f"verify llm: {verify.calls} calls · tokens in {verify.input_tokens:,} / out "
+        f"{verify.output_tokens:,} · ${verify.cost_usd:.4f} · {verify.unsupported} of "
+        f"{verify.sentences} sentences without a source span{failed}"
+    )
+    for result in report.results:
+        if result.verify and result.verify.failure:
+            console.print(
+                f"  {result.arxiv_id}: verification failed, summary kept unverified: "
+                f"{result.verify.failure}",
+                markup=False,
+                highlight=False,
+            )
 
 
 def print_relisted(console: Console, relisted: list[Relisted]) -> None:

@@ -151,6 +151,14 @@ def run(
             "hf,html,pdf,abstract."
         ),
     ] = None,
+    verify: Annotated[
+        str | None,
+        typer.Option(
+            help="off, or llm: after each new summary, one more call asks the model for the "
+            "paper's span behind each sentence; sentences whose span is not in the paper are "
+            "flagged. Default: $DAILYPAPERS_VERIFY or off."
+        ),
+    ] = None,
     overwrite: OverwriteOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -183,6 +191,7 @@ def run(
             lang=lang,
             relist=relist,
             sources=sources,
+            verify=verify,
         )
         # Before any request: a run that pays and then has nowhere to write is the bad case.
         out_dir = config.out_dir
@@ -227,6 +236,11 @@ def _run_batch(config: Config, dates: list[str]) -> bool:
     """Collect, submit, report; False when a collected day has a failed paper."""
     if config.llm is None:
         raise ConfigError("--batch needs an LLM: set OPENAI_API_KEY or choose a --provider")
+    if config.llm.verify == "llm":
+        raise ConfigError(
+            "--verify llm does not go with --batch: summaries from the Batch API are not "
+            "verified; leave out --verify (and DAILYPAPERS_VERIFY)"
+        )
     with _open_day(config, "run --batch") as day:
         report = run_batch(day, dates)
     for day_report in report.days:

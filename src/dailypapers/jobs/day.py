@@ -27,7 +27,7 @@ from dailypapers.errors import DailyPapersError, LLMUnusable
 from dailypapers.jobs.assemble import assemble_day
 from dailypapers.jobs.context import Day
 from dailypapers.jobs.results import NoProgress, PaperResult, Progress, RunReport, RunStopped
-from dailypapers.jobs.stages import calls_cost, read_text, summarize_text
+from dailypapers.jobs.stages import calls_cost, read_text, summarize_text, verify_tally
 from dailypapers.logs import redact
 from dailypapers.models import LLMCall, Paper, PaperText
 from dailypapers.periods import Period
@@ -345,6 +345,7 @@ def store_result(day: Day, paper: Paper, text: PaperText, outcome: SummaryOutcom
         sum(1 for c in outcome.calls if not c.ok),
         outcome.summary.flags if outcome.summary else (),
         calls_cost(day.config, outcome.calls),
+        verify_tally(day.config, outcome),
     )
     return result
 

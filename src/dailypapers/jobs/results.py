@@ -23,6 +23,31 @@ class RunStopped(Exception):
 
 
 @dataclass
+class VerifyTally:
+    """What ``--verify llm`` took and found: for one paper, or summed for a run."""
+
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    #: Sentences checked, and those of them with no source span in the paper.
+    sentences: int = 0
+    unsupported: int = 0
+    #: Papers whose summary could not be verified (kept unverified); for one paper, why.
+    failed: int = 0
+    failure: str | None = None
+
+    def add(self, other: VerifyTally) -> None:
+        self.calls += other.calls
+        self.input_tokens += other.input_tokens
+        self.output_tokens += other.output_tokens
+        self.cost_usd += other.cost_usd
+        self.sentences += other.sentences
+        self.unsupported += other.unsupported
+        self.failed += other.failed
+
+
+@dataclass
 class PaperResult:
     arxiv_id: str
     title: str
@@ -35,6 +60,8 @@ class PaperResult:
     failed_calls: int = 0
     flags: tuple[str, ...] = ()
     cost_usd: float = 0.0
+    #: With ``--verify llm``: what verifying its summary took and found.
+    verify: VerifyTally | None = None
 
 
 @dataclass
@@ -82,6 +109,17 @@ class RunReport:
         return sum(r.failed_calls for r in self.results)
 
     @property
+    def verify(self) -> VerifyTally | None:
+        """The ``--verify llm`` calls of the run and what they found; None without any."""
+        tallies = [r.verify for r in self.results if r.verify is not None]
+        if not tallies:
+            return None
+        total = VerifyTally()
+        for tally in tallies:
+            total.add(tally)
+        return total
+
+    @property
     def ok(self) -> bool:
         return self.count("failed") == 0 and not self.problems
 
@@ -103,6 +141,7 @@ class RunReport:
             "dropped_links": self.dropped,
             "failures": {r.arxiv_id: r.detail for r in self.results if r.outcome == "failed"},
             "flagged": {r.arxiv_id: list(r.flags) for r in self.flagged},
+            "verify": vars(self.verify) if self.verify else None,
         }
 
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 from dailypapers.config import Config
 from dailypapers.jobs.context import Day
 from dailypapers.jobs.reading import read_paper_text
+from dailypapers.jobs.results import VerifyTally
+from dailypapers.logs import redact
 from dailypapers.models import LLMCall, Paper, PaperText
 from dailypapers.summarize import SummaryOutcome
 from dailypapers.summarize.cost import BATCH_SUFFIX, price_of
+from dailypapers.summarize.verify import is_verify_call
 
 
 def read_text(day: Day, paper: Paper) -> PaperText | None:
@@ -59,3 +62,22 @@ def calls_cost(config: Config, calls: list[LLMCall]) -> float:
         price = price_of(model, config.prices)
         total += price.of(call.input_tokens, call.output_tokens) if price else 0.0
     return total
+
+
+def verify_tally(config: Config, outcome: SummaryOutcome) -> VerifyTally | None:
+    """What ``--verify llm`` took for one paper and what it found; None when it was not asked."""
+    calls = [call for call in outcome.calls if is_verify_call(call)]
+    if not calls:
+        return None
+    grounding = outcome.summary.grounding if outcome.summary else None
+    checks = (grounding.verified if grounding else None) or ()
+    return VerifyTally(
+        calls=len(calls),
+        input_tokens=sum(call.input_tokens for call in calls),
+        output_tokens=sum(call.output_tokens for call in calls),
+        cost_usd=calls_cost(config, calls),
+        sentences=len(checks),
+        unsupported=sum(1 for check in checks if not check.found),
+        failed=1 if outcome.verify_error else 0,
+        failure=redact(outcome.verify_error, config.secrets) if outcome.verify_error else None,
+    )

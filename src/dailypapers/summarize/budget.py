@@ -9,18 +9,24 @@ back in the paper's own order. Tokens are counted offline with the ``o200k_base`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from dailypapers.models import Paper, PaperText
 from dailypapers.summarize.tokens import count_tokens, truncate_tokens
 
 __all__ = [
     "count_tokens",
     "fit_markdown",
     "fit_text",
+    "shrink_text",
     "split_markdown",
     "split_sections",
     "truncate_tokens",
 ]
+
+#: The smallest text budget a paper is shrunk to when the model's context is smaller.
+MIN_BUDGET = 500
+CONTEXT_NUMBERS = re.compile(r"(\d[\d,]*) tokens")
 
 PRIORITY = {
     "abstract": 0,
@@ -279,3 +285,24 @@ def fit_sections(title: str, abstract: str, sections: list[TextSection], budget:
     kept = tuple(sections[i].name for i in sorted(chosen))
     dropped = tuple(s.name for i, s in enumerate(sections) if i not in chosen)
     return FittedText(text, count_tokens(text), kept, dropped, truncated)
+
+
+def shrink_text(paper: Paper, text: PaperText, message: str) -> PaperText | None:
+    """The paper's text fitted into a budget small enough for the model, if there is one."""
+    if text.source != "pdf" or not text.full_text:
+        return None
+    budget = smaller_budget(message, text.tokens)
+    if budget < MIN_BUDGET:
+        return None
+    fitted = fit_text(paper.title, paper.abstract, text.full_text, budget)
+    return replace(text, text=fitted.text, tokens=fitted.tokens, dropped_sections=fitted.dropped)
+
+
+def smaller_budget(message: str, current: int) -> int:
+    """From 'maximum context length is N tokens ... requested M tokens', else half."""
+    numbers = [int(n.replace(",", "")) for n in CONTEXT_NUMBERS.findall(message)]
+    half = current // 2
+    if len(numbers) >= 2 and numbers[1] > numbers[0]:
+        overflow = numbers[1] - numbers[0]
+        return min(int((current - overflow) * 0.9), int(current * 0.9))
+    return half

@@ -7,7 +7,6 @@ returns every call it made, failed ones too; the caller stores them.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections import Counter
@@ -22,7 +21,7 @@ from dailypapers.models import LLMCall, Paper, PaperText, Section, Summary
 from dailypapers.periods import now
 from dailypapers.ratelimit import RateLimiter
 from dailypapers.retry import RetryPolicy, log_retry, sleep_before_retry, too_long
-from dailypapers.summarize.budget import fit_text
+from dailypapers.summarize.budget import shrink_text
 from dailypapers.summarize.checks import check_summary, settings_for
 from dailypapers.summarize.deadline import DeadlineHttpClient, deadline
 from dailypapers.summarize.llm_errors import (
@@ -47,13 +46,13 @@ from dailypapers.summarize.prompt import (
     parse_answer,
 )
 from dailypapers.summarize.settings import LLMConfig
+from dailypapers.summarize.verify import VERIFY_SUFFIX, verify_estimate, verify_outcome
+from dailypapers.summarize.verify import response_format as spans_format
 
 log = logging.getLogger(__name__)
 
 LIMIT_HEADROOM = 0.95
 MAX_SHRINKS = 3
-MIN_BUDGET = 500
-CONTEXT_NUMBERS = re.compile(r"(\d[\d,]*) tokens")
 
 STOPPED = "not sent: the run was stopped"
 #: Characters kept of an answer that is not used: a page of HTML, an answer far too long.
@@ -117,6 +116,12 @@ class OpenAISummarizer:
             check_server(self.client, self.config)
 
     def summarize(self, paper: Paper, text: PaperText) -> SummaryOutcome:
+        """The summary (``_summarize``), then with ``--verify llm`` its sources (``verify.py``)."""
+        outcome = self._summarize(paper, text)
+        verify = self.config.verify == "llm"
+        return verify_outcome(self, paper, text, outcome) if verify else outcome
+
+    def _summarize(self, paper: Paper, text: PaperText) -> SummaryOutcome:
         """Ask until a valid answer comes, within separate bounds for each kind of failure.
 
         A wrong answer is asked again with the problem named (``attempts``); 429 pauses every
@@ -148,7 +153,7 @@ class OpenAISummarizer:
                 feedback = feedback_messages(reply.content, problem, self.config.lang)
                 messages = [*messages[:2], *feedback]
             elif reply.kind == "too_long":
-                smaller = _shrink(paper, text, reply.problem or "")
+                smaller = shrink_text(paper, text, reply.problem or "")
                 outcome.error = reply.problem
                 if smaller is None or tries["too_long"] > MAX_SHRINKS:
                     return outcome
@@ -171,8 +176,10 @@ class OpenAISummarizer:
         return build_messages(paper, text, lang=self.config.lang, glossary=self.config.glossary)
 
     def estimate(self, paper: Paper, text: PaperText) -> TokenEstimate:
-        """Tokens of the first request for ``paper``: its messages as sent, and the answer."""
-        return estimate_tokens(self.messages(paper, text))
+        """Tokens of the first request for ``paper``: its messages as sent, and the answer;
+        with ``--verify llm``, and the spans request's."""
+        first = estimate_tokens(self.messages(paper, text))
+        return verify_estimate(paper, text, first) if self.config.verify == "llm" else first
 
     def _limit(self, kind: ReplyKind) -> int:
         if kind == "rate_limited":
@@ -232,15 +239,18 @@ class OpenAISummarizer:
         flags = tuple(f"{f.check}: {f.detail}" for f in findings)
         return Summary(sections, "llm", self.model, self.prompt_version, text.source, flags)
 
-    def _call(self, arxiv_id: str, messages: list[dict[str, str]], attempt: int) -> _Reply:
-        """One chat request, paced by the rate limiter; what came back, or why nothing did."""
+    def _call(
+        self, arxiv_id: str, messages: list[dict[str, str]], attempt: int, verify: bool = False
+    ) -> _Reply:
+        """One chat request (a summary's, or with ``verify`` the spans'), paced by the rate
+        limiter; what came back, or why nothing did."""
         estimate = estimate_tokens(messages).total
         waited = self.limiter.acquire(estimate)
         if self._stopped.is_set() or not self.slots.enter():
             return _Reply(None)
         clock, reply = time.monotonic(), _Reply(None, "transient")
         try:
-            reply = self._send(arxiv_id, messages, attempt, estimate, waited)
+            reply = self._send(arxiv_id, messages, attempt, estimate, waited, verify)
         finally:
             self.slots.leave(
                 latency_s=time.monotonic() - clock,
@@ -257,6 +267,7 @@ class OpenAISummarizer:
         attempt: int,
         estimate: int,
         waited: float,
+        verify: bool = False,
     ) -> _Reply:
         """Send one chat request holding a slot; what came back."""
         log.info(
@@ -267,15 +278,14 @@ class OpenAISummarizer:
             f" after waiting {waited:.1f} s for the rate limit" if waited else "",
         )
         started, clock = now(), time.monotonic()
-        call = LLMCall(
-            arxiv_id, self.model, self.prompt_version, attempt, started, 0.0, 0, 0, True, None, None
-        )
+        version = self.prompt_version + (VERIFY_SUFFIX if verify else "")
+        call = LLMCall(arxiv_id, self.model, version, attempt, started, 0.0, 0, 0, True, None, None)
         try:
             with deadline(self.config.deadline):
                 raw = self.client.chat.completions.with_raw_response.create(  # type: ignore[call-overload]
                     model=self.model,
                     messages=messages,
-                    response_format=self.response_format(),
+                    response_format=self.response_format(verify),
                     **self._options(),
                 )
                 completion = _completion(raw)
@@ -330,7 +340,9 @@ class OpenAISummarizer:
             options["temperature"] = self.config.temperature
         return options
 
-    def response_format(self) -> dict[str, Any]:
+    def response_format(self, verify: bool = False) -> dict[str, Any]:
+        if verify:
+            return spans_format(self.config.response_format == "json_object")
         if self.config.response_format == "json_object":
             return {"type": "json_object"}
         return {
@@ -347,27 +359,6 @@ def _completion(raw: Any) -> ChatCompletion | None:
     except ValueError:  # says JSON, is not
         return None
     return completion if isinstance(completion, ChatCompletion) else None
-
-
-def _shrink(paper: Paper, text: PaperText, message: str) -> PaperText | None:
-    """The paper's text fitted into a budget small enough for the model, if there is one."""
-    if text.source != "pdf" or not text.full_text:
-        return None
-    budget = _smaller_budget(message, text.tokens)
-    if budget < MIN_BUDGET:
-        return None
-    fitted = fit_text(paper.title, paper.abstract, text.full_text, budget)
-    return replace(text, text=fitted.text, tokens=fitted.tokens, dropped_sections=fitted.dropped)
-
-
-def _smaller_budget(message: str, current: int) -> int:
-    """From 'maximum context length is N tokens ... requested M tokens', else half."""
-    numbers = [int(n.replace(",", "")) for n in CONTEXT_NUMBERS.findall(message)]
-    half = current // 2
-    if len(numbers) >= 2 and numbers[1] > numbers[0]:
-        overflow = numbers[1] - numbers[0]
-        return min(int((current - overflow) * 0.9), int(current * 0.9))
-    return half
 
 
 def _below(limit: int | None) -> float | None:

@@ -23,6 +23,8 @@ class SummaryOutcome:
     #: The LLM answered in a way no paper can get past (a wrong key, no such model, no quota,
     #: nobody at the URL): ``error`` says so, and the caller stops the whole run.
     unusable: bool = False
+    #: Why ``--verify llm`` could not check the summary (kept unverified), when it could not.
+    verify_error: str | None = None
 
     @property
     def not_started(self) -> bool:

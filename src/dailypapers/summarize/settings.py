@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
+from dailypapers.errors import ConfigError
 from dailypapers.summarize.prompt import OUTPUT_RESERVE
 from dailypapers.summarize.providers import AnswerLimit, ResponseFormat
 
@@ -12,6 +14,10 @@ DEFAULT_MODEL = "gpt-4o"
 DEFAULT_DEADLINE = 300.0
 #: The answer's token cap: four times what three sections are expected to take.
 ANSWER_TOKENS = 4 * OUTPUT_RESERVE
+
+#: ``llm``: after each summary, ask the model for the paper's span behind each sentence.
+Verify = Literal["off", "llm"]
+VERIFY_CHOICES: tuple[Verify, ...] = ("off", "llm")
 
 
 @dataclass(frozen=True)
@@ -44,3 +50,21 @@ class LLMConfig:
     #: Tokens the answer may take, and the request field that says so.
     answer_tokens: int = ANSWER_TOKENS
     answer_limit: AnswerLimit = "max_completion_tokens"
+    #: A second opinion after each summary (``summarize/verify.py``): one more call per paper.
+    verify: Verify = "off"
+
+
+def verify_mode(value: str, shown: str, *, llm: bool) -> Verify:
+    """``--verify`` checked (``shown`` says where it came from): off, or llm with an LLM."""
+    mode = value.strip().lower()
+    if mode == "off":
+        return "off"
+    if mode != "llm":
+        raise ConfigError(f"{shown}: choose {' or '.join(VERIFY_CHOICES)}")
+    if not llm:
+        raise ConfigError(
+            f"{shown} needs an LLM: extractive summaries are the paper's own sentences, with "
+            "nothing to verify; set OPENAI_API_KEY (and OPENAI_BASE_URL for a server other "
+            "than OpenAI) or choose --provider"
+        )
+    return "llm"
