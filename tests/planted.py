@@ -292,7 +292,7 @@ def _abbreviations(paper: Paper) -> list[str]:
     written_out = [
         short.upper()
         for short, expansions in ABBREVIATIONS.items()
-        if canonical(short) not in index.spans
+        if not index.find(canonical(short))
         and any(index.phrase(e) for e in expansions)
         and is_name(short.upper())
     ]

@@ -30,9 +30,9 @@ Span = tuple[int, int]
 PIECE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9+]|\.(?=[A-Za-z0-9]))*")
 #: A token of the summary: pieces joined by hyphens, dots, underscores or slashes.
 TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9+]|[-_./](?=[A-Za-z0-9]))*")
-#: A value with a unit (``7B``, ``3D``, ``4K``, ``2x``, ``10th``, ``256x256``) or a bare
+#: A value with a unit (``7B``, ``3D``, ``4K``, ``2x``, ``10th``, ``4kHz``, ``256x256``) or a bare
 #: version (``v2``): the number check's, or nothing to look up.
-NUMBER_LIKE = re.compile(r"\d+(?:\.\d+)?[A-Za-z]{0,2}|\d+x\d+|[vV]\d+(?:\.\d+)*")
+NUMBER_LIKE = re.compile(r"\d+(?:\.\d+)?(?:[A-Za-z]{0,2}|[kMG]Hz|fps)\+?|\d+x\d+|[vV]\d+(?:\.\d+)*")
 #: ``5-shot``, ``8-bit``, ``2-stage``: a count and an ordinary word.
 COUNTED_WORD = re.compile(r"\d[\d.]*-[a-z][a-z-]*")
 ROMAN = re.compile(r"[IVX]+")
@@ -121,16 +121,45 @@ def find_names(text: str, lang: str = "ko") -> list[Name]:
 
 @dataclass
 class SourceIndex:
-    """Where each run of words of a paper is, by key, and its words' stems in one string."""
+    """A paper's words: where each is, which may join the next into one name, their stems."""
 
     text: str
-    spans: dict[str, list[Span]]
-    #: `` stem stem stem ``: a phrase is found with one substring search.
-    stems: str
-    #: Where each piece starts in ``stems``, and where it is in ``text``.
-    stem_starts: list[int]
+    #: Each word's place in ``text``, the word in lower case, and whether only a space or a
+    #: hyphen separates it from the next.
     pieces: list[Span]
+    lowered: list[str]
+    joined: list[bool]
+    #: A word (lower case, as written) -> its indexes; a word or a camel-case part of one
+    #: (singular) -> its places.
+    positions: dict[str, list[int]]
+    singles: dict[str, list[Span]]
+    #: `` stem stem stem ``: a phrase is found with one substring search; where each word
+    #: starts in it.
+    stems: str
+    stem_starts: list[int]
     _near: dict[tuple[str, int], list[str]] | None = field(default=None, repr=False)
+
+    def find(self, key: str) -> list[Span]:
+        """Where the paper has words whose letters and digits, run together, are ``key``
+        (``CLIP Score`` and ``CLIP-Scores`` for ``clipscore``)."""
+        found = list(self.singles.get(key, ()))
+        for length in range(1, len(key)):
+            for first in self.positions.get(key[:length], ()):
+                found += self._run_from(first, key, key[:length])
+                if len(found) >= MAX_SPANS:
+                    return found[:MAX_SPANS]
+        return found
+
+    def _run_from(self, first: int, key: str, so_far: str) -> list[Span]:
+        last = first
+        while self.joined[last] and last - first + 1 < MAX_PIECES:
+            last += 1
+            so_far += self.lowered[last]
+            if canonical(so_far) == key:
+                return [(self.pieces[first][0], self.pieces[last][1])]
+            if not key.startswith(so_far):
+                break
+        return []
 
     def phrase(self, words: str) -> list[Span]:
         """Where the paper has these words in a row (stemmed, hyphens and case ignored)."""
@@ -147,48 +176,67 @@ class SourceIndex:
     def near(self, key: str) -> list[Span]:
         """Where the paper has ``key`` with one letter wrong, missing, extra or swapped; the
         digits must be the same, and the key long enough for one letter to be a typo."""
-        letters = sum(c.isalpha() for c in key)
-        if letters < FUZZY_LETTERS:
+        if sum(c.isalpha() for c in key) < FUZZY_LETTERS:
             return []
-        if self._near is None:
-            self._near = {}
-            for other in self.spans:
-                self._near.setdefault((other[0], len(other)), []).append(other)
         digits = re.sub(r"\D", "", key)
         for size in (len(key) - 1, len(key), len(key) + 1):
-            for other in self._near.get((key[0], size), ()):
+            for other in self._keys_near().get((key[0], size), ()):
                 if re.sub(r"\D", "", other) == digits and _one_edit(key, other):
-                    return self.spans[other]
+                    return self.find(other)
         return []
+
+    def _keys_near(self) -> dict[tuple[str, int], list[str]]:
+        """The keys of one to three joined words, by first letter and length; made the first
+        time a name is not found as it is written."""
+        if self._near is None:
+            self._near = {}
+            for i in range(len(self.lowered)):
+                key, last = self.lowered[i], i
+                while True:
+                    bare = canonical(key)
+                    self._near.setdefault((bare[0], len(bare)), []).append(bare)
+                    if not self.joined[last] or last - i >= 2:
+                        break
+                    last += 1
+                    key += self.lowered[last]
+        return self._near
 
 
 @lru_cache(maxsize=8)
 def source_index(source: str) -> SourceIndex:
     """The index of a paper's text; the last few are kept, as the check and the grounding of
     one summary read the same text."""
-    pieces = [(m.start(), m.end(), m.group().lower()) for m in PIECE.finditer(source)]
-    spans: dict[str, list[Span]] = {}
-    for i, (start, _, word) in enumerate(pieces):
-        key = word
-        for j in range(i, min(i + MAX_PIECES, len(pieces))):
-            if j > i:
-                gap = source[pieces[j - 1][1] : pieces[j][0]]
-                if not JOINER.fullmatch(gap):
-                    break
-                key += pieces[j][2]
-            places = spans.setdefault(canonical(key), [])
-            if len(places) < MAX_SPANS:
-                places.append((start, pieces[j][1]))
-    for start, end, _ in pieces:
-        _add_camel_parts(source, start, end, spans)
+    found = list(PIECE.finditer(source))
+    plain = [m.span() for m in found]
+    words = [m.group() for m in found]
+    lowered = [word.lower() for word in words]
+    joined = [
+        JOINER.fullmatch(source, plain[i][1], plain[i + 1][0]) is not None
+        for i in range(len(plain) - 1)
+    ] + [False]
+    positions: dict[str, list[int]] = {}
+    singles: dict[str, list[Span]] = {}
+    for i, word in enumerate(lowered):
+        positions.setdefault(word, []).append(i)
+        _add(singles, word, plain[i])
+        if not words[i][1:].islower():
+            _add_camel_parts(source, *plain[i], singles)
     stems, starts, at = [" "], [], 1
-    for _, _, word in pieces:
+    for word in lowered:
         starts.append(at)
         stemmed = stem(word)
         stems.append(stemmed + " ")
         at += len(stemmed) + 1
-    plain = [(start, end) for start, end, _ in pieces]
-    return SourceIndex(source, spans, "".join(stems), starts, plain)
+    return SourceIndex(source, plain, lowered, joined, positions, singles, "".join(stems), starts)
+
+
+def _add(spans: dict[str, list[Span]], key: str, span: Span) -> None:
+    key = canonical(key) if key.endswith("s") else key
+    places = spans.get(key)
+    if places is None:
+        spans[key] = [span]
+    elif len(places) < MAX_SPANS:
+        places.append(span)
 
 
 def _add_camel_parts(source: str, start: int, end: int, spans: dict[str, list[Span]]) -> None:
@@ -200,9 +248,7 @@ def _add_camel_parts(source: str, start: int, end: int, spans: dict[str, list[Sp
     for i in range(len(cuts) - 1):
         for j in range(i + 1, len(cuts)):
             if (i, j) != (0, len(cuts) - 1):
-                places = spans.setdefault(canonical(source[cuts[i] : cuts[j]].lower()), [])
-                if len(places) < MAX_SPANS:
-                    places.append((cuts[i], cuts[j]))
+                _add(spans, source[cuts[i] : cuts[j]].lower(), (cuts[i], cuts[j]))
 
 
 def locate(name: Name, index: SourceIndex) -> list[Span]:
@@ -210,7 +256,7 @@ def locate(name: Name, index: SourceIndex) -> list[Span]:
     if name.english is not None:
         return index.phrase(name.english) or _abbreviated(name.english, index)
     return (
-        index.spans.get(name.key)
+        index.find(name.key)
         or _expanded(name.key, index)
         or _initials(name.text, index)
         or index.near(name.key)
@@ -234,7 +280,7 @@ def _abbreviated(english: str, index: SourceIndex) -> list[Span]:
     """A glossary term the paper writes only as its abbreviation (``RL``)."""
     wanted = " ".join(PIECE.findall(english.lower()))
     for short, expansions in _abbreviations().items():
-        if wanted in expansions and (found := index.spans.get(short)):
+        if wanted in expansions and (found := index.find(short)):
             return found
     return []
 
