@@ -10,7 +10,8 @@ from dailypapers.summarize.names import find_names, is_name, unsupported_names
 PAPER = """Scaling Long Outputs
 We fine-tune LLaMA-3-8B and Qwen2.5-7B-Instruct on LongWriter-6K with reinforcement learning.
 # 4 Results
-Our model beats GPT-4o on LongBench-Write and HellaSwag, measured by CLIPScore. The
+Our model beats GPT-4o on LongBench-Write and HellaSwag, measured by CLIPScore. The code is at
+https://github.com/longout/longout and runs on Node.js. The
 Attack Success Rate drops to 3%. We use retrieval-augmented generation and quantized weights.
 """
 
@@ -62,6 +63,8 @@ def test_a_summary_names_each_name_once_and_leaves_out_the_fields_vocabulary() -
         "강화 학습",  # a glossary rendering: reinforcement learning
         "강화학습",  # the same without the space
         "양자화",  # quantization, as "quantized"
+        "GitHub",  # in a link
+        "Node.js",
     ],
 )
 def test_a_name_the_paper_states_passes_in_any_fair_spelling(claim: str) -> None:

@@ -26,8 +26,9 @@ from dailypapers.summarize.name_terms import ABBREVIATIONS, GENERIC, NAMED_TERMS
 
 Span = tuple[int, int]
 
-#: A word of the paper: letters and digits, with a dot kept inside (``Qwen2.5``).
-PIECE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9+]|\.(?=[A-Za-z0-9]))*")
+#: A word of the paper: letters and digits, with a dot kept between digits (``Qwen2.5``);
+#: ``github.com`` is two words, so ``GitHub`` is found in a link.
+PIECE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9+]|(?<=\d)\.(?=\d))*")
 #: A token of the summary: pieces joined by hyphens, dots, underscores or slashes.
 TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9+]|[-_./](?=[A-Za-z0-9]))*")
 #: A value with a unit (``7B``, ``3D``, ``4K``, ``2x``, ``10th``, ``4kHz``, ``256x256``) or a bare
@@ -40,8 +41,9 @@ ROMAN = re.compile(r"[IVX]+")
 CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 #: Pieces of the paper joined into one name at most: ``LLaMA-3.1-8B-Instruct`` is 4.
 MAX_PIECES = 6
-#: What may stand between two pieces of one name in the paper: nothing, a space, a hyphen.
-JOINER = re.compile(r"[\s\-_/]{0,2}")
+#: What may stand between two pieces of one name in the paper: nothing, a space, a hyphen,
+#: a dot (``Node.js``).
+JOINER = re.compile(r"[\s\-_/.]{0,2}")
 #: Places of each key kept; the best sentence is chosen among them.
 MAX_SPANS = 32
 #: Letters a name needs before one wrong letter is let pass as a typo.
