@@ -25,7 +25,15 @@ from dailypapers.sources.pdf import extract_text, normalise_text
 from dailypapers.summarize.budget import fit_text
 from dailypapers.summarize.checks import check_summary, find_numbers
 from dailypapers.summarize.name_terms import ABBREVIATIONS, GENERIC, NAMED_TERMS
-from dailypapers.summarize.names import CAMEL, TOKEN, canonical, is_name, key_of, source_index
+from dailypapers.summarize.names import (
+    CAMEL,
+    SUFFIX_WORD,
+    TOKEN,
+    canonical,
+    is_name,
+    key_of,
+    source_index,
+)
 from tests.handwritten import HANDWRITTEN
 
 PLANTED = ("another paper's name", "absent benchmark", "baseline never run", "a sibling's version")
@@ -162,12 +170,13 @@ def paper_names(paper: Paper) -> list[str]:
 def _clean_names(text: str) -> Iterator[str]:
     lowered = set(re.findall(r"\b[a-z]+\b", text))
     for match in TOKEN.finditer(text):
-        token = match.group().rstrip(".")
-        if not is_name(token) or key_of(token) in GENERIC or "." in token or "@" in token:
-            continue
-        if re.fullmatch(r"[A-Za-z]\d+|\d.*", token) or token.lower() in lowered:
-            continue  # participant ids, footnote marks glued to words, headings in capitals
-        yield token
+        for part in match.group().split("/"):
+            token = SUFFIX_WORD.sub("", part)
+            if not is_name(token) or key_of(token) in GENERIC or "." in token:
+                continue
+            if re.fullmatch(r"[A-Za-z]\d+|\d.*", token) or token.lower() in lowered:
+                continue  # participant ids, footnote marks glued to words, headings in capitals
+            yield token
 
 
 def summary(names: list[str], extra: str = "") -> tuple[tuple[str, str], ...]:

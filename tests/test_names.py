@@ -47,6 +47,12 @@ def test_a_summary_names_each_name_once_and_leaves_out_the_fields_vocabulary() -
     assert names == ["강화 학습", "LongWriter-6K", "GPT-4o"]
 
 
+def test_a_slash_parts_two_words_and_a_suffix_is_not_part_of_the_name() -> None:
+    summary = "CPU/GPU 80 GB 환경에서 o1-like 추론과 GPT-4o-based 평가, 2D/3D 데이터를 씁니다."
+
+    assert [name.text for name in find_names(summary)] == ["o1", "GPT-4o"]
+
+
 @pytest.mark.parametrize(
     "claim",
     [

@@ -12,6 +12,7 @@ GENERIC = frozenset(
     {
         "ai", "ml", "dl", "nlp", "cv", "llm", "lm", "vlm", "mllm", "lmm", "lvlm", "slm",
         "gpu", "cpu", "tpu", "api", "sota", "id", "ui", "rgb", "hd", "io", "ok", "os", "db",
+        "kb", "mb", "gb", "tb", "khz", "mhz", "ghz",
     }
 )  # fmt: skip
 

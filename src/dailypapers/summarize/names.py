@@ -37,6 +37,10 @@ NUMBER_LIKE = re.compile(r"\d+(?:\.\d+)?(?:[A-Za-z]{0,2}|[kMG]Hz|fps)\+?|\d+x\d+
 #: ``5-shot``, ``8-bit``, ``2-stage``: a count and an ordinary word.
 COUNTED_WORD = re.compile(r"\d[\d.]*-[a-z][a-z-]*")
 ROMAN = re.compile(r"[IVX]+")
+#: A word that makes a name an adjective (``o1-like``, ``GPT-4-based``): not part of it.
+SUFFIX_WORD = re.compile(
+    r"-(?:like|based|style|free|level|aware|guided|only|specific|driven|wise|centric|powered)$"
+)
 #: Where a camel-case word's parts meet: ``CLIP|Score``, ``Chat|GPT``, ``Long|Bench``.
 CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 #: Pieces of the paper joined into one name at most: ``LLaMA-3.1-8B-Instruct`` is 4.
@@ -109,12 +113,13 @@ def find_names(text: str, lang: str = "ko") -> list[Name]:
             english = _english_of(match.group())
             found.setdefault(f"ko:{english}", Name(match.group(), english, english))
     for match in TOKEN.finditer(text):
-        token = match.group().rstrip(".")
-        if not is_name(token):
-            continue
-        key = key_of(token)
-        if key and key not in GENERIC_KEYS:
-            found.setdefault(key, Name(token, key))
+        for part in match.group().split("/"):  # CPU/GPU, 2D/3D: two words
+            token = SUFFIX_WORD.sub("", part)  # o1-like, GPT-based: the name before
+            if not is_name(token):
+                continue
+            key = key_of(token)
+            if key and key not in GENERIC_KEYS:
+                found.setdefault(key, Name(token, key))
     return list(found.values())
 
 
