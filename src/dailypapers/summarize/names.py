@@ -68,8 +68,8 @@ class Name:
 
 
 def canonical(key: str) -> str:
-    """A key without a plural ``s``: ``llms`` = ``llm``, ``rls`` = ``rl``, ``ccss`` = ``ccs``
-    (both sides lose every final ``s``, so the plural of a name ending in S meets it too)."""
+    """A key without a plural ``s``: ``llms`` = ``llm``, ``rls`` = ``rl``. Every final ``s``
+    goes, on both sides, so the plural of a name ending in S meets it too (``CCSs``, ``CCS``)."""
     while len(key) > 2 and key.endswith("s"):
         key = key[:-1]
     return key
