@@ -3,7 +3,8 @@
 - structure: exactly the three sections, each within a sentence and length range;
 - language: for Korean, enough Hangul among the letters (English terms allowed);
 - chatter: leftover JSON, Markdown, "Here is the summary", instructions;
-- numbers: every number in the summary occurs in the paper's text or abstract.
+- numbers: every number in the summary occurs in the paper's text or abstract;
+- names: every model, dataset, benchmark, method or metric it names does too (``names.py``).
 
 Defaults were fitted on the predecessor's 1,439 published summaries: sections there have 1 to
 6 sentences and 76 to 492 characters, and at least 33% of their letters are Hangul.
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from dailypapers.models import SECTION_KEYS
+from dailypapers.summarize.names import unsupported_names
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,8 @@ def check_summary(
     """Every finding on a summary given as (section name, text) pairs; [] when clean.
 
     ``source`` is the text the summary was made from (paper text and abstract); without it the
-    number check is skipped. The paper's ``title`` may be quoted in English at any length.
+    number and name checks are skipped. The paper's ``title`` may be quoted in English at any
+    length.
     """
     settings = settings or CheckSettings()
     findings = check_structure(sections, settings)
@@ -101,7 +104,7 @@ def check_summary(
         findings += [Finding(f.check, f"{name}: {f.detail}") for f in found]
     if source is not None:
         text = " ".join(text for _, text in sections)
-        findings += check_numbers(text, source) + check_links(text, source)
+        findings += check_against(text, source, settings.lang)
     return findings
 
 
@@ -123,8 +126,25 @@ def check_bullets(
         Finding(f.check, f"bullets: {f.detail}") for f in check_text(text, settings, title=title)
     ]
     if source is not None:
-        findings += check_numbers(text, source) + check_links(text, source)
+        findings += check_against(text, source, settings.lang)
     return findings
+
+
+def check_against(summary: str, source: str, lang: str) -> list[Finding]:
+    """The checks against the paper: its numbers, its names, its links."""
+    return (
+        check_numbers(summary, source)
+        + check_names(summary, source, lang)
+        + check_links(summary, source)
+    )
+
+
+def check_names(summary: str, source: str, lang: str = "ko") -> list[Finding]:
+    """Names in ``summary`` (models, datasets, benchmarks, methods) that ``source`` lacks."""
+    unsupported = unsupported_names(summary, source, lang)
+    if not unsupported:
+        return []
+    return [Finding("names", f"not in the paper: {', '.join(unsupported)}")]
 
 
 def check_structure(sections: Sequence[tuple[str, str]], settings: CheckSettings) -> list[Finding]:
@@ -284,25 +304,28 @@ class Number:
 
 
 def find_numbers(text: str) -> list[Number]:
-    found = []
-    for match in NUMBER.finditer(text):
-        whole, decimals, unit = match.group(1), match.group(2), match.group(3) or ""
-        value = float(whole.replace(",", "") + (f".{decimals}" if decimals else ""))
-        found.append(Number(match.group().strip(), value, unit))
-    return found
+    return [number_of(match) for match in NUMBER.finditer(text)]
+
+
+def number_of(match: re.Match[str]) -> Number:
+    """The number a match of ``NUMBER`` is."""
+    whole, decimals, unit = match.group(1), match.group(2), match.group(3) or ""
+    value = float(whole.replace(",", "") + (f".{decimals}" if decimals else ""))
+    return Number(match.group().strip(), value, unit)
 
 
 def source_values(source: str) -> set[float]:
     """Every value the source states, in every reading a summary may fairly use."""
     values: set[float] = set()
     for number in find_numbers(source):
-        values |= _readings(number)
+        values |= readings(number)
     for word in NUMBER_WORD.findall(source):
         values.add(float(WORDS[word.lower()]))
     return values
 
 
-def _readings(number: Number) -> set[float]:
+def readings(number: Number) -> set[float]:
+    """Every value ``number`` may fairly be read as (0.87 is also 87%, 7B is 7,000,000,000)."""
     value = number.value
     readings = {round(value, 6)}
     if number.unit in SCALE:
@@ -321,7 +344,7 @@ def check_numbers(summary: str, source: str) -> list[Finding]:
     stated = source_values(source)
     unsupported = []
     for number in find_numbers(summary):
-        if number.trivial or _readings(number) & stated:
+        if number.trivial or readings(number) & stated:
             continue
         unsupported.append(number.text)
     if not unsupported:

@@ -24,6 +24,7 @@ from dailypapers.retry import RetryPolicy, log_retry, sleep_before_retry, too_lo
 from dailypapers.summarize.budget import shrink_text
 from dailypapers.summarize.checks import check_summary, settings_for
 from dailypapers.summarize.deadline import DeadlineHttpClient, deadline
+from dailypapers.summarize.grounding import ground
 from dailypapers.summarize.llm_errors import (
     CHECK_TIMEOUT,
     ReplyKind,
@@ -230,14 +231,15 @@ class OpenAISummarizer:
     def checked_summary(
         self, paper: Paper, text: PaperText, sections: tuple[Section, ...]
     ) -> Summary:
-        """The summary, flagged with what the checks find against the text that was sent."""
+        """The summary, flagged by the checks against the text that was sent, and grounded."""
         pairs = [(section.label, section.text) for section in sections]
         source = f"{paper.title}\n{paper.abstract}\n{text.text}"
         findings = check_summary(
             pairs, source=source, settings=self.check_settings, title=paper.title
         )
         flags = tuple(f"{f.check}: {f.detail}" for f in findings)
-        return Summary(sections, "llm", self.model, self.prompt_version, text.source, flags)
+        found = ground(pairs, title=paper.title, abstract=paper.abstract, text=text.text)
+        return Summary(sections, "llm", self.model, self.prompt_version, text.source, flags, found)
 
     def _call(
         self, arxiv_id: str, messages: list[dict[str, str]], attempt: int, verify: bool = False
