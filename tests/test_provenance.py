@@ -73,3 +73,25 @@ def test_the_sites_data_and_markdown_carry_the_evidence(world: World) -> None:
     assert "- FooNet-9 (name, Technical Details): not found in the text sent or the abstract" in (
         markdown
     )
+
+
+def test_stats_and_check_report_how_much_is_grounded(world: World) -> None:
+    run_one_paper(world)
+    db = str(world.out / "dailypapers.db")
+
+    stats = one_line(invoke("stats", "--out", str(world.out)).output)
+    check = invoke("check", "--db", db)
+    lines = invoke("check", "--db", db, "--json").stdout.splitlines()
+
+    assert "grounded: 0 of 1 traced summaries (0%) have every number and name found" in stats
+    assert "numbers 1/1 (100%), names " in stats
+    assert check.exit_code == 1
+    assert "names: not in the paper: FooNet-9" in one_line(check.output)
+    assert "evidence: numbers 1/1 (100%) and names " in one_line(check.output)
+    assert "0 of 1 summaries grounded (0%)" in one_line(check.output)
+    (line,) = [json.loads(line) for line in lines]
+    assert line["numbers_found"] == [1, 1]
+    found, total = line["names_found"]
+    assert found == total - 1
+    assert {"check": "names", "detail": "not in the paper: FooNet-9"} in line["findings"]
+    assert any(item["claim"] == "3.5%" and item["sentence"] for item in line["evidence"])

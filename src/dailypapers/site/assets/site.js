@@ -66,6 +66,7 @@
     var claim = event.target.closest ? event.target.closest("button.claim") : null;
     closeClaims(claim);
     if (claim) {
+      claim.classList.remove("closed");
       var open = claim.getAttribute("aria-expanded") === "true";
       claim.setAttribute("aria-expanded", open ? "false" : "true");
     }
@@ -73,7 +74,16 @@
 
   document.addEventListener("click", onClaimClick);
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") { closeClaims(null); }
+    if (event.key !== "Escape") { return; }
+    closeClaims(null);
+    var focused = document.activeElement;
+    if (focused && focused.classList.contains("claim")) { focused.classList.add("closed"); }
+  });
+  // Closed by Escape while focused: open again once focus leaves and comes back.
+  document.addEventListener("focusout", function (event) {
+    if (event.target.classList && event.target.classList.contains("claim")) {
+      event.target.classList.remove("closed");
+    }
   });
 
   document.addEventListener("DOMContentLoaded", function () {
