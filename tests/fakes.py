@@ -624,6 +624,9 @@ class FakeOpenAI(FakeServer):
         self.verify_calls = 0
         self.verify_invented: set[int] = set()
         self.verify_mode = "good"
+        #: Writes a good answer from the request's messages (the paper as sent, and a retry's
+        #: reason) instead of the fixed one: ``bench/grounded_day.py``'s summaries.
+        self.writer: Callable[[list[dict[str, str]]], dict[str, str]] | None = None
 
     def set_mode(self, mode: str) -> None:
         assert mode in {"good", "garbage", "incomplete", "refuse", "error"}, mode
@@ -842,7 +845,7 @@ class FakeOpenAI(FakeServer):
         match = TITLE_LINE.search(user)
         title = match.group(1) if match else "이 논문"
         system = sent["messages"][0]["content"] if sent["messages"] else ""
-        answer = korean_summary(title)
+        answer = self.writer(sent["messages"]) if self.writer else korean_summary(title)
         for lang, reader in (("en", "English"), ("ja", "Japanese"), ("zh", "Chinese")):
             if f"for {reader}-speaking" in system:
                 answer = summary_in(lang, title)
