@@ -5,8 +5,9 @@ recombine, at run time, the sentences of the reference digests (``../shared/refe
 and fall back to sentences made from word lists when those are absent, so no text of the
 corpus is kept in the repository. Titles, authors, keywords and organisations come from the
 same sources. Each summary carries evidence as large as a real one's (a sentence for each of
-its numbers and names, one in ten not found). Each day gets about 30 papers, from 2021-01-01 on, all stored in one
-transaction (one paper, summary and digest row each; the importer is not run).
+its numbers and names, one in ten not found). Each day gets about 30 papers, from 2021-01-01
+on, all stored in one transaction (one paper, summary and digest row each; the importer is not
+run).
 
     .venv/bin/python bench/generated_archive.py OUT.db [--papers 50000]
 """
