@@ -124,8 +124,8 @@ def feedback_messages(content: str | None, problem: str, lang: str) -> list[dict
     ]
 
 
-def parse_answer(content: str | None) -> tuple[Section, ...]:
-    """Validate the LLM's answer; raises ValueError with a short reason."""
+def answer_object(content: str | None) -> dict[str, Any]:
+    """The JSON object an LLM answered; raises ValueError with a short reason."""
     if content is None or not content.strip():
         raise ValueError("the answer was empty")
     try:
@@ -134,6 +134,12 @@ def parse_answer(content: str | None) -> tuple[Section, ...]:
         raise ValueError(f"the answer is not JSON ({e.msg} at char {e.pos})") from None
     if not isinstance(data, dict):
         raise ValueError(f"the answer is JSON but not an object ({type(data).__name__})")
+    return data
+
+
+def parse_answer(content: str | None) -> tuple[Section, ...]:
+    """Validate the LLM's answer; raises ValueError with a short reason."""
+    data = answer_object(content)
     try:
         return SummaryAnswer.model_validate(data).sections()
     except ValidationError as e:

@@ -10,7 +10,6 @@ fails (no usable answer), the summary is kept as it was, unverified, and the run
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import unicodedata
@@ -24,7 +23,7 @@ from dailypapers.evidence import Grounding, SpanCheck
 from dailypapers.models import LLMCall, Paper, PaperText, Summary
 from dailypapers.summarize.checks import sentences_of
 from dailypapers.summarize.outcome import SummaryOutcome, TokenEstimate
-from dailypapers.summarize.prompt import OUTPUT_RESERVE, estimate_tokens
+from dailypapers.summarize.prompt import OUTPUT_RESERVE, answer_object, estimate_tokens
 
 if TYPE_CHECKING:
     from dailypapers.summarize.llm import OpenAISummarizer
@@ -151,14 +150,7 @@ class _Spans(BaseModel):
 def parse_spans(content: str | None) -> dict[int, str]:
     """The span given for each sentence number (the first, if one is given twice); raises
     ValueError with a short reason."""
-    if content is None or not content.strip():
-        raise ValueError("the answer was empty")
-    try:
-        data = json.loads(content)
-    except json.JSONDecodeError as e:
-        raise ValueError(f"the answer is not JSON ({e.msg} at char {e.pos})") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"the answer is JSON but not an object ({type(data).__name__})")
+    data = answer_object(content)
     try:
         answer = _Spans.model_validate(data)
     except ValidationError as e:
