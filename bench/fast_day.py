@@ -24,30 +24,22 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e import World, one_line  # noqa: E402
-from tests.fakes import FakeArxiv, FakeHF, FakeOpenAI  # noqa: E402
+from tests.e2e import fake_world, one_line  # noqa: E402
 from tests.papertext import as_markdown, synthetic_doc  # noqa: E402
 
 DAY = "2024-12-06"
 
 
 def scenario(name: str, papers: int, latency: float, *, limit: int | None, markdown: bool) -> None:
-    with (
-        FakeHF() as hf,
-        FakeArxiv() as arxiv,
-        FakeOpenAI() as openai,
-        tempfile.TemporaryDirectory() as tmp,
-    ):
-        world = World(hf, arxiv, openai, Path(tmp) / "out")
+    with fake_world() as world:
+        hf, arxiv, openai = world.hf, world.arxiv, world.openai
         world.add_day(DAY, papers)
-        cache = Path(tmp) / "cache"
         for entry in hf.days[DAY] if markdown else []:
             paper = entry["paper"]
             if markdown == "fallback":
@@ -57,7 +49,7 @@ def scenario(name: str, papers: int, latency: float, *, limit: int | None, markd
             hf.set_markdown(paper["id"], as_markdown(doc))
         openai.latency = latency
         openai.concurrency_limit = limit
-        env = world.env() | {"DAILYPAPERS_CACHE_DIR": str(cache)}
+        env = world.cache_env()
         started = time.monotonic()
         result = world.run("--date", DAY, env=env)
         wall = time.monotonic() - started

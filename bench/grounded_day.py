@@ -20,7 +20,6 @@ import argparse
 import random
 import re
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +31,8 @@ from dailypapers.evidence import GroundingShare  # noqa: E402
 from dailypapers.models import SECTION_KEYS  # noqa: E402
 from dailypapers.store import Store  # noqa: E402
 from dailypapers.summarize.checks import find_numbers  # noqa: E402
-from tests.e2e import World  # noqa: E402
-from tests.fakes import FakeArxiv, FakeHF, FakeOpenAI, make_entry  # noqa: E402
+from tests.e2e import World, fake_world  # noqa: E402
+from tests.fakes import make_entry  # noqa: E402
 from tests.papertext import Doc, as_markdown, real_doc, real_pdfs  # noqa: E402
 from tests.planted import BASELINES, Paper, paper_names, summary  # noqa: E402
 
@@ -87,17 +86,12 @@ def serve(world: World, docs: list[Doc], papers: int) -> None:
 
 
 def scenario(docs: list[Doc], papers: int, wrong: float, seed: int, verify: bool) -> None:
-    with (
-        FakeHF() as hf,
-        FakeArxiv() as arxiv,
-        FakeOpenAI() as openai,
-        tempfile.TemporaryDirectory() as tmp,
-    ):
-        world = World(hf, arxiv, openai, Path(tmp) / "out")
+    with fake_world() as world:
+        openai = world.openai
         serve(world, docs, papers)
         writer = Writer(wrong, seed)
         openai.writer = writer
-        env = world.env() | {"DAILYPAPERS_CACHE_DIR": str(Path(tmp) / "cache")}
+        env = world.cache_env()
         args = ["--date", DAY] + (["--verify", "llm"] if verify else [])
         started = time.monotonic()
         result = world.run(*args, env=env)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dailypapers.summarize.cost import DEFAULT_PRICES  # noqa: E402
-from tests.e2e import World, one_line  # noqa: E402
-from tests.fakes import FakeArxiv, FakeHF, FakeOpenAI  # noqa: E402
+from tests.e2e import fake_world, one_line  # noqa: E402
 from tests.papertext import as_markdown, synthetic_doc  # noqa: E402
 
 DAY = "2024-12-06"
@@ -54,13 +52,8 @@ class Measured:
 
 
 def day(papers: int, latency: float, words: int, limit: int | None, *verify: str) -> Measured:
-    with (
-        FakeHF() as hf,
-        FakeArxiv() as arxiv,
-        FakeOpenAI() as openai,
-        tempfile.TemporaryDirectory() as tmp,
-    ):
-        world = World(hf, arxiv, openai, Path(tmp) / "out")
+    with fake_world() as world:
+        hf, openai = world.hf, world.openai
         world.add_day(DAY, papers)
         for entry in hf.days[DAY]:
             paper = entry["paper"]
@@ -68,7 +61,7 @@ def day(papers: int, latency: float, words: int, limit: int | None, *verify: str
             hf.set_markdown(paper["id"], as_markdown(doc))
         openai.latency = latency
         openai.concurrency_limit = limit
-        env = world.env() | {"DAILYPAPERS_CACHE_DIR": str(Path(tmp) / "cache")}
+        env = world.cache_env()
         started = time.monotonic()
         result = world.run("--date", DAY, *verify, env=env)
         wall = time.monotonic() - started

@@ -6,6 +6,7 @@ import functools
 import os
 import stat
 import subprocess
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -67,8 +68,25 @@ class World:
         self.hf.set_day(date, entries)
         return ids
 
+    def cache_env(self) -> dict[str, str]:
+        """``env()`` with the text cache beside the output folder, so nothing is reused."""
+        return self.env() | {"DAILYPAPERS_CACHE_DIR": str(self.out.parent / "cache")}
+
     def run(self, *args: str, env: Mapping[str, str] | None = None) -> Result:
         return invoke("run", "--out", str(self.out), *args, env=env or self.env())
+
+
+@contextmanager
+def fake_world() -> Iterator[World]:
+    """The three fakes started, and an empty folder whose ``out`` is the output folder and
+    ``cache`` the text cache (``World.cache_env``): for benchmarks, which have no fixtures."""
+    with (
+        FakeHF() as hf,
+        FakeArxiv() as arxiv,
+        FakeOpenAI() as openai,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        yield World(hf, arxiv, openai, Path(tmp) / "out")
 
 
 def one_line(output: str) -> str:
