@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,10 @@ MANIFEST = ".dailypapers-site.json"
 #: Bumped when the manifest's layout or the meaning of its keys changes.
 FORMAT = 1
 PUBLIC = 0o644
+#: Threads writing files while the build renders the next ones.
+WRITERS = 2
+#: Files handed to the writers and not written yet, at most (what they hold in memory).
+IN_FLIGHT = 256
 
 
 def content_hash(data: bytes) -> str:
@@ -52,6 +58,9 @@ class Output:
         #: Folder (relative to ``out``, as a string: tens of thousands of lookups) -> its names.
         self._listed: dict[str, set[str]] = {}
         self._made: set[Path] = set()
+        self._pool = ThreadPoolExecutor(WRITERS, thread_name_prefix="site-writer")
+        self._slots = threading.BoundedSemaphore(IN_FLIGHT)
+        self._error: BaseException | None = None
         try:
             (out / MANIFEST).unlink(missing_ok=True)
         except OSError as e:
@@ -105,9 +114,11 @@ class Output:
         self._write(path, data)
 
     def _write(self, path: str, data: bytes) -> None:
-        # Written beside the target and renamed over it: a reader of a served site sees the
-        # old page or the new one. Not flushed to disk one by one (tens of thousands of
-        # files); the manifest, written last, is.
+        # Handed to the writer threads: creating a file waits on the file system's journal far
+        # longer than rendering the next one takes, and a site of 50,000 papers is over
+        # 100,000 files. ``finish`` waits for them and raises the first error.
+        if self._error is not None:
+            raise self._error
         target = self.out / path
         folder = target.parent
         if folder not in self._made:
@@ -116,18 +127,36 @@ class Output:
             except OSError as e:
                 raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
             self._made.add(folder)
-        tmp = folder / f".{target.name}.{os.getpid()}.tmp"
+        new = not self.exists(path)
+        self._slots.acquire()
         try:
-            with open(tmp, "wb") as handle:
-                handle.write(data)
-            tmp.chmod(PUBLIC)
-            os.replace(tmp, target)
-        except OSError as e:
-            tmp.unlink(missing_ok=True)
-            raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+            future = self._pool.submit(_write_file, target, data, new=new)
+        except BaseException:
+            self._slots.release()
+            raise
+        future.add_done_callback(self._written)
         if (names := self._listed.get(path.rpartition("/")[0])) is not None:
             names.add(target.name)  # a folder not listed yet is listed with it
         self.written.append(target)
+
+    def _written(self, future: Future[None]) -> None:
+        self._slots.release()
+        if future.cancelled():  # the build stopped on an error of its own
+            return
+        if (error := future.exception()) is not None and self._error is None:
+            self._error = error
+
+    def finish(self) -> None:
+        """Wait for every file handed to the writers; raises the first error one met."""
+        self._pool.shutdown(wait=True)
+        if self._error is not None:
+            raise self._error
+
+    def __enter__(self) -> Output:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def remove_stale(self) -> list[Path]:
         """Delete the files the last build wrote that this one did not (a month of the search
@@ -156,6 +185,52 @@ class Output:
         data["files"] = dict(sorted(self.files.items()))
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         write_atomic_bytes(self.out / MANIFEST, payload.encode("utf-8"))
+
+
+def _write_file(target: Path, data: bytes, *, new: bool) -> None:
+    """Write ``data`` to ``target``. A file that is already there is written beside it and
+    renamed over it, so a reader of a served site sees the old page or the new one; a new
+    file is created in place (one journaled operation, not two): until the build ends there
+    is no page to see, and a build that stops half way leaves no manifest, so the next one
+    compares every file byte for byte and writes a cut one again. Not flushed to disk one by
+    one; the manifest, written last, is."""
+    if new and (fd := _create(target)) is not None:
+        _fill(fd, target, data, target)
+        return
+    tmp = target.parent / f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PUBLIC)
+    except OSError as e:
+        raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+    _fill(fd, tmp, data, target)
+    try:
+        os.replace(tmp, target)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+
+
+def _create(target: Path) -> int | None:
+    """``target`` created for writing, or None when it is there already (made since its
+    folder was listed: it is then replaced whole)."""
+    try:
+        return os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PUBLIC)
+    except FileExistsError:
+        return None
+    except OSError as e:
+        raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+
+
+def _fill(fd: int, path: Path, data: bytes, target: Path) -> None:
+    """Write ``data`` to the open file ``fd`` (at ``path``) and close it, readable by all;
+    the file is removed when that fails."""
+    try:
+        with open(fd, "wb", closefd=True) as handle:
+            os.fchmod(fd, PUBLIC)
+            handle.write(data)
+    except OSError as e:
+        path.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
 
 
 def _load(path: Path) -> dict[str, Any]:

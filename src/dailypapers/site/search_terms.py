@@ -13,6 +13,7 @@ search.js computes the same number to know which shard file to load.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -53,10 +54,18 @@ def latin_words(text: str) -> Iterator[str]:
 
 
 def text_keys(text: str) -> set[str]:
-    """The keys of a text: Hangul bigrams and Latin words."""
+    """The keys of a text: Hangul bigrams and Latin words (what ``hangul_runs``, ``bigrams``
+    and ``latin_words`` give, cut with C-level loops: a build cuts every paper's text)."""
     text = normalize(text)
-    keys = {gram for run in hangul_runs(text) for gram in bigrams(run)}
-    keys.update(latin_words(text))
+    keys: set[str] = set()
+    for run in HANGUL_RUN.findall(text):
+        run = SPACE.sub("", run)
+        keys.update(map(operator.add, run, run[1:]))
+    words = LATIN_WORD.findall(text)
+    keys.update(words)
+    for word in words:
+        if WORD_PARTS.search(word):
+            keys.update(part for part in WORD_PARTS.split(word) if part)
     return keys
 
 
