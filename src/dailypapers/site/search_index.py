@@ -5,7 +5,8 @@ Papers are grouped in segments by year, but the latest day's month is a segment 
 rebuilds one month of the index. A segment (``2023``, ``2024-12``) is written as:
 
 - ``assets/search/<segment>/k<bucket>.js``: shards of postings, key -> the papers that have
-  it (see ``search_terms`` for the keys and their buckets);
+  it (see ``search_terms`` for the keys and their buckets), or ``+<n>`` for a key whose
+  postings are long: they are ``b/<n>.js``, loaded only by a query that needs that key;
 - ``assets/search/<segment>/d/<n>.js``: one paper (title, authors, date, votes, summary text,
   keywords, organisation), loaded for the results shown and their snippets;
 - ``assets/search/<segment>/votes.js``: every paper's votes, loaded to sort by votes.
@@ -34,7 +35,10 @@ from dailypapers.site.search_terms import author_keys, bucket, normalize, text_k
 
 ROOT = "assets/search"
 #: About how many bytes of postings a shard file holds; the bucket count follows from it.
-SHARD_BYTES = 6_000
+SHARD_BYTES = 3_000
+#: A key whose postings are longer than this is a file of its own (``b/<n>.js``) and its
+#: shard holds ``+<n>``: a query loads the long postings of its own keys, no other's.
+OWN_FILE = 1_000
 #: A key in more than one paper in this many is written as bitmaps (``encode``).
 DENSE = 12
 MAX_BUCKETS = 4096
@@ -108,15 +112,23 @@ def segment(name: str, docs: Sequence[Doc]) -> tuple[dict[str, str], list[object
 
 
 def segment_files(name: str, docs: Sequence[Doc]) -> dict[str, str]:
-    postings = index_postings(docs)
-    encoded = {key: encode(found, len(docs)) for key, found in postings.items()}
-    size = sum(len(key) + len(value) + 6 for key, value in encoded.items())
+    folder = f"{ROOT}/{name}"
+    files: dict[str, str] = {}
+    inline: dict[str, str] = {}
+    for key, found in sorted(index_postings(docs).items()):
+        encoded = encode(found, len(docs))
+        if len(encoded) > OWN_FILE:
+            number = len(files)  # only long keys' files so far
+            files[f"{folder}/b/{number}.js"] = call("big", name, number, encoded)
+            encoded = f"+{number}"
+        inline[key] = encoded
+    size = sum(len(key) + len(value) + 6 for key, value in inline.items())
     buckets = bucket_count(size)
     shards: list[dict[str, str]] = [{} for _ in range(buckets)]
-    for key in sorted(encoded):
-        shards[bucket(key, buckets)][key] = encoded[key]
-    folder = f"{ROOT}/{name}"
-    files = {f"{folder}/k{i}.js": call("shard", name, i, shard) for i, shard in enumerate(shards)}
+    for key, encoded in inline.items():
+        shards[bucket(key, buckets)][key] = encoded
+    for i, shard in enumerate(shards):
+        files[f"{folder}/k{i}.js"] = call("shard", name, i, shard)
     for n, doc in enumerate(docs):
         files[f"{folder}/d/{n}.js"] = call("doc", name, n, doc.row())
     files[f"{folder}/votes.js"] = call("votes", name, 0, [doc.votes for doc in docs])

@@ -10,15 +10,18 @@
   var LATIN_WORD = /[0-9a-z\u00c0-\u024f](?:[0-9a-z\u00c0-\u024f.\-+]*[0-9a-z\u00c0-\u024f])?/g;
   var ARXIV = /^(?:https?:\/\/)?(?:www\.)?(?:arxiv\.org\/(?:abs|pdf|html)\/|huggingface\.co\/papers\/)?(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\/?(?:[?#]\S*)?$/;
 
-  var data = { manifest: null, shard: {}, doc: {}, votes: {} };
+  var data = { manifest: null, shard: {}, doc: {}, votes: {}, big: {} };
   var loading = {};
+  // While a query looks for the long keys it needs (see longPostings): [segment, number]s.
+  var missing = null;
 
   // What the index scripts call.
   window.DailyPapersSearch = {
     manifest: function (value) { data.manifest = value; },
     shard: function (segment, number, value) { data.shard[segment + "/" + number] = value; },
     doc: function (segment, number, value) { data.doc[segment + "/" + number] = value; },
-    votes: function (segment, number, value) { data.votes[segment] = value; }
+    votes: function (segment, number, value) { data.votes[segment] = value; },
+    big: function (segment, number, value) { data.big[segment + "/" + number] = value; }
   };
 
   function root() { return document.body.getAttribute("data-root") || ""; }
@@ -53,7 +56,23 @@
   function shardKey(key) {
     if (key.charAt(0) === "@") { return key.split(" ")[0]; }
     if (/^[가-힣]/.test(key)) { return key; }
+    if (/^\d{4}\.\d{3}/.test(key)) { return key.slice(0, 8); }
     return key.slice(0, PREFIX);
+  }
+
+  // The shard keys a key's matches are under: the start of an arXiv id with one or two
+  // digits of its number ("2412.0", "2412.04") starts ids of 100 or 10 shards.
+  function shardKeys(key) {
+    var keys = [key];
+    if (/^\d{4}\.\d{1,2}$/.test(key)) {
+      while (keys[0].length < 8) {
+        keys = [].concat.apply([], keys.map(function (k) {
+          return "0123456789".split("").map(function (digit) { return k + digit; });
+        }));
+      }
+      return keys;
+    }
+    return [shardKey(key)];
   }
 
   function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\\-]/g, "\\$&"); }
@@ -109,7 +128,9 @@
   // The keys of a parsed query, as the shard slots each segment must load.
   function slots(parsed, segment) {
     var wanted = {};
-    function add(key) { wanted[fnv1a(shardKey(key)) % segment[2]] = true; }
+    function add(key) {
+      shardKeys(key).forEach(function (k) { wanted[fnv1a(k) % segment[2]] = true; });
+    }
     parsed.groups.forEach(function (group) {
       group.forEach(function (phrase) {
         needs(phrase).forEach(function (need) { if (need.key) { add(need.key); } });
@@ -137,6 +158,7 @@
   }
 
   function decode(text) {
+    if (text === "") { return new Map(); }
     if (text.charAt(0) === "~") { return decodeBitmaps(text); }
     var found = new Map();
     var n = 0;
@@ -159,11 +181,38 @@
     return out;
   }
 
+  // A key's postings as its shard has them, or, for a long key ("+n"), from its own file,
+  // which is noted as missing (and read as none) until it is loaded.
+  function longPostings(segment, text) {
+    if (text.charAt(0) !== "+") { return text; }
+    var slot = segment[0] + "/" + text.slice(1);
+    if (data.big[slot] !== undefined) { return data.big[slot]; }
+    if (missing) { missing.push([segment, text.slice(1)]); }
+    return "";
+  }
+
   function postings(segment, key, match) {
-    var shard = data.shard[segment[0] + "/" + (fnv1a(shardKey(key)) % segment[2])] || {};
     var found = new Map();
-    Object.keys(shard).forEach(function (k) { if (match(k)) { union(found, decode(shard[k])); } });
+    shardKeys(key).forEach(function (shardKeyValue) {
+      var shard = data.shard[segment[0] + "/" + (fnv1a(shardKeyValue) % segment[2])] || {};
+      Object.keys(shard).forEach(function (k) {
+        if (match(k)) { union(found, decode(longPostings(segment, shard[k]))); }
+      });
+    });
     return found;
+  }
+
+  // Loads the files of the long keys a query needs, found by a first pass over the shards.
+  function loadLongKeys(parsed, segments) {
+    missing = [];
+    segments.forEach(function (segment) { matches(parsed, segment); });
+    var files = missing.map(function (item) {
+      var segment = item[0];
+      var slot = segment[0] + "/" + item[1];
+      return load("big", slot, segment[0] + "/b/" + item[1] + ".js", segment[3]);
+    });
+    missing = null;
+    return Promise.all(files);
   }
 
   function needMatches(segment, need) {
@@ -381,6 +430,8 @@
       }
     });
     Promise.all(needed).then(function () {
+      return generation === state.generation ? loadLongKeys(parsed, segments) : null;
+    }).then(function () {
       if (generation !== state.generation) { return; }
       var hits = [];
       segments.forEach(function (segment, s) {
