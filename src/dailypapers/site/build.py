@@ -301,6 +301,9 @@ def _environment(base_url: str | None) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates are read once: the default checks each one's file again at every
+        # include, two stat calls per paper of every page.
+        auto_reload=False,
     )
     env.globals.update(
         site_title=SITE_TITLE,
