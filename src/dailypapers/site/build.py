@@ -196,7 +196,8 @@ class _Site:
                 self.output.keep(f"search:{year}", old_segment)
                 entries.append(old_segment["entry"])
                 continue
-            docs = [doc for doc in documents(views.values()) if first[doc.arxiv_id] >= year]
+            start = listed[0].name  # a paper shown before is in an earlier segment
+            docs = [doc for doc in documents(views.values()) if first[doc.arxiv_id] >= start]
             files, entry = segment(year, docs)
             for path, content in files.items():
                 self.output.file(path, content)

@@ -1,8 +1,9 @@
 """The site's search index, split so that a query loads only what it needs.
 
 Papers are grouped in segments by year, but the latest day's month is a segment of its own
-(each paper once, on its first day, numbered in date order inside its segment), so a new day
-rebuilds one month of the index. A segment (``2023``, ``2024-12``) is written as:
+and so are its days of the latest week (each paper once, on its first day, numbered in date
+order inside its segment), so a new day rebuilds a few days of the index. A segment
+(``2023``, ``2024-12``, ``2024-12-w49``) is written as:
 
 - ``assets/search/<segment>/k<bucket>.js``: shards of postings, key -> the papers that have
   it (see ``search_terms`` for the keys and their buckets), or ``+<n>`` for a key whose
@@ -21,6 +22,7 @@ bytes, so a rebuild leaves its files alone.
 from __future__ import annotations
 
 import base64
+import datetime
 import functools
 import hashlib
 import json
@@ -98,10 +100,19 @@ def document(paper: PaperView, date: str) -> Doc:
 
 def segment_of(date: str, latest: str) -> str:
     """The segment of a paper first shown on ``date``: its year, but the latest day's month
-    is a segment of its own (``2024-12``), so a new day rebuilds a month of the index, not a
-    year. When the month turns, it joins its year's segment, rebuilt once. A query loads
-    each segment's shards, so there are no more segments than years and one month."""
-    return date[:7] if date[:7] == latest[:7] else date[:4]
+    is a segment of its own (``2024-12``) and so are that month's days of the latest day's
+    week (``2024-12-w49``): a new day rebuilds a few days of the index, a new week a month
+    (its last week joins it), a new month a year. A query loads each segment's shards, so
+    there are no more segments than years, one month and one week."""
+    if date[:7] != latest[:7]:
+        return date[:4]
+    week = _iso_week(latest)
+    return f"{date[:7]}-w{week[1]:02d}" if _iso_week(date) == week else date[:7]
+
+
+def _iso_week(date: str) -> tuple[int, int]:
+    year, week, _ = datetime.date.fromisoformat(date).isocalendar()
+    return year, week
 
 
 def segment(name: str, docs: Sequence[Doc]) -> tuple[dict[str, str], list[object]]:
