@@ -198,9 +198,8 @@ class _Site:
                 continue
             start = listed[0].name  # a paper shown before is in an earlier segment
             docs = [doc for doc in documents(views.values()) if first[doc.arxiv_id] >= start]
-            files, entry = segment(year, docs)
-            for path, content in files.items():
-                self.output.file(path, content)
+            del views  # a year's views, not needed by its index
+            files, entry = segment(year, docs, self.output.file)
             self.output.record(f"search:{year}", search_key, sorted(files), entry=entry)
             entries.append(entry)
         return entries

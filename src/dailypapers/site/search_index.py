@@ -28,7 +28,7 @@ import hashlib
 import json
 import operator
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from dailypapers.digest.views import PaperView, PeriodView
@@ -115,35 +115,47 @@ def _iso_week(date: str) -> tuple[int, int]:
     return year, week
 
 
-def segment(name: str, docs: Sequence[Doc]) -> tuple[dict[str, str], list[object]]:
-    """A segment's files and its line of the manifest (name, papers, buckets, version)."""
-    written = segment_files(name, docs)
-    buckets = sum(1 for path in written if "/k" in path)
-    return written, [name, len(docs), buckets, version(written)]
+def segment(
+    name: str, docs: Sequence[Doc], write: Callable[[str, str], None]
+) -> tuple[list[str], list[object]]:
+    """Hands each of a segment's files to ``write`` as it is made (a year's index is never
+    held whole); returns their paths and the segment's line of the manifest (name, papers,
+    buckets, version)."""
+    digest = hashlib.sha256()
+    paths = []
+    for path, content in segment_files(name, docs):
+        digest.update(path.encode())
+        digest.update(content.encode())
+        write(path, content)
+        paths.append(path)
+    buckets = sum(1 for path in paths if "/k" in path)
+    return paths, [name, len(docs), buckets, digest.hexdigest()[:12]]
 
 
-def segment_files(name: str, docs: Sequence[Doc]) -> dict[str, str]:
+def segment_files(name: str, docs: Sequence[Doc]) -> Iterator[tuple[str, str]]:
+    """A segment's files, ``(path, content)``: long keys' files, shards, papers, votes."""
     folder = f"{ROOT}/{name}"
-    files: dict[str, str] = {}
     inline: dict[str, str] = {}
+    long = 0
     for key, found in sorted(index_postings(docs).items()):
         encoded = encode(found, len(docs))
         if len(encoded) > OWN_FILE:
-            number = len(files)  # only long keys' files so far
-            files[f"{folder}/b/{number}.js"] = call("big", name, number, encoded)
-            encoded = f"+{number}"
+            yield f"{folder}/b/{long}.js", call("big", name, long, encoded)
+            encoded = f"+{long}"
+            long += 1
         inline[key] = encoded
     size = sum(len(key) + len(value) + 6 for key, value in inline.items())
     buckets = bucket_count(size)
     shards: list[dict[str, str]] = [{} for _ in range(buckets)]
     for key, encoded in inline.items():
         shards[bucket(key, buckets)][key] = encoded
+    del inline
     for i, shard in enumerate(shards):
-        files[f"{folder}/k{i}.js"] = call("shard", name, i, shard)
+        yield f"{folder}/k{i}.js", call("shard", name, i, shard)
+    del shards
     for n, doc in enumerate(docs):
-        files[f"{folder}/d/{n}.js"] = call("doc", name, n, doc.row())
-    files[f"{folder}/votes.js"] = call("votes", name, 0, [doc.votes for doc in docs])
-    return files
+        yield f"{folder}/d/{n}.js", call("doc", name, n, doc.row())
+    yield f"{folder}/votes.js", call("votes", name, 0, [doc.votes for doc in docs])
 
 
 def index_postings(docs: Sequence[Doc]) -> dict[str, list[int]]:
@@ -219,14 +231,6 @@ def bucket_count(size: int) -> int:
 def call(function: str, segment: str, number: int, data: object) -> str:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return f'DailyPapersSearch.{function}("{segment}",{number},{payload});\n'
-
-
-def version(files: dict[str, str]) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(files):
-        digest.update(path.encode())
-        digest.update(files[path].encode())
-    return digest.hexdigest()[:12]
 
 
 @functools.cache
