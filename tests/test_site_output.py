@@ -1,5 +1,5 @@
-"""The site's output folder (``site/output.py``): files are written on threads while the
-build goes on, and one that cannot be written still stops the build with an error naming it."""
+"""The site's output folder (``site/output.py``): a new file is created in place, an existing
+one replaced whole, and one that cannot be written stops the build with an error naming it."""
 
 from __future__ import annotations
 

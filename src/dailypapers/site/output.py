@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +24,6 @@ MANIFEST = ".dailypapers-site.json"
 #: Bumped when the manifest's layout or the meaning of its keys changes.
 FORMAT = 1
 PUBLIC = 0o644
-#: Threads writing files while the build renders the next ones.
-WRITERS = 2
-#: Files handed to the writers and not written yet, at most (what they hold in memory).
-IN_FLIGHT = 256
 
 
 def content_hash(data: bytes) -> str:
@@ -58,9 +52,6 @@ class Output:
         #: Folder (relative to ``out``, as a string: tens of thousands of lookups) -> its names.
         self._listed: dict[str, set[str]] = {}
         self._made: set[Path] = set()
-        self._pool = ThreadPoolExecutor(WRITERS, thread_name_prefix="site-writer")
-        self._slots = threading.BoundedSemaphore(IN_FLIGHT)
-        self._error: BaseException | None = None
         try:
             (out / MANIFEST).unlink(missing_ok=True)
         except OSError as e:
@@ -114,12 +105,6 @@ class Output:
         self._write(path, data)
 
     def _write(self, path: str, data: bytes) -> None:
-        # Handed to the writer threads: creating a file cost the kernel 0.05 to 0.5 ms on the
-        # machine measured (more while other programs delete files), as long as rendering
-        # it, and a site of 50,000 papers is over 100,000 files. ``finish`` waits for them
-        # and raises the first error.
-        if self._error is not None:
-            raise self._error
         target = self.out / path
         folder = target.parent
         if folder not in self._made:
@@ -128,36 +113,10 @@ class Output:
             except OSError as e:
                 raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
             self._made.add(folder)
-        new = not self.exists(path)
-        self._slots.acquire()
-        try:
-            future = self._pool.submit(_write_file, target, data, new=new)
-        except BaseException:
-            self._slots.release()
-            raise
-        future.add_done_callback(self._written)
+        _write_file(target, data, new=not self.exists(path))
         if (names := self._listed.get(path.rpartition("/")[0])) is not None:
             names.add(target.name)  # a folder not listed yet is listed with it
         self.written.append(target)
-
-    def _written(self, future: Future[None]) -> None:
-        self._slots.release()
-        if future.cancelled():  # the build stopped on an error of its own
-            return
-        if (error := future.exception()) is not None and self._error is None:
-            self._error = error
-
-    def finish(self) -> None:
-        """Wait for every file handed to the writers; raises the first error one met."""
-        self._pool.shutdown(wait=True)
-        if self._error is not None:
-            raise self._error
-
-    def __enter__(self) -> Output:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def remove_stale(self) -> list[Path]:
         """Delete the files the last build wrote that this one did not (a month of the search
@@ -198,7 +157,7 @@ def _write_file(target: Path, data: bytes, *, new: bool) -> None:
     if new and (fd := _create(target)) is not None:
         _fill(fd, target, data, target)
         return
-    tmp = target.parent / f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PUBLIC)
     except OSError as e:
