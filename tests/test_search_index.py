@@ -13,7 +13,16 @@ from dailypapers.digest.importer import import_digest
 from dailypapers.digest.views import day_view
 from dailypapers.site.build import build_site
 from dailypapers.site.search_index import ROOT, decode, encode
-from dailypapers.site.search_terms import author_keys, bucket, fnv1a, normalize, text_keys
+from dailypapers.site.search_terms import (
+    author_keys,
+    bigrams,
+    bucket,
+    fnv1a,
+    hangul_runs,
+    latin_words,
+    normalize,
+    text_keys,
+)
 from dailypapers.store import Store
 from tests.site_corpus import XSS_ID, build_corpus, generated_digest
 
@@ -56,8 +65,8 @@ def shard_of(site: Path, key: str) -> dict[str, str]:
 def doc_ids(site: Path, postings: dict[str, str]) -> set[str]:
     ids = set()
     for segment, encoded in postings.items():
-        for n, _ in decode(encoded):
-            _, _, row = script_data(site / ROOT / segment / "d" / f"{n}.js")
+        for value in decode(encoded):
+            _, _, row = script_data(site / ROOT / segment / "d" / f"{value >> 1}.js")
             assert isinstance(row, list)
             ids.add(row[0])
     return ids
@@ -68,6 +77,13 @@ def test_spacing_gives_the_same_keys_both_ways() -> None:
     assert text_keys("강화 학습을") == text_keys("강화학습을")
     assert "화학" in text_keys("확산 모델과 강화 학습")
     assert text_keys("Vision-Language 모델") >= {"vision-language", "vision", "language", "모델"}
+
+
+@given(st.text(alphabet="강화 학습모델\n\tAbc-d.e+f9ÉX", max_size=60))
+def test_text_keys_are_the_bigrams_of_hangul_runs_and_the_latin_words(text: str) -> None:
+    normal = normalize(text)
+    expected = {gram for run in hangul_runs(normal) for gram in bigrams(run)}
+    assert text_keys(text) == expected | set(latin_words(normal))
 
 
 def test_author_keys_are_whole_name_tokens_to_the_end_of_a_name() -> None:
@@ -85,19 +101,24 @@ def test_the_bucket_hash_is_fnv1a_over_utf16_units() -> None:
 
 @given(st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 1)), max_size=50))
 def test_postings_survive_encoding(found: list[tuple[int, int]]) -> None:
-    unique = sorted(dict(found).items())
+    unique = [2 * n + flag for n, flag in sorted(dict(found).items())]
     if unique:
         assert decode(encode(unique)) == unique
-        papers = unique[-1][0] + 1
+        papers = (unique[-1] >> 1) + 1
         assert decode(encode(unique, papers)) == unique  # bitmaps when dense
 
 
+def test_postings_are_gaps_doubled_plus_the_title_flag() -> None:
+    assert encode([2 * 3 + 1, 2 * 10]) == "7,e"
+    assert decode("7,e") == [7, 20]
+
+
 def test_a_dense_key_is_written_as_bitmaps_under_half_the_size() -> None:
-    half = [(n, n % 3 == 0) for n in range(0, 10_000, 2)]
+    half = [2 * n + (n % 3 == 0) for n in range(0, 10_000, 2)]
     bitmaps, gaps = encode(half, 10_000), encode(half)
     assert bitmaps.startswith("~")
     assert len(bitmaps) * 2.5 < len(gaps)
-    assert decode(bitmaps) == [(n, int(flag)) for n, flag in half]
+    assert decode(bitmaps) == half
 
 
 def test_every_paper_is_indexed_once_with_its_text(built: tuple[Path, Path]) -> None:

@@ -71,18 +71,21 @@ def test_a_new_day_writes_its_files_and_the_pages_that_list_it(archive, tmp_path
     ]
     search = [p for p in written if p.startswith("assets/search/")]
     assert set(written) - set(search) == set(new) | set(neighbour_and_lists)
-    # the month's segment: its new papers, the shards they touch, the votes and the manifest
+    # 2021-01-11 starts a week: its papers are the new week's segment, and the last week
+    # (January 4 to 10) joins the month's, whose first days' papers are not written again
+    week = "assets/search/2021-01-w02/d/"
+    assert {f"{week}{n}.js" for n in range(8)} <= set(search)
     month = "assets/search/2021-01/d/"
-    assert {f"{month}{n}.js" for n in range(300, 308)} <= set(search)
+    assert {f"{month}{n}.js" for n in range(90, 300)} <= set(search)
     assert "assets/search/manifest.js" in search
-    assert not any(p.startswith(month) and int(p[len(month) : -3]) < 300 for p in search)
+    assert not any(p.startswith(month) and int(p[len(month) : -3]) < 90 for p in search)
     # and the result is what a build from scratch makes, byte for byte
     build(db, tmp_path / "fresh")
     assert snapshot(out) == snapshot(tmp_path / "fresh")
 
 
 def test_the_latest_month_is_a_segment_of_its_own(archive, tmp_path) -> None:
-    """A new day rebuilds its month of the index, not its year; when the month turns, the
+    """A new day rebuilds its week of the index, not its year; when the month turns, the
     month joins its year's segment (rebuilt once) and its own files are removed."""
     db, _ = archive
     out = tmp_path / "site"
@@ -96,7 +99,7 @@ def test_the_latest_month_is_a_segment_of_its_own(archive, tmp_path) -> None:
     with Store.open(db) as store:
         import_digest(store, generated_digest("2021-02-02", 12, count=8))
     search = [p for p in build(db, out) if p.startswith("assets/search/")]
-    assert any(p.startswith("assets/search/2021-02/") for p in search)
+    assert any(p.startswith("assets/search/2021-02-w05/") for p in search)  # its week's
     assert not any(p.startswith("assets/search/2021/") for p in search)
     build(db, tmp_path / "fresh")
     assert snapshot(out) == snapshot(tmp_path / "fresh")
@@ -187,3 +190,20 @@ def test_without_a_manifest_files_are_compared_byte_for_byte(archive, tmp_path) 
     (out / MANIFEST).unlink()
     assert build(db, out) == []
     assert (out / MANIFEST).exists()
+
+
+def test_a_new_day_of_the_same_week_rewrites_a_week_of_the_index(tmp_path: Path) -> None:
+    """A day's papers have keys in nearly every shard of their segment: that segment is the
+    days of their week (60 papers here), not their month's (360) nor their year's."""
+    db, out = tmp_path / "papers.db", tmp_path / "site"
+    days = generate_archive(db, papers=360)  # 2021-01-01 to 2021-01-12, a Tuesday
+    with Store.open(db) as store:
+        digest = store.load_digest(days[-1])
+        assert digest is not None
+        store.db.execute("DELETE FROM digest_entries WHERE date = ?", (days[-1],))
+    build(db, out)
+    with Store.open(db) as store:
+        import_digest(store, digest)
+    search = [p for p in build(db, out) if p.startswith("assets/search/")]
+    assert len(search) < 120, len(search)  # 30 papers, the shards, votes, manifest
+    assert {p.split("/")[2] for p in search} == {"2021-01-w02", "manifest.js"}

@@ -196,10 +196,10 @@ class _Site:
                 self.output.keep(f"search:{year}", old_segment)
                 entries.append(old_segment["entry"])
                 continue
-            docs = [doc for doc in documents(views.values()) if first[doc.arxiv_id] >= year]
-            files, entry = segment(year, docs)
-            for path, content in files.items():
-                self.output.file(path, content)
+            start = listed[0].name  # a paper shown before is in an earlier segment
+            docs = [doc for doc in documents(views.values()) if first[doc.arxiv_id] >= start]
+            del views  # a year's views, not needed by its index
+            files, entry = segment(year, docs, self.output.file)
             self.output.record(f"search:{year}", search_key, sorted(files), entry=entry)
             entries.append(entry)
         return entries
@@ -301,6 +301,9 @@ def _environment(base_url: str | None) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates are read once: the default checks each one's file again at every
+        # include, two stat calls per paper of every page.
+        auto_reload=False,
     )
     env.globals.update(
         site_title=SITE_TITLE,

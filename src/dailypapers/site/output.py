@@ -105,9 +105,6 @@ class Output:
         self._write(path, data)
 
     def _write(self, path: str, data: bytes) -> None:
-        # Written beside the target and renamed over it: a reader of a served site sees the
-        # old page or the new one. Not flushed to disk one by one (tens of thousands of
-        # files); the manifest, written last, is.
         target = self.out / path
         folder = target.parent
         if folder not in self._made:
@@ -116,15 +113,7 @@ class Output:
             except OSError as e:
                 raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
             self._made.add(folder)
-        tmp = folder / f".{target.name}.{os.getpid()}.tmp"
-        try:
-            with open(tmp, "wb") as handle:
-                handle.write(data)
-            tmp.chmod(PUBLIC)
-            os.replace(tmp, target)
-        except OSError as e:
-            tmp.unlink(missing_ok=True)
-            raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+        _write_file(target, data, new=not self.exists(path))
         if (names := self._listed.get(path.rpartition("/")[0])) is not None:
             names.add(target.name)  # a folder not listed yet is listed with it
         self.written.append(target)
@@ -156,6 +145,52 @@ class Output:
         data["files"] = dict(sorted(self.files.items()))
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         write_atomic_bytes(self.out / MANIFEST, payload.encode("utf-8"))
+
+
+def _write_file(target: Path, data: bytes, *, new: bool) -> None:
+    """Write ``data`` to ``target``. A file that is already there is written beside it and
+    renamed over it, so a reader of a served site sees the old page or the new one; a new
+    file is created in place (one journaled operation, not two): until the build ends there
+    is no page to see, and a build that stops half way leaves no manifest, so the next one
+    compares every file byte for byte and writes a cut one again. Not flushed to disk one by
+    one; the manifest, written last, is."""
+    if new and (fd := _create(target)) is not None:
+        _fill(fd, target, data, target)
+        return
+    tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PUBLIC)
+    except OSError as e:
+        raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+    _fill(fd, tmp, data, target)
+    try:
+        os.replace(tmp, target)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+
+
+def _create(target: Path) -> int | None:
+    """``target`` created for writing, or None when it is there already (made since its
+    folder was listed: it is then replaced whole)."""
+    try:
+        return os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PUBLIC)
+    except FileExistsError:
+        return None
+    except OSError as e:
+        raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+
+
+def _fill(fd: int, path: Path, data: bytes, target: Path) -> None:
+    """Write ``data`` to the open file ``fd`` (at ``path``) and close it, readable by all;
+    the file is removed when that fails."""
+    try:
+        with open(fd, "wb", closefd=True) as handle:
+            os.fchmod(fd, PUBLIC)
+            handle.write(data)
+    except OSError as e:
+        path.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
 
 
 def _load(path: Path) -> dict[str, Any]:

@@ -1,11 +1,13 @@
 """The site's search index, split so that a query loads only what it needs.
 
 Papers are grouped in segments by year, but the latest day's month is a segment of its own
-(each paper once, on its first day, numbered in date order inside its segment), so a new day
-rebuilds one month of the index. A segment (``2023``, ``2024-12``) is written as:
+and so are its days of the latest week (each paper once, on its first day, numbered in date
+order inside its segment), so a new day rebuilds a few days of the index. A segment
+(``2023``, ``2024-12``, ``2024-12-w49``) is written as:
 
 - ``assets/search/<segment>/k<bucket>.js``: shards of postings, key -> the papers that have
-  it (see ``search_terms`` for the keys and their buckets);
+  it (see ``search_terms`` for the keys and their buckets), or ``+<n>`` for a key whose
+  postings are long: they are ``b/<n>.js``, loaded only by a query that needs that key;
 - ``assets/search/<segment>/d/<n>.js``: one paper (title, authors, date, votes, summary text,
   keywords, organisation), loaded for the results shown and their snippets;
 - ``assets/search/<segment>/votes.js``: every paper's votes, loaded to sort by votes.
@@ -20,12 +22,13 @@ bytes, so a rebuild leaves its files alone.
 from __future__ import annotations
 
 import base64
+import datetime
 import functools
 import hashlib
 import json
 import operator
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from dailypapers.digest.views import PaperView, PeriodView
@@ -34,7 +37,10 @@ from dailypapers.site.search_terms import author_keys, bucket, normalize, text_k
 
 ROOT = "assets/search"
 #: About how many bytes of postings a shard file holds; the bucket count follows from it.
-SHARD_BYTES = 6_000
+SHARD_BYTES = 3_000
+#: A key whose postings are longer than this is a file of its own (``b/<n>.js``) and its
+#: shard holds ``+<n>``: a query loads the long postings of its own keys, no other's.
+OWN_FILE = 1_000
 #: A key in more than one paper in this many is written as bitmaps (``encode``).
 DENSE = 12
 MAX_BUCKETS = 4096
@@ -94,44 +100,77 @@ def document(paper: PaperView, date: str) -> Doc:
 
 def segment_of(date: str, latest: str) -> str:
     """The segment of a paper first shown on ``date``: its year, but the latest day's month
-    is a segment of its own (``2024-12``), so a new day rebuilds a month of the index, not a
-    year. When the month turns, it joins its year's segment, rebuilt once. A query loads
-    each segment's shards, so there are no more segments than years and one month."""
-    return date[:7] if date[:7] == latest[:7] else date[:4]
+    is a segment of its own (``2024-12``) and so are that month's days of the latest day's
+    week (``2024-12-w49``): a new day rebuilds a few days of the index, a new week a month
+    (its last week joins it), a new month a year. A query loads each segment's shards, so
+    there are no more segments than years, one month and one week."""
+    if date[:7] != latest[:7]:
+        return date[:4]
+    week = _iso_week(latest)
+    return f"{date[:7]}-w{week[1]:02d}" if _iso_week(date) == week else date[:7]
 
 
-def segment(name: str, docs: Sequence[Doc]) -> tuple[dict[str, str], list[object]]:
-    """A segment's files and its line of the manifest (name, papers, buckets, version)."""
-    written = segment_files(name, docs)
-    buckets = sum(1 for path in written if "/k" in path)
-    return written, [name, len(docs), buckets, version(written)]
+def _iso_week(date: str) -> tuple[int, int]:
+    year, week, _ = datetime.date.fromisoformat(date).isocalendar()
+    return year, week
 
 
-def segment_files(name: str, docs: Sequence[Doc]) -> dict[str, str]:
-    postings = index_postings(docs)
-    encoded = {key: encode(found, len(docs)) for key, found in postings.items()}
-    size = sum(len(key) + len(value) + 6 for key, value in encoded.items())
+def segment(
+    name: str, docs: Sequence[Doc], write: Callable[[str, str], None]
+) -> tuple[list[str], list[object]]:
+    """Hands each of a segment's files to ``write`` as it is made (a year's index is never
+    held whole); returns their paths and the segment's line of the manifest (name, papers,
+    buckets, version)."""
+    digest = hashlib.sha256()
+    paths = []
+    for path, content in segment_files(name, docs):
+        digest.update(path.encode())
+        digest.update(content.encode())
+        write(path, content)
+        paths.append(path)
+    buckets = sum(1 for path in paths if "/k" in path)
+    return paths, [name, len(docs), buckets, digest.hexdigest()[:12]]
+
+
+def segment_files(name: str, docs: Sequence[Doc]) -> Iterator[tuple[str, str]]:
+    """A segment's files, ``(path, content)``: long keys' files, shards, papers, votes."""
+    folder = f"{ROOT}/{name}"
+    inline: dict[str, str] = {}
+    long = 0
+    for key, found in sorted(index_postings(docs).items()):
+        encoded = encode(found, len(docs))
+        if len(encoded) > OWN_FILE:
+            yield f"{folder}/b/{long}.js", call("big", name, long, encoded)
+            encoded = f"+{long}"
+            long += 1
+        inline[key] = encoded
+    size = sum(len(key) + len(value) + 6 for key, value in inline.items())
     buckets = bucket_count(size)
     shards: list[dict[str, str]] = [{} for _ in range(buckets)]
-    for key in sorted(encoded):
-        shards[bucket(key, buckets)][key] = encoded[key]
-    folder = f"{ROOT}/{name}"
-    files = {f"{folder}/k{i}.js": call("shard", name, i, shard) for i, shard in enumerate(shards)}
+    for key, encoded in inline.items():
+        shards[bucket(key, buckets)][key] = encoded
+    del inline
+    for i, shard in enumerate(shards):
+        yield f"{folder}/k{i}.js", call("shard", name, i, shard)
+    del shards
     for n, doc in enumerate(docs):
-        files[f"{folder}/d/{n}.js"] = call("doc", name, n, doc.row())
-    files[f"{folder}/votes.js"] = call("votes", name, 0, [doc.votes for doc in docs])
-    return files
+        yield f"{folder}/d/{n}.js", call("doc", name, n, doc.row())
+    yield f"{folder}/votes.js", call("votes", name, 0, [doc.votes for doc in docs])
 
 
-def index_postings(docs: Sequence[Doc]) -> dict[str, list[tuple[int, int]]]:
-    """key -> [(paper number, 1 when the key is in its title, authors or id, else 0)]."""
-    postings: defaultdict[str, list[tuple[int, int]]] = defaultdict(list)
+def index_postings(docs: Sequence[Doc]) -> dict[str, list[int]]:
+    """key -> its papers, each as ``2 * paper number + 1`` when the key is in the paper's
+    title, authors or id, else ``2 * paper number``, in paper order (one int per posting,
+    not a tuple: a build of 50,000 papers makes some 20 million)."""
+    postings: defaultdict[str, list[int]] = defaultdict(list)
     for n, doc in enumerate(docs):
-        strong = text_keys(doc.title) | {normalize(doc.arxiv_id)}
+        strong = text_keys(doc.title)
+        strong.add(normalize(doc.arxiv_id))
         for name in doc.authors:
             strong |= author_keys(name)
-        weak = text_keys(" ".join([doc.text, *doc.keywords, doc.organization or ""])) - strong
-        title_hit, text_hit = (n, 1), (n, 0)
+        weak = text_keys(" ".join([doc.text, *doc.keywords, doc.organization or ""]))
+        weak -= strong
+        title_hit, text_hit = 2 * n + 1, 2 * n
         for key in strong:
             postings[key].append(title_hit)
         for key in weak:
@@ -139,44 +178,46 @@ def index_postings(docs: Sequence[Doc]) -> dict[str, list[tuple[int, int]]]:
     return dict(postings)
 
 
-def encode(found: Sequence[tuple[int, int]], papers: int = 0) -> str:
-    """Paper numbers as hexadecimal gaps, each doubled plus the title flag: ``(3,1),(10,0)``
-    -> ``7,e``. A key that more than one paper in ``DENSE`` of the segment's ``papers`` has
-    is two bitmaps instead, in base64 (``~papers~title flags``): a word in half of 10,000
-    papers is 3.3 KB that way (title flags included), not 10 KB of gaps."""
+def encode(found: Sequence[int], papers: int = 0) -> str:
+    """Postings (``2 * paper number + title flag``, in order) as hexadecimal gaps, each
+    doubled plus the title flag: ``7,14`` (papers 3 with its flag, 10 without) -> ``7,e``.
+    A key that more than one paper in ``DENSE`` of the segment's ``papers`` has is two
+    bitmaps instead, in base64 (``~papers~title flags``): a word in half of 10,000 papers is
+    3.3 KB that way (title flags included), not 10 KB of gaps."""
     if papers and len(found) * DENSE > papers:
         return _bitmaps(found, papers)
-    numbers = [n for n, _ in found]
-    gaps = map(operator.sub, numbers, [0, *numbers[:-1]])
-    return ",".join([f"{gap * 2 + strong:x}" for gap, (_, strong) in zip(gaps, found, strict=True)])
+    # gap * 2 + flag == value - 2 * previous number == value - (previous value & ~1)
+    previous = [0, *(value & ~1 for value in found[:-1])]
+    return ",".join([f"{gap:x}" for gap in map(operator.sub, found, previous)])
 
 
-def _bitmaps(found: Sequence[tuple[int, int]], papers: int) -> str:
+def _bitmaps(found: Sequence[int], papers: int) -> str:
     has, strong = bytearray((papers + 7) // 8), bytearray((papers + 7) // 8)
-    for n, title in found:
+    for value in found:
+        n = value >> 1
         has[n >> 3] |= 1 << (n & 7)
-        if title:
+        if value & 1:
             strong[n >> 3] |= 1 << (n & 7)
     flags = base64.b64encode(strong).decode() if any(strong) else ""
     return f"~{base64.b64encode(has).decode()}~{flags}"
 
 
-def decode(text: str) -> list[tuple[int, int]]:
+def decode(text: str) -> list[int]:
     """The inverse of ``encode`` (search.js does the same)."""
     if text.startswith("~"):
         has, _, flags = text[1:].partition("~")
         bits, strong = base64.b64decode(has), base64.b64decode(flags)
         return [
-            (n, int(n >> 3 < len(strong) and bool(strong[n >> 3] >> (n & 7) & 1)))
+            2 * n + int(n >> 3 < len(strong) and bool(strong[n >> 3] >> (n & 7) & 1))
             for n in range(len(bits) * 8)
             if bits[n >> 3] >> (n & 7) & 1
         ]
     found = []
-    n = 0
+    previous = 0
     for part in text.split(","):
-        value = int(part, 16)
-        n += value >> 1
-        found.append((n, value & 1))
+        value = previous + int(part, 16)
+        found.append(value)
+        previous = value & ~1
     return found
 
 
@@ -190,14 +231,6 @@ def bucket_count(size: int) -> int:
 def call(function: str, segment: str, number: int, data: object) -> str:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return f'DailyPapersSearch.{function}("{segment}",{number},{payload});\n'
-
-
-def version(files: dict[str, str]) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(files):
-        digest.update(path.encode())
-        digest.update(files[path].encode())
-    return digest.hexdigest()[:12]
 
 
 @functools.cache

@@ -3,9 +3,10 @@
 Korean is matched without regard to spacing: a run of Hangul words (only spaces between
 them) is joined into one spaceless run and cut into character bigrams, so ``강화학습`` and
 ``강화 학습`` give the same keys (강화, 화학, 학습). Latin words (and arXiv ids) are keys whole,
-stored in the shard of their first three letters, so a query word matches every word it
-starts. Authors are keys of their own: every run of whole name tokens that ends a name,
-so ``Bo Li`` finds ``Bo Li`` and ``Xiao Bo Li``, never ``Bo Lin`` or ``Jianbo Li``.
+stored in the shard of their first three letters (an arXiv id: of its first eight), so a
+query word matches every word it starts. Authors are keys of their own: every run of whole
+name tokens that ends a name, so ``Bo Li`` finds ``Bo Li`` and ``Xiao Bo Li``, never
+``Bo Lin`` or ``Jianbo Li``.
 
 A key goes into bucket ``fnv1a(shard key) % buckets`` (UTF-16 units, as JavaScript counts);
 search.js computes the same number to know which shard file to load.
@@ -13,6 +14,7 @@ search.js computes the same number to know which shard file to load.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -24,6 +26,10 @@ WORD_PARTS = re.compile(r"[.\-+]")
 SPACE = re.compile(r"\s+")
 #: Latin words are sharded by this many first letters.
 PREFIX = 3
+#: An arXiv id is sharded by its month and the first three digits of its number
+#: (``2412.043``): a year's ids would otherwise all share their first letters, and one shard.
+ARXIV_ID = re.compile(r"\d{4}\.\d{3}")
+ID_PREFIX = 8
 AUTHOR = "@"
 
 
@@ -53,10 +59,18 @@ def latin_words(text: str) -> Iterator[str]:
 
 
 def text_keys(text: str) -> set[str]:
-    """The keys of a text: Hangul bigrams and Latin words."""
+    """The keys of a text: Hangul bigrams and Latin words (what ``hangul_runs``, ``bigrams``
+    and ``latin_words`` give, cut with C-level loops: a build cuts every paper's text)."""
     text = normalize(text)
-    keys = {gram for run in hangul_runs(text) for gram in bigrams(run)}
-    keys.update(latin_words(text))
+    keys: set[str] = set()
+    for run in HANGUL_RUN.findall(text):
+        run = SPACE.sub("", run)
+        keys.update(map(operator.add, run, run[1:]))
+    words = LATIN_WORD.findall(text)
+    keys.update(words)
+    for word in words:
+        if WORD_PARTS.search(word):
+            keys.update(part for part in WORD_PARTS.split(word) if part)
     return keys
 
 
@@ -72,12 +86,14 @@ def author_keys(name: str) -> set[str]:
 
 
 def shard_key(key: str) -> str:
-    """What decides a key's bucket: a bigram itself, a Latin word's first letters, an
-    author key's first token."""
+    """What decides a key's bucket: a bigram itself, a Latin word's first letters (an arXiv
+    id's first eight), an author key's first token."""
     if key.startswith(AUTHOR):
         return key.split(" ", 1)[0]
     if "가" <= key[0] <= "힣":
         return key
+    if ARXIV_ID.match(key):
+        return key[:ID_PREFIX]
     return key[:PREFIX]
 
 

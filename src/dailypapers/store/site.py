@@ -2,8 +2,10 @@
 pages add from the paper and its text, and a cheap fingerprint of each day's inputs.
 
 A site of 50,000 papers would otherwise run three queries per entry; these run one per kind
-of period, and the fingerprints read the same columns without decoding any JSON, so a build
-can tell which days changed before it builds a single view.
+of period. The fingerprints read no text at all: triggers (migration 0010) give every paper,
+day and week a new random stamp whenever what the site shows of it changes, and a
+fingerprint hashes the stamps; so a build can tell which days changed before it builds a
+single view. Should a trigger be missing, the rows themselves are hashed, as before.
 """
 
 from __future__ import annotations
@@ -43,6 +45,17 @@ _JOINS = (
     "LEFT JOIN papers p ON p.arxiv_id = e.arxiv_id "
     "LEFT JOIN paper_texts t ON t.arxiv_id = e.arxiv_id"
 )
+
+
+#: Each paper's stamp (``site_versions``, migration 0010), beside its entry.
+_STAMPS = "LEFT JOIN site_versions v ON v.name = 'paper:' || e.arxiv_id"
+#: The triggers that keep ``site_versions``.
+STAMP_TRIGGERS = frozenset(
+    f"site_{table}_{change}"
+    for table in ("day", "week", "summary", "text")
+    for change in ("insert", "update", "delete")
+) | {"site_paper_update", "site_paper_delete"}
+_TRIGGERS_SQL = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'site_%'"
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,12 @@ class SiteRecords(Database):
 
     def day_fingerprints(self) -> dict[str, Fingerprint]:
         """Every day with a digest -> a hash of everything its page shows, and its papers."""
+        if self._stamped():
+            return self._stamped_fingerprints(
+                "SELECT e.date, e.arxiv_id, v.stamp FROM digest_entries e "
+                f"{_STAMPS} ORDER BY e.date, e.run, e.position",
+                "day:",
+            )
         rows = self.db.execute(
             f"SELECT {_DAY_COLUMNS} FROM digest_entries e {_JOINS} "
             "ORDER BY e.date, e.run, e.position"
@@ -112,10 +131,48 @@ class SiteRecords(Database):
 
     def week_fingerprints(self) -> dict[str, Fingerprint]:
         """Every stored week -> a hash of everything its page shows, and its papers."""
+        if self._stamped():
+            return self._stamped_fingerprints(
+                "SELECT e.week, e.arxiv_id, v.stamp FROM weekly_entries e "
+                f"{_STAMPS} ORDER BY e.week, e.position",
+                "week:",
+            )
         rows = self.db.execute(
             f"SELECT {_WEEK_COLUMNS} FROM weekly_entries e {_JOINS} ORDER BY e.week, e.position"
         )
         return _fingerprints(rows)
+
+    def _stamped(self) -> bool:
+        """Whether every trigger that stamps ``site_versions`` is there (a migration that
+        rebuilds a table drops its triggers: the rows are then read and hashed)."""
+        names = {row[0] for row in self.db.execute(_TRIGGERS_SQL)}
+        return names >= STAMP_TRIGGERS
+
+    def _stamped_fingerprints(self, sql: str, kind: str) -> dict[str, Fingerprint]:
+        """A hash of each period's stamp and its papers' stamps, in order (no text read)."""
+        periods = {
+            name.removeprefix(kind): stamp
+            for name, stamp in self.db.execute(
+                "SELECT name, stamp FROM site_versions WHERE name >= ? AND name < ?",
+                (kind, kind[:-1] + ";"),
+            )
+        }
+        parts: dict[str, list[str]] = {}
+        papers: dict[str, dict[str, None]] = {}
+        for period, arxiv_id, stamp in self.db.execute(sql):
+            if period not in parts:
+                parts[period] = [repr(periods.get(period))]
+                papers[period] = {}
+            parts[period].append(f"{arxiv_id}:{stamp}")
+            papers[period][arxiv_id] = None
+        return {
+            period: Fingerprint(
+                hashlib.blake2b("\n".join(lines).encode(), digest_size=12).hexdigest(),
+                tuple(papers[period]),
+                len(lines) - 1,
+            )
+            for period, lines in parts.items()
+        }
 
 
 def _among(column: str, values: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:

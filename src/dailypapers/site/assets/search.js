@@ -10,15 +10,18 @@
   var LATIN_WORD = /[0-9a-z\u00c0-\u024f](?:[0-9a-z\u00c0-\u024f.\-+]*[0-9a-z\u00c0-\u024f])?/g;
   var ARXIV = /^(?:https?:\/\/)?(?:www\.)?(?:arxiv\.org\/(?:abs|pdf|html)\/|huggingface\.co\/papers\/)?(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\/?(?:[?#]\S*)?$/;
 
-  var data = { manifest: null, shard: {}, doc: {}, votes: {} };
+  var data = { manifest: null, shard: {}, doc: {}, votes: {}, big: {} };
   var loading = {};
+  // While a query looks for the long keys it needs (see longPostings): [segment, number]s.
+  var missing = null;
 
   // What the index scripts call.
   window.DailyPapersSearch = {
     manifest: function (value) { data.manifest = value; },
     shard: function (segment, number, value) { data.shard[segment + "/" + number] = value; },
     doc: function (segment, number, value) { data.doc[segment + "/" + number] = value; },
-    votes: function (segment, number, value) { data.votes[segment] = value; }
+    votes: function (segment, number, value) { data.votes[segment] = value; },
+    big: function (segment, number, value) { data.big[segment + "/" + number] = value; }
   };
 
   function root() { return document.body.getAttribute("data-root") || ""; }
@@ -53,7 +56,23 @@
   function shardKey(key) {
     if (key.charAt(0) === "@") { return key.split(" ")[0]; }
     if (/^[가-힣]/.test(key)) { return key; }
+    if (/^\d{4}\.\d{3}/.test(key)) { return key.slice(0, 8); }
     return key.slice(0, PREFIX);
+  }
+
+  // The shard keys a key's matches are under: the start of an arXiv id with one or two
+  // digits of its number ("2412.0", "2412.04") starts ids of 100 or 10 shards.
+  function shardKeys(key) {
+    var keys = [key];
+    if (/^\d{4}\.\d{1,2}$/.test(key)) {
+      while (keys[0].length < 8) {
+        keys = [].concat.apply([], keys.map(function (k) {
+          return "0123456789".split("").map(function (digit) { return k + digit; });
+        }));
+      }
+      return keys;
+    }
+    return [shardKey(key)];
   }
 
   function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\\-]/g, "\\$&"); }
@@ -109,7 +128,9 @@
   // The keys of a parsed query, as the shard slots each segment must load.
   function slots(parsed, segment) {
     var wanted = {};
-    function add(key) { wanted[fnv1a(shardKey(key)) % segment[2]] = true; }
+    function add(key) {
+      shardKeys(key).forEach(function (k) { wanted[fnv1a(k) % segment[2]] = true; });
+    }
     parsed.groups.forEach(function (group) {
       group.forEach(function (phrase) {
         needs(phrase).forEach(function (need) { if (need.key) { add(need.key); } });
@@ -119,9 +140,12 @@
     return Object.keys(wanted);
   }
 
+  // A key's papers in one segment as one byte per paper: 0 without the key, 1 with it,
+  // 2 with it in the title, authors or id (typed arrays: a common word is in thousands of
+  // papers of each segment, and a Map per key was most of a query's time).
   // A dense key: "~" base64(papers' bits) "~" base64(title flags' bits), bit n of byte n>>3.
-  function decodeBitmaps(text) {
-    var found = new Map();
+  function decodeBitmaps(text, size) {
+    var found = new Uint8Array(size);
     var parts = text.slice(1).split("~");
     var has = atob(parts[0]);
     var strong = parts[1] ? atob(parts[1]) : "";
@@ -130,40 +154,70 @@
       if (byte === 0) { continue; }
       var flags = i < strong.length ? strong.charCodeAt(i) : 0;
       for (var bit = 0; bit < 8; bit++) {
-        if (byte >> bit & 1) { found.set(i * 8 + bit, flags >> bit & 1); }
+        if (byte >> bit & 1) { found[i * 8 + bit] = 1 + (flags >> bit & 1); }
       }
     }
     return found;
   }
 
-  function decode(text) {
-    if (text.charAt(0) === "~") { return decodeBitmaps(text); }
-    var found = new Map();
+  function decode(text, size) {
+    if (text.charAt(0) === "~") { return decodeBitmaps(text, size); }
+    var found = new Uint8Array(size);
+    if (text === "") { return found; }
     var n = 0;
     text.split(",").forEach(function (part) {
       var value = parseInt(part, 16);
       n += Math.floor(value / 2);
-      found.set(n, Math.max(found.get(n) || 0, value % 2));
+      found[n] = Math.max(found[n], 1 + value % 2);
     });
     return found;
   }
 
   function union(a, b) {
-    b.forEach(function (flag, n) { a.set(n, Math.max(a.get(n) || 0, flag)); });
+    for (var i = 0; i < a.length; i++) { if (b[i] > a[i]) { a[i] = b[i]; } }
     return a;
   }
 
   function intersect(a, b) {
-    var out = new Map();
-    a.forEach(function (flag, n) { if (b.has(n)) { out.set(n, Math.max(flag, b.get(n))); } });
+    var out = new Uint8Array(a.length);
+    for (var i = 0; i < a.length; i++) { if (a[i] && b[i]) { out[i] = Math.max(a[i], b[i]); } }
     return out;
   }
 
+  // A key's postings as its shard has them, or, for a long key ("+n"), from its own file,
+  // which is noted as missing (and read as none) until it is loaded.
+  function longPostings(segment, text) {
+    if (text.charAt(0) !== "+") { return text; }
+    var slot = segment[0] + "/" + text.slice(1);
+    if (data.big[slot] !== undefined) { return data.big[slot]; }
+    if (missing) { missing.push([segment, text.slice(1)]); }
+    return "";
+  }
+
   function postings(segment, key, match) {
-    var shard = data.shard[segment[0] + "/" + (fnv1a(shardKey(key)) % segment[2])] || {};
-    var found = new Map();
-    Object.keys(shard).forEach(function (k) { if (match(k)) { union(found, decode(shard[k])); } });
+    var found = new Uint8Array(segment[1]);
+    shardKeys(key).forEach(function (shardKeyValue) {
+      var shard = data.shard[segment[0] + "/" + (fnv1a(shardKeyValue) % segment[2])] || {};
+      Object.keys(shard).forEach(function (k) {
+        if (!match(k)) { return; }
+        var text = longPostings(segment, shard[k]);
+        if (!missing) { union(found, decode(text, segment[1])); }  // the first pass only looks
+      });
+    });
     return found;
+  }
+
+  // Loads the files of the long keys a query needs, found by a first pass over the shards.
+  function loadLongKeys(parsed, segments) {
+    missing = [];
+    segments.forEach(function (segment) { matches(parsed, segment); });
+    var files = missing.map(function (item) {
+      var segment = item[0];
+      var slot = segment[0] + "/" + item[1];
+      return load("big", slot, segment[0] + "/b/" + item[1] + ".js", segment[3]);
+    });
+    missing = null;
+    return Promise.all(files);
   }
 
   function needMatches(segment, need) {
@@ -186,7 +240,8 @@
 
   // Paper number -> score in one segment: every group adds 3 for a title hit, 1 otherwise.
   function matches(parsed, segment) {
-    var scores = null;
+    var size = segment[1];
+    var scores = null;  // -1: not a match
     parsed.groups.forEach(function (group) {
       var any = null;
       group.forEach(function (phrase) {
@@ -194,20 +249,31 @@
         if (hits !== null) { any = any === null ? hits : union(any, hits); }
       });
       if (any === null) { return; }
-      var scored = new Map();
-      any.forEach(function (flag, n) {
-        if (scores === null || scores.has(n)) { scored.set(n, (scores ? scores.get(n) : 0) + (flag ? 3 : 1)); }
-      });
+      var scored = new Int32Array(size).fill(-1);
+      for (var n = 0; n < size; n++) {
+        if (any[n] && (scores === null || scores[n] >= 0)) {
+          scored[n] = (scores ? scores[n] : 0) + (any[n] === 2 ? 3 : 1);
+        }
+      }
       scores = scored;
     });
     if (parsed.author) {
       var name = parsed.author;
       var authors = postings(segment, name, function (k) { return k === name || k.indexOf(name + " ") === 0; });
+      var some = authors.some(function (flag) { return flag > 0; });
       // A name of two or more words that is some author's means that author only.
-      if (authors.size > 0 && (name.indexOf(" ") > 0 || scores === null)) { scores = new Map(); }
-      authors.forEach(function (flag, n) { scores.set(n, (scores.get(n) || 0) + 2); });
+      if (some && (name.indexOf(" ") > 0 || scores === null)) { scores = new Int32Array(size).fill(-1); }
+      if (some) {
+        for (var a = 0; a < size; a++) {
+          if (authors[a]) { scores[a] = (scores[a] >= 0 ? scores[a] : 0) + 2; }
+        }
+      }
     }
-    return scores || new Map();
+    var found = new Map();
+    if (scores !== null) {
+      for (var i = 0; i < size; i++) { if (scores[i] >= 0) { found.set(i, scores[i]); } }
+    }
+    return found;
   }
 
   function minVotes() {
@@ -381,6 +447,8 @@
       }
     });
     Promise.all(needed).then(function () {
+      return generation === state.generation ? loadLongKeys(parsed, segments) : null;
+    }).then(function () {
       if (generation !== state.generation) { return; }
       var hits = [];
       segments.forEach(function (segment, s) {
