@@ -8,7 +8,6 @@ mouse, keyboard and touch. Everything from the data is escaped here; only our ow
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
@@ -41,45 +40,62 @@ def _claims_of(evidence: Sequence[Evidence], part: str) -> dict[str, Evidence]:
 
 
 def _marked(text: str, claims: dict[str, Evidence], prefix: str) -> Markup:
-    """``text`` with the first place each claim appears marked, longest claims first so that
-    ``GPT-4o`` is not taken for ``GPT``; a number is never matched inside a longer one."""
-    if not claims:
+    """``text`` with the first place each claim appears marked; longer claims take their place
+    first, so that ``GPT-4o`` is not taken for ``GPT``, and a number is never matched inside a
+    longer one. Plain string search: a page of a big archive marks thousands of claims."""
+    places = sorted(_places(text, claims))
+    if not places:
         return escape(text)
-    pattern = re.compile(
-        "|".join(
-            rf"(?<![\w.]){re.escape(claim)}(?![\w])" if claim[:1].isdigit() else re.escape(claim)
-            for claim in sorted(claims, key=len, reverse=True)
-        )
-    )
     pieces: list[str] = []
-    done: set[str] = set()
     last = 0
-    for match in pattern.finditer(text):
-        claim = match.group()
-        if claim in done or claim not in claims:
-            continue
-        done.add(claim)
-        button = _claim(claims[claim], f"{prefix}-{len(done)}")
-        pieces += [escape(text[last : match.start()]), button]
-        last = match.end()
+    for number, (start, end, claim) in enumerate(places, 1):
+        pieces += [escape(text[last:start]), _claim(claims[claim], f"{prefix}-{number}")]
+        last = end
     pieces.append(escape(text[last:]))
-    return Markup("").join(pieces)
+    return Markup("".join(pieces))
 
 
-def _claim(item: Evidence, ident: str) -> Markup:
+def _places(text: str, claims: dict[str, Evidence]) -> list[tuple[int, int, str]]:
+    taken: list[tuple[int, int, str]] = []
+    for claim in sorted(claims, key=len, reverse=True):
+        at = text.find(claim)
+        while at >= 0:
+            end = at + len(claim)
+            free = all(end <= start or at >= stop for start, stop, _ in taken)
+            if free and (not claim[:1].isdigit() or _whole_number(text, at, end)):
+                taken.append((at, end, claim))
+                break
+            at = text.find(claim, at + 1)
+    return taken
+
+
+def _whole_number(text: str, start: int, end: int) -> bool:
+    """Not part of a longer number or a name (``3.5`` in ``3.55`` or ``Qwen3.5``); a Korean
+    particle may follow (``3.5%를``)."""
+    before = text[start - 1] if start else " "
+    after = text[end : end + 2]
+    if before.isdigit() or before in ".," or (before.isascii() and before.isalpha()):
+        return False
+    if after[:1].isdigit() or (after[:1].isascii() and after[:1].isalpha()):
+        return False
+    return not (after[:1] in ".," and after[1:].isdigit())
+
+
+def _claim(item: Evidence, ident: str) -> str:
     state = "found" if item.found else "missing"
-    return Markup(
-        '<span class="claim-wrap"><button type="button" class="claim {state}" '
-        'aria-expanded="false" aria-describedby="{ident}">{claim}</button>'
-        '<span class="evidence" id="{ident}" role="tooltip">{body}</span></span>'
-    ).format(state=state, ident=ident, claim=item.claim, body=_body(item))
+    return (
+        f'<span class="claim-wrap"><button type="button" class="claim {state}" '
+        f'aria-expanded="false" aria-describedby="{escape(ident)}">{escape(item.claim)}</button>'
+        f'<span class="evidence" id="{escape(ident)}" role="tooltip">{_body(item)}</span></span>'
+    )
 
 
-def _body(item: Evidence) -> Markup:
+def _body(item: Evidence) -> str:
     if not item.found:
-        return escape(NOT_FOUND)
+        return str(escape(NOT_FOUND))
     where = f" — {item.where}" if item.where else ""
     spelled = f" (논문 표기: {item.matched})" if item.matched and item.matched != item.claim else ""
-    return Markup('<q>{sentence}</q><span class="where">{where}{spelled}</span>').format(
-        sentence=item.sentence, where=where, spelled=spelled
+    return (
+        f"<q>{escape(item.sentence or '')}</q>"
+        f'<span class="where">{escape(where)}{escape(spelled)}</span>'
     )

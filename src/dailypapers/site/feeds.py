@@ -135,13 +135,12 @@ def json_feed(
 
 
 def day_json(view: PeriodView) -> str:
-    """One period's papers as JSON: everything the page shows, as data."""
-    data = {
-        "period": view.period.name,
-        "count": len(view.papers),
-        "papers": [paper_data(paper) for paper in view.papers],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    """One period's papers as JSON: everything the page shows, as data; a paper per line (the
+    encoder that indents is Python's own, a tenth of the speed, and a big archive writes a
+    thousand of these)."""
+    head = json.dumps({"period": view.period.name, "count": len(view.papers)})
+    papers = ",\n".join(json.dumps(paper_data(p), ensure_ascii=False) for p in view.papers)
+    return f'{head[:-1]}, "papers": [\n{papers}\n]}}\n'
 
 
 def paper_data(paper: PaperView) -> dict[str, Any]:

@@ -200,13 +200,14 @@ def _fingerprints(rows: Iterable[sqlite3.Row]) -> dict[str, Fingerprint]:
 def _site_entry(row: sqlite3.Row) -> SiteEntry:
     provenance = provenance_of(row) if row["source"] is not None else None
     keywords = json.loads(row["ai_keywords_json"]) if row["ai_keywords_json"] else []
+    grounding = Grounding.from_json(row["grounding_json"])
     extras = PaperExtras(
         github_repo=row["github_repo"],
         project_page=row["project_page"],
         keywords=tuple(keywords),
         organization=row["organization"],
         provenance=provenance,
-        summary_provenance=summary_provenance_of(row),
-        grounding=Grounding.from_json(row["grounding_json"]),
+        summary_provenance=summary_provenance_of(row, grounding),
+        grounding=grounding,
     )
     return SiteEntry(row["period"], row["run"], _entry_from_row(row), extras)

@@ -140,10 +140,10 @@ def _summary_from_row(row: sqlite3.Row) -> StoredSummary:
     return StoredSummary(id=row["id"], summary=summary)
 
 
-def summary_provenance_of(row: sqlite3.Row) -> str:
+def summary_provenance_of(row: sqlite3.Row, grounding: Grounding | None = None) -> str:
     """``summary_provenance`` of a row that joins a summary (``kind``, ``model``,
     ``prompt_version``, ``flags_json``, ``grounding_json``) to its paper text (``source``,
-    ``truncated``, NULL when none is stored)."""
+    ``truncated``, NULL when none is stored); ``grounding`` when the caller has decoded it."""
     return summary_provenance(
         kind=row["kind"],
         model=row["model"],
@@ -151,5 +151,5 @@ def summary_provenance_of(row: sqlite3.Row) -> str:
         flagged=row["flags_json"] not in (None, "[]"),
         source=row["source"],
         truncated=bool(row["truncated"]),
-        grounding=Grounding.from_json(row["grounding_json"]),
+        grounding=grounding or Grounding.from_json(row["grounding_json"]),
     )
