@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import itertools
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -59,6 +59,8 @@ ASSETS = ("style.css", "site.js", "reading.js", "prefs.js", "search.js")
 FEED_PERIODS = 30
 #: How many days a topic feed reads at a time, newest first.
 TOPIC_CHUNK = 31
+#: Days whose papers are read and rendered together.
+MONTH_OF_DAYS = 31
 
 
 @dataclass
@@ -189,20 +191,30 @@ class _Site:
             search_key = key_of([(d.name, d.fingerprint) for d in listed], earlier)
             old_segment = self.output.part(f"search:{year}", search_key)
             wanted = [item[1].name for item in stale] if old_segment else [d.name for d in listed]
-            views = {view.period.name: view for view in day_views(self.store, wanted)}
-            for page, day, key, mine in stale:
-                self._day(Page(views[day.name], page.previous, page.next), key, mine)
+            start = listed[0].name  # a paper shown before is in an earlier segment
+            docs = []
+            for views in self._views_by_month(wanted):
+                for page, day, key, mine in stale:
+                    if day.name in views:
+                        self._day(Page(views[day.name], page.previous, page.next), key, mine)
+                if old_segment is None:
+                    found = documents(views.values())
+                    docs += [doc for doc in found if first[doc.arxiv_id] >= start]
             if old_segment is not None:
                 self.output.keep(f"search:{year}", old_segment)
                 entries.append(old_segment["entry"])
                 continue
-            start = listed[0].name  # a paper shown before is in an earlier segment
-            docs = [doc for doc in documents(views.values()) if first[doc.arxiv_id] >= start]
-            del views  # a year's views, not needed by its index
             files, entry = segment(year, docs, self.output.file)
             self.output.record(f"search:{year}", search_key, sorted(files), entry=entry)
             entries.append(entry)
         return entries
+
+    def _views_by_month(self, dates: Sequence[str]) -> Iterator[dict[str, PeriodView]]:
+        """The views of ``dates``, read a month of days at a time: a year's papers with the
+        evidence of every claim would hold hundreds of megabytes at once."""
+        for first in range(0, len(dates), MONTH_OF_DAYS):
+            chunk = dates[first : first + MONTH_OF_DAYS]
+            yield {view.period.name: view for view in day_views(self.store, chunk)}
 
     def _day(self, page: Page, key: str, owned: set[str]) -> None:
         name = page.view.period.name
