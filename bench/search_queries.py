@@ -41,6 +41,8 @@ QUERIES = ["강화학습", "확산 모델", "reinforcement learning", "2412.0431
 SETTLED = """() => document.querySelector("#results li.result")
     || (document.getElementById("results").getAttribute("aria-busy") === "false"
         && document.getElementById("search-status").textContent.includes("없습니다"))"""
+#: The whole first page of results is shown (or nothing was found).
+DONE = "() => document.getElementById('results').getAttribute('aria-busy') === 'false'"
 IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".mp4")
 
 
@@ -111,6 +113,7 @@ def one_query(page: Page, url: str, query: str) -> str:
     typed = time.perf_counter()
     page.wait_for_function(SETTLED, timeout=30_000)
     seconds = time.perf_counter() - typed
+    page.wait_for_function(DONE, timeout=30_000)  # results now come one by one
     page.wait_for_load_state("networkidle")
     status = page.locator("#search-status").inner_text()
     found = status.split("편")[0] if "편" in status else "0"

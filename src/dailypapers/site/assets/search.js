@@ -376,27 +376,40 @@
     return typeof p.mineFirst === "function" ? Boolean(p.mineFirst()) : Boolean(p.mineFirst);
   }
 
+  // A page of results, in order. Each result is shown as soon as it and those before it have
+  // arrived (the first one does not wait for the twentieth); with "followed papers first" the
+  // page waits for all of them, to put the followed ones on top.
   function showPage(generation) {
     var segments = data.manifest.segments;
     var page = state.hits.slice(state.shown, state.shown + PAGE);
-    return Promise.all(page.map(function (hit) {
+    var loads = page.map(function (hit) {
       var segment = segments[hit.s];
       return load("doc", segment[0] + "/" + hit.n, segment[0] + "/d/" + hit.n + ".js", segment[3]);
-    })).then(function (rows) {
+    });
+    var pattern = patternOf(state.parsed);
+    var list = document.getElementById("results");
+    var muted = document.getElementById("muted-list");
+    function place(row, kind) {
       if (generation !== state.generation) { return; }
-      var pattern = patternOf(state.parsed);
-      var kinds = rows.map(classify);
-      var order = rows.map(function (row, i) { return i; });
-      if (mineFirst()) {
+      var item = resultItem(row, pattern);
+      if (kind === "follow") { item.classList.add("followed"); }
+      (kind === "mute" ? muted : list).appendChild(item);
+    }
+    var placed;
+    if (mineFirst()) {
+      placed = Promise.all(loads).then(function (rows) {
+        var kinds = rows.map(classify);
+        var order = rows.map(function (row, i) { return i; });
         order.sort(function (a, b) { return (kinds[b] === "follow") - (kinds[a] === "follow") || a - b; });
-      }
-      var list = document.getElementById("results");
-      var muted = document.getElementById("muted-list");
-      order.forEach(function (i) {
-        var item = resultItem(rows[i], pattern);
-        if (kinds[i] === "follow") { item.classList.add("followed"); }
-        (kinds[i] === "mute" ? muted : list).appendChild(item);
+        order.forEach(function (i) { place(rows[i], kinds[i]); });
       });
+    } else {
+      placed = loads.reduce(function (before, loading) {
+        return before.then(function () { return loading; }).then(function (row) { place(row, classify(row)); });
+      }, Promise.resolve());
+    }
+    return placed.then(function () {
+      if (generation !== state.generation) { return; }
       state.shown += page.length;
       var folded = muted.children.length;
       document.getElementById("muted").hidden = folded === 0;
