@@ -17,6 +17,12 @@ SECTION_KEYS: tuple[str, str, str] = ("What's New", "Technical Details", "Perfor
 #: How the seed format writes a section key: the JSON key wrapped in three stars.
 SECTION_LABELS: tuple[str, str, str] = tuple(f"***{key}***" for key in SECTION_KEYS)  # type: ignore[assignment]
 
+
+def section_name(label: str) -> str:
+    """``***What's New***`` as the digest writes it, without its emphasis: ``What's New``."""
+    return label.strip().strip("*_ ").strip() or label.strip()
+
+
 #: Shown under the authors of an entry whose summary was made without an LLM.
 EXTRACTIVE_NOTE = (
     "Extractive summary: sentences taken from the paper itself (no LLM was configured)."

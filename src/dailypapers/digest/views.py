@@ -19,7 +19,8 @@ from dailypapers.models import (
     are_bullets,
     main_lang,
 )
-from dailypapers.models import URL_LIMIT as URL_LIMIT  # where pages and messages take it from
+from dailypapers.models import URL_LIMIT as URL_LIMIT
+from dailypapers.models import section_name as section_name  # where pages and messages take it from
 from dailypapers.models import web_url as web_url
 from dailypapers.periods import Period
 from dailypapers.store import PaperExtras, SiteEntry, Store
@@ -197,8 +198,3 @@ def period_path(period: Period) -> str:
 def page_url(site_url: str, period: Period) -> str:
     """The address of a period's page on the site published at ``site_url``."""
     return f"{site_url.rstrip('/')}/{period_path(period)}"
-
-
-def section_name(label: str) -> str:
-    """``***What's New***`` as the digest writes it, without its emphasis: ``What's New``."""
-    return label.strip().strip("*_").strip() or label.strip()

@@ -9,10 +9,9 @@ from pathlib import Path
 from dailypapers.digest.legacy import read_archive_file
 from dailypapers.digest.parse import digest_files_under
 from dailypapers.digest.render import unescape_title
-from dailypapers.digest.views import section_name
 from dailypapers.errors import ArchiveError
 from dailypapers.evidence import Grounding
-from dailypapers.models import EXTRACTIVE_NOTE, VERBATIM, DigestEntry
+from dailypapers.models import EXTRACTIVE_NOTE, VERBATIM, DigestEntry, section_name
 from dailypapers.store import Store
 from dailypapers.summarize.checks import (
     CheckSettings,

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from dailypapers.models import SECTION_KEYS
+from dailypapers.models import SECTION_KEYS, section_name
 from dailypapers.summarize.names import unsupported_names
 
 
@@ -166,7 +166,7 @@ def check_structure(sections: Sequence[tuple[str, str]], settings: CheckSettings
 
 def _key(name: str) -> str | None:
     """The section key a label names: ``***What's New***`` and ``What's New`` both count."""
-    bare = name.strip().strip("*_ ").strip()
+    bare = section_name(name)
     return bare if bare in SECTION_KEYS else None
 
 

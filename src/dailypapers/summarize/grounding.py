@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from dailypapers.evidence import ClaimKind, Evidence, Grounding
+from dailypapers.models import section_name
 from dailypapers.summarize.budget import MD_HEADING, NUMBERED, ROMAN_HEADING, UNNUMBERED
 from dailypapers.summarize.checks import (
     NUMBER,
@@ -59,7 +60,7 @@ def ground(
     index = source_index(paper.text)
     evidence: dict[tuple[ClaimKind, str, str], Evidence] = {}
     for label, body in parts:
-        part = label.strip().strip("*_ ").strip()
+        part = section_name(label)
         for sentence in sentences_of(body):
             for number in find_numbers(sentence):
                 if number.trivial or ("number", number.text, part) in evidence:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from dailypapers.evidence import Grounding, SpanCheck
-from dailypapers.models import LLMCall, Paper, PaperText, Summary
+from dailypapers.models import LLMCall, Paper, PaperText, Summary, section_name
 from dailypapers.summarize.checks import sentences_of
 from dailypapers.summarize.outcome import SummaryOutcome, TokenEstimate
 from dailypapers.summarize.prompt import OUTPUT_RESERVE, answer_object, estimate_tokens
@@ -96,7 +96,7 @@ EDGES = " \"'.,;:!?()[]…"
 def numbered(summary: Summary) -> list[tuple[str, str]]:
     """The summary's sentences in order, each with its section's name (``What's New``)."""
     return [
-        (section.label.strip("*"), sentence)
+        (section_name(section.label), sentence)
         for section in summary.sections
         for sentence in sentences_of(section.text)
     ]
