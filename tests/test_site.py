@@ -17,6 +17,7 @@ from dailypapers.digest.views import day_view, page_url, period_path, web_url
 from dailypapers.periods import Period
 from dailypapers.site.build import FEED_PERIODS, build_site
 from dailypapers.site.output import MANIFEST
+from dailypapers.site.search_index import ROOT as SEARCH_ROOT
 from dailypapers.store import Store
 from tests.shared_data import shared_path
 from tests.site_corpus import XSS_DATE, XSS_TITLE, build_corpus, generated_digest
@@ -250,3 +251,26 @@ def test_a_week_is_dated_by_its_sunday_and_kept_apart_from_days() -> None:
     assert page_url("https://me.github.io/papers/", Period.day("2024-12-06")) == (
         "https://me.github.io/papers/days/2024-12-06.html"
     )
+
+
+def test_a_segment_longer_than_a_month_is_read_in_pieces_and_lacks_nothing(
+    tmp_path: Path,
+) -> None:
+    """40 days of one year: the build reads and renders them a month of days at a time (to
+    bound memory); every day, paper file and search entry is still written."""
+    from dailypapers.digest.importer import import_digest
+
+    first = date(2023, 1, 1).toordinal()
+    days = [date.fromordinal(first + n).isoformat() for n in range(40)]
+    with Store.open(tmp_path / "d.db") as store:
+        for n, day in enumerate(days, 1):
+            import_digest(store, generated_digest(day, n % 28 + 1, count=2))
+        import_digest(store, generated_digest("2024-12-01", 29, count=2))
+        build_site(store, tmp_path / "site")
+
+    site = tmp_path / "site"
+    assert all((site / "days" / f"{day}.html").is_file() for day in days)
+    papers = {p.stem for p in (site / "papers").glob("*.md")}
+    assert len(papers) == 2 * 28 + 2  # each generated day number's two papers, once
+    entries = list((site / SEARCH_ROOT / "2023" / "d").glob("*.js"))  # one per paper
+    assert len(entries) == 2 * 28

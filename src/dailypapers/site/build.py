@@ -191,15 +191,16 @@ class _Site:
             search_key = key_of([(d.name, d.fingerprint) for d in listed], earlier)
             old_segment = self.output.part(f"search:{year}", search_key)
             wanted = [item[1].name for item in stale] if old_segment else [d.name for d in listed]
-            start = listed[0].name  # a paper shown before is in an earlier segment
             docs = []
             for views in self._views_by_month(wanted):
                 for page, day, key, mine in stale:
                     if day.name in views:
                         self._day(Page(views[day.name], page.previous, page.next), key, mine)
                 if old_segment is None:
+                    # each paper once, on the first day it was shown (in this segment or an
+                    # earlier one, and in this month of days or an earlier one)
                     found = documents(views.values())
-                    docs += [doc for doc in found if first[doc.arxiv_id] >= start]
+                    docs += [doc for doc in found if first[doc.arxiv_id] == doc.date]
             if old_segment is not None:
                 self.output.keep(f"search:{year}", old_segment)
                 entries.append(old_segment["entry"])
