@@ -95,3 +95,15 @@ def test_stats_and_check_report_how_much_is_grounded(world: World) -> None:
     assert found == total - 1
     assert {"check": "names", "detail": "not in the paper: FooNet-9"} in line["findings"]
     assert any(item["claim"] == "3.5%" and item["sentence"] for item in line["evidence"])
+
+
+def test_an_extractive_summary_says_it_is_the_papers_own_sentences(world: World) -> None:
+    (paper,) = world.add_day(DAY, 1, first=3)
+    assert world.run("--date", DAY, env=world.env(llm=False)).exit_code == 0
+
+    status = one_line(invoke("status", "--date", DAY, "--out", str(world.out)).output)
+    stats = one_line(invoke("stats", "--out", str(world.out)).output)
+
+    assert f"{paper} summary: arXiv PDF, " in status
+    assert "; the paper's own sentences, not traced; extractive, prompt " in status
+    assert "grounded:" not in stats  # no LLM summary: nothing to count, none "made before"

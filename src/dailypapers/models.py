@@ -181,7 +181,9 @@ def summary_provenance(
     else:
         text = f"{SOURCE_NAMES.get(source, source)}, {'cut to fit' if truncated else 'whole'}"
     parts = [text]
-    if grounding is None:
+    if grounding is None and kind == "extractive":
+        parts.append("the paper's own sentences, not traced")
+    elif grounding is None:
         parts.append("claims not traced")
     else:
         parts += [

@@ -97,12 +97,13 @@ class SummaryRecords(Database):
         )
 
     def published_groundings(self, since: str | None = None) -> list[Grounding | None]:
-        """The grounding of every summary a digest shows that dailypapers made (imported ones
-        are left out), for papers first listed on or after ``since`` (all when None)."""
+        """The grounding of every LLM summary a digest shows (imported and extractive ones,
+        which are not traced, are left out), for papers first listed on or after ``since``
+        (all when None)."""
         rows = self.db.execute(
             """
             SELECT s.grounding_json FROM summaries s JOIN papers p ON p.arxiv_id = s.arxiv_id
-            WHERE s.kind != 'imported' AND (?1 IS NULL OR p.first_listed >= ?1)
+            WHERE s.kind = 'llm' AND (?1 IS NULL OR p.first_listed >= ?1)
               AND s.id IN (SELECT summary_id FROM digest_entries)
             """,
             (since,),
