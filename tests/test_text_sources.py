@@ -165,6 +165,21 @@ def test_a_404_is_asked_again_the_next_day_and_a_429_is_never_kept(
     assert len(fake_hf.markdown_requests("2501.00003")) == 3  # 429, 429 (kept nothing), 200
 
 
+def test_a_broken_404_marker_is_said_and_the_source_asked_again(
+    fake_hf: FakeHF, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with make_client(timeout=5) as client:
+        with pytest.raises(TextUnavailable):
+            fetch_markdown(client, fake_hf.url, "2501.00004", tmp_path, today=TODAY)
+        (marker,) = tmp_path.rglob("*.missing")
+        marker.write_text("{cut off", encoding="utf-8")
+        with pytest.raises(TextUnavailable):
+            fetch_markdown(client, fake_hf.url, "2501.00004", tmp_path, today=TODAY)
+
+    assert len(fake_hf.markdown_requests("2501.00004")) == 2
+    assert f"cache marker {marker} is not JSON; asking again" in caplog.text
+
+
 def test_arxiv_html_is_fetched_once_converted_and_a_missing_one_kept(
     fake_arxiv: FakeArxiv, tmp_path: Path
 ) -> None:

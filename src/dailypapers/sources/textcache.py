@@ -120,6 +120,7 @@ def _kept_refusal(path: Path, today: str) -> str | None:
     try:
         kept = json.loads(raw)
     except ValueError:
+        log.warning("cache marker %s is not JSON; asking again", path)
         return None
     if not isinstance(kept, dict) or kept.get("day") != today:
         return None
