@@ -274,3 +274,4 @@ def test_a_segment_longer_than_a_month_is_read_in_pieces_and_lacks_nothing(
     assert len(papers) == 2 * 28 + 2  # each generated day number's two papers, once
     entries = list((site / SEARCH_ROOT / "2023" / "d").glob("*.js"))  # one per paper
     assert len(entries) == 2 * 28
+    assert "41 days, 58 papers." in read(site, "llms.txt")  # each paper counted once

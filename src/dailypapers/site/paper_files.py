@@ -110,7 +110,7 @@ def llms_txt(
 ) -> str:
     """The site's ``llms.txt``: H1, blockquote, then sections of Markdown links; ``latest``
     are the views of the latest days (those listed paper by paper)."""
-    papers = sum(day.count for day in days)
+    papers = len({paper for day in days for paper in day.papers})
     lines = [
         f"# {title}",
         "",
