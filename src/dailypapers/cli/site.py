@@ -21,6 +21,7 @@ from dailypapers.digest.views import web_url
 from dailypapers.errors import UsageError
 from dailypapers.files import check_folder
 from dailypapers.site.build import build_site
+from dailypapers.site.processes import MAX_JOBS
 from dailypapers.site.topics import parse_topic
 from dailypapers.store import Store
 
@@ -52,6 +53,15 @@ def build(
             "spaces between Hangul ignored). Repeatable."
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Processes for a big build (the first one, or after an upgrade): the days "
+            "are shared among them. Default: one per processor, at most "
+            f"{MAX_JOBS}; 1 builds in this process only.",
+        ),
+    ] = None,
     out: OutOption = None,
     db: DbOption = None,
 ) -> None:
@@ -67,15 +77,16 @@ def build(
         check_folder(folder)
         # Reading only: no write lock, and a database the user may not write is fine.
         with Store.open_to_read(config.db_path) as store:
-            report = build_site(store, folder, base_url=url, topics=topics)
+            report = build_site(store, folder, base_url=url, topics=topics, jobs=jobs)
     if url is None:  # after the build, so a failed one says only what failed
         err_console.print(NO_BASE_URL, markup=False)
     removed = f", {len(report.removed)} no longer made removed" if report.removed else ""
+    processes = f" in {report.processes} processes" if report.processes > 1 else ""
     out_console.print(
         f"site: {count(report.days, 'day')}, {count(report.weeks, 'week')}, "
         f"{count(report.papers, 'paper')} → {folder} "
         f"({len(report.written)} files written, {report.unchanged} unchanged{removed}; "
-        f"{report.seconds:.1f} s)"
+        f"{report.seconds:.1f} s{processes})"
     )
 
 

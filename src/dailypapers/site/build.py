@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import itertools
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -37,7 +37,7 @@ from dailypapers.errors import UsageError
 from dailypapers.periods import Period
 from dailypapers.site.evidence import section_html
 from dailypapers.site.feeds import atom_feed, day_json, index_json, json_feed
-from dailypapers.site.output import Output, key_of
+from dailypapers.site.output import Folder, Output, Written, key_of
 from dailypapers.site.pages import (
     Listed,
     SiteLinks,
@@ -48,8 +48,15 @@ from dailypapers.site.pages import (
     week_top,
 )
 from dailypapers.site.paper_files import llms_txt, paper_file, paper_files
+from dailypapers.site.processes import default_jobs, processes, share
 from dailypapers.site.search_index import ROOT as SEARCH_ROOT
-from dailypapers.site.search_index import aliases, documents, manifest_js, segment, segment_of
+from dailypapers.site.search_index import (
+    SegmentIndex,
+    aliases,
+    documents,
+    manifest_js,
+    segment_of,
+)
 from dailypapers.site.topics import Topic, check_topics, topic_view
 from dailypapers.store import Fingerprint, Store
 
@@ -61,6 +68,9 @@ FEED_PERIODS = 30
 TOPIC_CHUNK = 31
 #: Days whose papers are read and rendered together.
 MONTH_OF_DAYS = 31
+#: A build reading fewer days than this renders them in its own process: starting others
+#: costs more than it saves.
+POOL_DAYS = 120
 
 
 @dataclass
@@ -74,6 +84,8 @@ class SiteReport:
     #: Files the last build wrote that this one no longer makes, deleted.
     removed: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    #: How many processes rendered the days and the search index.
+    processes: int = 1
 
 
 @dataclass(frozen=True)
@@ -96,9 +108,17 @@ class Page:
 
 
 def build_site(
-    store: Store, out: Path, *, base_url: str | None = None, topics: Sequence[Topic] = ()
+    store: Store,
+    out: Path,
+    *,
+    base_url: str | None = None,
+    topics: Sequence[Topic] = (),
+    jobs: int | None = None,
 ) -> SiteReport:
     """Write the whole site under ``out``; returns what was written and how long it took.
+
+    A build with many days to render shares their segments among ``jobs`` processes (by
+    default one per processor, at most ``processes.MAX_JOBS``).
 
     Each of ``topics`` gets an Atom feed of its own, ``feeds/NAME.xml``. A folder built
     before is updated: only the days, weeks and search segments whose inputs changed are
@@ -115,8 +135,9 @@ def build_site(
     report.papers = len({paper for day in days for paper in day.papers})
     site = _Site(store, output, _environment(base_url), base_url)
     site.env.globals["links"] = links = SiteLinks.of(days, weeks)
-    entries = site.days_and_search(days, links)
-    site.weeks(weeks, links)
+    jobs = default_jobs() if jobs is None else jobs
+    entries, report.processes = _days_and_search(site, output, days, links, jobs)
+    _weeks(site, output, weeks, links)
     latest = day_views(store, [day.name for day in days[-7:]])
     if latest:
         front = Page(latest[-1], days[-2].path if len(days) > 1 else None)
@@ -145,15 +166,117 @@ def build_site(
     return report
 
 
+@dataclass(frozen=True)
+class StaleDay:
+    """A day whose page, JSON and paper files (those of ``owned``) are rendered again."""
+
+    name: str
+    previous: str | None
+    next: str | None
+    key: str
+    owned: frozenset[str]
+
+
+@dataclass(frozen=True)
+class SegmentWork:
+    """A segment of the search index and its days: the days to render, and the segment's
+    index to build from every day of ``index_days`` (None: the last build's is kept, and
+    ``kept`` is its line of the manifest)."""
+
+    name: str
+    stale: tuple[StaleDay, ...]
+    index_days: tuple[str, ...] | None
+    search_key: str
+    #: Each paper of the segment -> the first day it was shown (its index document's day).
+    first: dict[str, str]
+    kept: list[object] | None
+
+    @property
+    def days(self) -> int:
+        """How many days are read: the measure of the work, to share it out."""
+        return len(self.index_days) if self.index_days is not None else len(self.stale)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A segment with nothing to render: its days and index are the last build's."""
+
+    name: str
+    entry: list[object]
+
+
+def render_segment(site: _Site, work: SegmentWork) -> list[object] | None:
+    """Render ``work``'s stale days and, when asked, build its index; returns the segment's
+    line of the search manifest."""
+    wanted = [day.name for day in work.stale] if work.index_days is None else work.index_days
+    stale = {day.name: day for day in work.stale}
+    index = SegmentIndex(work.name, site.output.file) if work.index_days is not None else None
+    for views in site.views_by_month(wanted):
+        for name, view in views.items():
+            if (day := stale.get(name)) is not None:
+                site.day(Page(view, day.previous, day.next), day.key, day.owned)
+        if index is not None:
+            # each paper once, on the first day it was shown (in this segment or an earlier
+            # one, and in this month of days or an earlier one)
+            found = documents(views.values())
+            index.add(doc for doc in found if work.first[doc.arxiv_id] == doc.date)
+    if index is None:
+        return work.kept
+    files, entry = index.finish()
+    site.output.record(f"search:{work.name}", work.search_key, sorted(files), entry=entry)
+    return entry
+
+
+@dataclass(frozen=True)
+class WorkerSetup:
+    """What every process rendering segments needs, handed over once when it starts."""
+
+    db: Path
+    out: Path
+    old_files: dict[str, str]
+    base_url: str | None
+    links: SiteLinks
+
+
+class _Worker:
+    """A rendering process's state, set by ``start`` when the process starts
+    (``processes.processes``)."""
+
+    setup: WorkerSetup | None = None
+    env: Environment | None = None
+
+    @classmethod
+    def start(cls, setup: WorkerSetup) -> None:
+        cls.setup = setup
+        cls.env = _environment(setup.base_url)
+        cls.env.globals["links"] = setup.links
+
+    @classmethod
+    def render(cls, work: Sequence[SegmentWork]) -> list[tuple[list[object] | None, Written]]:
+        """``render_segment`` of each of ``work`` in this process, with its own database
+        connection; returns their manifest lines and what was written, for the parent's
+        ``Output``."""
+        setup, env = cls.setup, cls.env
+        if setup is None or env is None:
+            raise RuntimeError("a rendering process was not started with its setup")
+        rendered = []
+        with Store.open_to_read(setup.db) as store:
+            for item in work:
+                folder = Folder(setup.out, setup.old_files)
+                entry = render_segment(_Site(store, folder, env, setup.base_url), item)
+                rendered.append((entry, folder.done()))
+        return rendered
+
+
 #: A placeholder view for a page whose papers are read later.
 _EMPTY = PeriodView(Period.day("1970-01-01"), ())
 
 
 class _Site:
-    """Renders the parts of the site whose inputs changed, a year at a time, so that one
-    year's papers at most are in memory."""
+    """Renders pages and a day's files into a folder, reading the database a month of days
+    at a time, so that a month's papers at most are in memory."""
 
-    def __init__(self, store: Store, output: Output, env: Environment, base_url: str | None):
+    def __init__(self, store: Store, output: Folder, env: Environment, base_url: str | None):
         self.store = store
         self.output = output
         self.env = env
@@ -164,60 +287,14 @@ class _Site:
         html = self.env.get_template(template).render(root=root, path=path, **context)
         self.output.file(path, html)
 
-    def days_and_search(self, days: Sequence[Listed], links: SiteLinks) -> list[list[object]]:
-        """Each day's page, JSON and paper files, and the search index's segments; returns
-        the segments' lines of the search manifest."""
-        owner = {paper: day.name for day in days for paper in day.papers}  # the last day
-        first: dict[str, str] = {}
-        for day in days:
-            for paper in day.papers:
-                first.setdefault(paper, day.name)
-        neighbours = _neighbours(days)
-        entries = []
-        latest = days[-1].name if days else ""
-        for year, group in itertools.groupby(days, key=lambda d: segment_of(d.name, latest)):
-            listed = list(group)
-            stale = []
-            for day in listed:
-                previous, following = neighbours[day.name]
-                owned = [paper for paper in day.papers if owner[paper] == day.name]
-                week = links.week_of(day.period)
-                key = key_of(day.fingerprint, previous, following, week, owned)
-                if (old := self.output.part(f"day:{day.name}", key)) is not None:
-                    self.output.keep(f"day:{day.name}", old)
-                else:
-                    stale.append((Page(_EMPTY, previous, following), day, key, set(owned)))
-            earlier = sorted({p for d in listed for p in d.papers if first[p] < listed[0].name})
-            search_key = key_of([(d.name, d.fingerprint) for d in listed], earlier)
-            old_segment = self.output.part(f"search:{year}", search_key)
-            wanted = [item[1].name for item in stale] if old_segment else [d.name for d in listed]
-            docs = []
-            for views in self._views_by_month(wanted):
-                for page, day, key, mine in stale:
-                    if day.name in views:
-                        self._day(Page(views[day.name], page.previous, page.next), key, mine)
-                if old_segment is None:
-                    # each paper once, on the first day it was shown (in this segment or an
-                    # earlier one, and in this month of days or an earlier one)
-                    found = documents(views.values())
-                    docs += [doc for doc in found if first[doc.arxiv_id] == doc.date]
-            if old_segment is not None:
-                self.output.keep(f"search:{year}", old_segment)
-                entries.append(old_segment["entry"])
-                continue
-            files, entry = segment(year, docs, self.output.file)
-            self.output.record(f"search:{year}", search_key, sorted(files), entry=entry)
-            entries.append(entry)
-        return entries
-
-    def _views_by_month(self, dates: Sequence[str]) -> Iterator[dict[str, PeriodView]]:
+    def views_by_month(self, dates: Sequence[str]) -> Iterator[dict[str, PeriodView]]:
         """The views of ``dates``, read a month of days at a time: a year's papers with the
         evidence of every claim would hold hundreds of megabytes at once."""
         for first in range(0, len(dates), MONTH_OF_DAYS):
             chunk = dates[first : first + MONTH_OF_DAYS]
             yield {view.period.name: view for view in day_views(self.store, chunk)}
 
-    def _day(self, page: Page, key: str, owned: set[str]) -> None:
+    def day(self, page: Page, key: str, owned: Collection[str]) -> None:
         name = page.view.period.name
         files = [page.path, f"data/{name}.json"]
         self.page(page.path, "period.html", period=page)
@@ -227,21 +304,96 @@ class _Site:
             files.append(path)
         self.output.record(f"day:{name}", key, files)
 
-    def weeks(self, weeks: Sequence[Listed], links: SiteLinks) -> None:
-        neighbours = _neighbours(weeks)
+
+def _days_and_search(
+    site: _Site, output: Output, days: Sequence[Listed], links: SiteLinks, jobs: int
+) -> tuple[list[list[object]], int]:
+    """Each day's page, JSON and paper files, and the search index's segments; returns the
+    segments' lines of the search manifest and how many processes rendered them. With
+    ``jobs`` above 1 and at least ``POOL_DAYS`` days to read, segments are shared among
+    that many processes."""
+    plan = _plan(output, days, links)
+    work = [item for item in plan if isinstance(item, SegmentWork)]
+    entries: dict[str, list[object] | None] = {}
+    shares = share([item.days for item in work], jobs)
+    db = site.store.path
+    if len(shares) > 1 and db is not None and sum(item.days for item in work) >= POOL_DAYS:
+        setup = WorkerSetup(db, output.out, output.old_files, site.base_url, links)
+        mine, *theirs = shares
+        with processes(len(theirs), _Worker.start, setup) as pool:
+            futures = [pool.submit(_Worker.render, [work[i] for i in part]) for part in theirs]
+            for i in mine:
+                entries[work[i].name] = render_segment(site, work[i])
+            for part, future in zip(theirs, futures, strict=True):
+                for i, (entry, done) in zip(part, future.result(), strict=True):
+                    output.merge(done)
+                    entries[work[i].name] = entry
+    else:
+        shares = [list(range(len(work)))]
+        for segment_work in work:
+            entries[segment_work.name] = render_segment(site, segment_work)
+    lines = []
+    for item in plan:
+        line = entries[item.name] if isinstance(item, SegmentWork) else item.entry
+        if line is not None:
+            lines.append(line)
+    return lines, len(shares)
+
+
+def _plan(output: Output, days: Sequence[Listed], links: SiteLinks) -> list[SegmentWork | Kept]:
+    """Each segment's days whose pages must be rendered again, and whether its index must
+    be; the parts of the last build that are still right are kept in ``output``."""
+    owner = {paper: day.name for day in days for paper in day.papers}  # the last day
+    first: dict[str, str] = {}
+    for day in days:
+        for paper in day.papers:
+            first.setdefault(paper, day.name)
+    neighbours = _neighbours(days)
+    plan: list[SegmentWork | Kept] = []
+    latest = days[-1].name if days else ""
+    for name, group in itertools.groupby(days, key=lambda d: segment_of(d.name, latest)):
+        listed = list(group)
         stale = []
-        for week in weeks:
-            previous, following = neighbours[week.name]
-            key = key_of(week.fingerprint, previous, following, links.days_of(week.period))
-            if (old := self.output.part(f"week:{week.name}", key)) is not None:
-                self.output.keep(f"week:{week.name}", old)
+        for day in listed:
+            previous, following = neighbours[day.name]
+            owned = [paper for paper in day.papers if owner[paper] == day.name]
+            week = links.week_of(day.period)
+            key = key_of(day.fingerprint, previous, following, week, owned)
+            if (old := output.part(f"day:{day.name}", key)) is not None:
+                output.keep(f"day:{day.name}", old)
             else:
-                stale.append((week, previous, following, key))
-        views = {v.period.name: v for v in week_views(self.store, [w[0].name for w in stale])}
-        for week, previous, following, key in stale:
-            page = Page(views[week.name], previous, following)
-            self.page(page.path, "period.html", period=page)
-            self.output.record(f"week:{week.name}", key, [page.path])
+                stale.append(StaleDay(day.name, previous, following, key, frozenset(owned)))
+        earlier = sorted({p for d in listed for p in d.papers if first[p] < listed[0].name})
+        search_key = key_of([(d.name, d.fingerprint) for d in listed], earlier)
+        if (old_segment := output.part(f"search:{name}", search_key)) is not None:
+            output.keep(f"search:{name}", old_segment)
+            if stale:
+                kept = old_segment["entry"]
+                plan.append(SegmentWork(name, tuple(stale), None, search_key, {}, kept))
+            else:
+                plan.append(Kept(name, old_segment["entry"]))
+            continue
+        mine = {paper: first[paper] for day in listed for paper in day.papers}
+        every = tuple(day.name for day in listed)
+        plan.append(SegmentWork(name, tuple(stale), every, search_key, mine, None))
+    return plan
+
+
+def _weeks(site: _Site, output: Output, weeks: Sequence[Listed], links: SiteLinks) -> None:
+    neighbours = _neighbours(weeks)
+    stale = []
+    for week in weeks:
+        previous, following = neighbours[week.name]
+        key = key_of(week.fingerprint, previous, following, links.days_of(week.period))
+        if (old := output.part(f"week:{week.name}", key)) is not None:
+            output.keep(f"week:{week.name}", old)
+        else:
+            stale.append((week, previous, following, key))
+    views = {v.period.name: v for v in week_views(site.store, [w[0].name for w in stale])}
+    for week, previous, following, key in stale:
+        page = Page(views[week.name], previous, following)
+        site.page(page.path, "period.html", period=page)
+        output.record(f"week:{week.name}", key, [page.path])
 
 
 def _topic_feed(store: Store, days: Sequence[Listed], topic: Topic, base_url: str | None) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,27 +36,30 @@ def key_of(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=10).hexdigest()
 
 
-class Output:
-    """The folder being built: writes files whose content changed, keeps the manifest."""
+class Folder:
+    """Files written into ``out``, each only when its content differs from what the last
+    build wrote there (``old_files``: path -> content hash, from its manifest). A build
+    working in several processes has one per process, merged into the ``Output``.
 
-    def __init__(self, out: Path, build_key: str) -> None:
+    Paths are plain strings and files are written with ``os`` calls: a large site is
+    130,000 files, and ``pathlib`` and buffered files cost more than the writing."""
+
+    def __init__(self, out: Path, old_files: dict[str, str]) -> None:
         self.out = out
-        self.build_key = build_key
-        self.written: list[Path] = []
+        self.old_files = old_files
+        #: The files this build wrote, relative to ``out``.
+        self.written_paths: list[str] = []
         self.unchanged = 0
-        old = _load(out / MANIFEST)
-        self.fresh = old.get("format") != FORMAT or old.get("build") != build_key
-        self.old_files: dict[str, str] = old.get("files", {}) if old else {}
-        self.old_parts: dict[str, Any] = {} if self.fresh else old.get("parts", {})
         self.files: dict[str, str] = {}
         self.parts: dict[str, Any] = {}
-        #: Folder (relative to ``out``, as a string: tens of thousands of lookups) -> its names.
+        self._root = os.fspath(out)
+        #: Folder (relative to ``out``) -> its names.
         self._listed: dict[str, set[str]] = {}
-        self._made: set[Path] = set()
-        try:
-            (out / MANIFEST).unlink(missing_ok=True)
-        except OSError as e:
-            raise OutputError(f"cannot remove {out / MANIFEST}: {e.strerror or e}") from e
+        self._made: set[str] = set()
+
+    @property
+    def written(self) -> list[Path]:
+        return [self.out / path for path in self.written_paths]
 
     def exists(self, path: str) -> bool:
         """Whether the file is in the folder (each folder is listed once per build)."""
@@ -63,11 +67,72 @@ class Output:
         names = self._listed.get(folder)
         if names is None:
             try:
-                names = set(os.listdir(self.out / folder))
+                names = set(os.listdir(f"{self._root}/{folder}"))
             except OSError:
                 names = set()
             self._listed[folder] = names
         return name in names
+
+    def record(self, name: str, key: str, files: list[str], **extra: Any) -> None:
+        self.parts[name] = {"key": key, "files": files, **extra}
+
+    def file(self, path: str, content: str | bytes) -> None:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        digest = content_hash(data)
+        self.files[path] = digest
+        known = self.old_files.get(path)
+        if known is not None:
+            if known == digest and self.exists(path):
+                self.unchanged += 1
+                return
+        elif self.exists(path) and _same(self.out / path, data):
+            self.unchanged += 1
+            return
+        self._write(path, data)
+
+    def _write(self, path: str, data: bytes) -> None:
+        folder, _, name = path.rpartition("/")
+        target = f"{self._root}/{path}"
+        if folder not in self._made:
+            try:
+                os.makedirs(f"{self._root}/{folder}", exist_ok=True)
+            except OSError as e:
+                raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+            self._made.add(folder)
+        _write_file(target, data, new=not self.exists(path))
+        if (names := self._listed.get(folder)) is not None:
+            names.add(name)  # a folder not listed yet is listed with it
+        self.written_paths.append(path)
+
+    def done(self) -> Written:
+        """What this folder wrote and kept, to hand to the ``Output`` (``Output.merge``)."""
+        return Written(self.files, self.parts, self.written_paths, self.unchanged)
+
+
+@dataclass
+class Written:
+    """What a ``Folder`` wrote (``written``) and made (``files``: path -> hash; ``parts``)."""
+
+    files: dict[str, str]
+    parts: dict[str, Any]
+    written: list[str]
+    unchanged: int
+
+
+class Output(Folder):
+    """The folder being built, with its manifest: which parts of the last build can be
+    kept, and which of its files are no longer made."""
+
+    def __init__(self, out: Path, build_key: str) -> None:
+        old = _load(out / MANIFEST)
+        super().__init__(out, old.get("files", {}) if old else {})
+        self.build_key = build_key
+        self.fresh = old.get("format") != FORMAT or old.get("build") != build_key
+        self.old_parts: dict[str, Any] = {} if self.fresh else old.get("parts", {})
+        try:
+            (out / MANIFEST).unlink(missing_ok=True)
+        except OSError as e:
+            raise OutputError(f"cannot remove {out / MANIFEST}: {e.strerror or e}") from e
 
     def part(self, name: str, key: str) -> Any | None:
         """What the last build recorded for ``name`` when it was built from ``key`` and its
@@ -86,37 +151,12 @@ class Output:
             self.files[path] = self.old_files[path]
         self.unchanged += len(old["files"])
 
-    def record(self, name: str, key: str, files: list[str], **extra: Any) -> None:
-        self.parts[name] = {"key": key, "files": files, **extra}
-
-    def file(self, path: str, content: str | bytes) -> None:
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        digest = content_hash(data)
-        self.files[path] = digest
-        target = self.out / path
-        known = self.old_files.get(path)
-        if known is not None:
-            if known == digest and self.exists(path):
-                self.unchanged += 1
-                return
-        elif self.exists(path) and _same(target, data):
-            self.unchanged += 1
-            return
-        self._write(path, data)
-
-    def _write(self, path: str, data: bytes) -> None:
-        target = self.out / path
-        folder = target.parent
-        if folder not in self._made:
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as e:
-                raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
-            self._made.add(folder)
-        _write_file(target, data, new=not self.exists(path))
-        if (names := self._listed.get(path.rpartition("/")[0])) is not None:
-            names.add(target.name)  # a folder not listed yet is listed with it
-        self.written.append(target)
+    def merge(self, done: Written) -> None:
+        """Take in what another process's ``Folder`` wrote into this folder."""
+        self.files.update(done.files)
+        self.parts.update(done.parts)
+        self.written_paths += done.written
+        self.unchanged += done.unchanged
 
     def remove_stale(self) -> list[Path]:
         """Delete the files the last build wrote that this one did not (a month of the search
@@ -147,7 +187,7 @@ class Output:
         write_atomic_bytes(self.out / MANIFEST, payload.encode("utf-8"))
 
 
-def _write_file(target: Path, data: bytes, *, new: bool) -> None:
+def _write_file(target: str, data: bytes, *, new: bool) -> None:
     """Write ``data`` to ``target``. A file that is already there is written beside it and
     renamed over it, so a reader of a served site sees the old page or the new one; a new
     file is created in place (one journaled operation, not two): until the build ends there
@@ -157,7 +197,8 @@ def _write_file(target: Path, data: bytes, *, new: bool) -> None:
     if new and (fd := _create(target)) is not None:
         _fill(fd, target, data, target)
         return
-    tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
+    folder, _, name = target.rpartition("/")
+    tmp = f"{folder}/.{name}.{os.getpid()}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PUBLIC)
     except OSError as e:
@@ -166,11 +207,11 @@ def _write_file(target: Path, data: bytes, *, new: bool) -> None:
     try:
         os.replace(tmp, target)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp)
         raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
 
 
-def _create(target: Path) -> int | None:
+def _create(target: str) -> int | None:
     """``target`` created for writing, or None when it is there already (made since its
     folder was listed: it is then replaced whole)."""
     try:
@@ -181,16 +222,27 @@ def _create(target: Path) -> int | None:
         raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
 
 
-def _fill(fd: int, path: Path, data: bytes, target: Path) -> None:
-    """Write ``data`` to the open file ``fd`` (at ``path``) and close it, readable by all;
-    the file is removed when that fails."""
+def _fill(fd: int, path: str, data: bytes, target: str) -> None:
+    """Write ``data`` to the open file ``fd`` (at ``path``) and close it, readable by all
+    whatever the umask; the file is removed when that fails."""
     try:
-        with open(fd, "wb", closefd=True) as handle:
+        try:
             os.fchmod(fd, PUBLIC)
-            handle.write(data)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
     except OSError as e:
-        path.unlink(missing_ok=True)
+        _remove(path)
         raise OutputError(f"cannot write {target}: {e.strerror or e}") from e
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return
 
 
 def _load(path: Path) -> dict[str, Any]:

@@ -27,9 +27,10 @@ import functools
 import hashlib
 import json
 import operator
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 from dailypapers.digest.views import PaperView, PeriodView
 from dailypapers.glossary import KEEP, load_glossary
@@ -115,67 +116,72 @@ def _iso_week(date: str) -> tuple[int, int]:
     return year, week
 
 
-def segment(
-    name: str, docs: Sequence[Doc], write: Callable[[str, str], None]
-) -> tuple[list[str], list[object]]:
-    """Hands each of a segment's files to ``write`` as it is made (a year's index is never
-    held whole); returns their paths and the segment's line of the manifest (name, papers,
-    buckets, version)."""
-    digest = hashlib.sha256()
-    paths = []
-    for path, content in segment_files(name, docs):
-        digest.update(path.encode())
-        digest.update(content.encode())
-        write(path, content)
-        paths.append(path)
-    buckets = sum(1 for path in paths if "/k" in path)
-    return paths, [name, len(docs), buckets, digest.hexdigest()[:12]]
+class SegmentIndex:
+    """A segment's index, built a month of papers at a time (``add``): each paper's file is
+    written as it comes and only its keys are kept, so a year of papers is never in memory
+    at once; ``finish`` writes the shards and the long keys' files."""
+
+    def __init__(self, name: str, write: Callable[[str, str], None]) -> None:
+        self.name = name
+        self.folder = f"{ROOT}/{name}"
+        self._write = write
+        self.paths: list[str] = []
+        self.votes: list[int] = []
+        self._digest = hashlib.sha256()
+        self._postings: defaultdict[str, list[int]] = defaultdict(list)
+
+    def add(self, docs: Iterable[Doc]) -> None:
+        """Number the papers after those added before, write their files, keep their keys."""
+        for doc in docs:
+            n = len(self.votes)
+            self.votes.append(doc.votes)
+            self._emit(f"{self.folder}/d/{n}.js", call("doc", self.name, n, doc.row()))
+            add_postings(self._postings, n, doc)
+
+    def finish(self) -> tuple[list[str], list[object]]:
+        """Write the shards, the long keys' files and the votes; returns every file's path and
+        the segment's line of the manifest (name, papers, buckets, version)."""
+        postings, self._postings = self._postings, defaultdict(list)
+        papers = len(self.votes)
+        inline: dict[str, str] = {}
+        long = 0
+        for key in sorted(postings):
+            encoded = encode(postings.pop(key), papers)
+            if len(encoded) > OWN_FILE:
+                self._emit(f"{self.folder}/b/{long}.js", call("big", self.name, long, encoded))
+                encoded = f"+{long}"
+                long += 1
+            inline[key] = encoded
+        size = sum(len(key) + len(value) + 6 for key, value in inline.items())
+        buckets = bucket_count(size)
+        shards: list[dict[str, str]] = [{} for _ in range(buckets)]
+        for key, encoded in inline.items():
+            shards[bucket(key, buckets)][key] = encoded
+        del inline
+        for i, shard in enumerate(shards):
+            self._emit(f"{self.folder}/k{i}.js", call("shard", self.name, i, shard))
+        self._emit(f"{self.folder}/votes.js", call("votes", self.name, 0, self.votes))
+        return self.paths, [self.name, papers, buckets, self._digest.hexdigest()[:12]]
+
+    def _emit(self, path: str, content: str) -> None:
+        self._digest.update(path.encode())
+        self._digest.update(content.encode())
+        self._write(path, content)
+        self.paths.append(path)
 
 
-def segment_files(name: str, docs: Sequence[Doc]) -> Iterator[tuple[str, str]]:
-    """A segment's files, ``(path, content)``: long keys' files, shards, papers, votes."""
-    folder = f"{ROOT}/{name}"
-    inline: dict[str, str] = {}
-    long = 0
-    for key, found in sorted(index_postings(docs).items()):
-        encoded = encode(found, len(docs))
-        if len(encoded) > OWN_FILE:
-            yield f"{folder}/b/{long}.js", call("big", name, long, encoded)
-            encoded = f"+{long}"
-            long += 1
-        inline[key] = encoded
-    size = sum(len(key) + len(value) + 6 for key, value in inline.items())
-    buckets = bucket_count(size)
-    shards: list[dict[str, str]] = [{} for _ in range(buckets)]
-    for key, encoded in inline.items():
-        shards[bucket(key, buckets)][key] = encoded
-    del inline
-    for i, shard in enumerate(shards):
-        yield f"{folder}/k{i}.js", call("shard", name, i, shard)
-    del shards
-    for n, doc in enumerate(docs):
-        yield f"{folder}/d/{n}.js", call("doc", name, n, doc.row())
-    yield f"{folder}/votes.js", call("votes", name, 0, [doc.votes for doc in docs])
-
-
-def index_postings(docs: Sequence[Doc]) -> dict[str, list[int]]:
-    """key -> its papers, each as ``2 * paper number + 1`` when the key is in the paper's
-    title, authors or id, else ``2 * paper number``, in paper order (one int per posting,
-    not a tuple: a build of 50,000 papers makes some 20 million)."""
-    postings: defaultdict[str, list[int]] = defaultdict(list)
-    for n, doc in enumerate(docs):
-        strong = text_keys(doc.title)
-        strong.add(normalize(doc.arxiv_id))
-        for name in doc.authors:
-            strong |= author_keys(name)
-        weak = text_keys(" ".join([doc.text, *doc.keywords, doc.organization or ""]))
-        weak -= strong
-        title_hit, text_hit = 2 * n + 1, 2 * n
-        for key in strong:
-            postings[key].append(title_hit)
-        for key in weak:
-            postings[key].append(text_hit)
-    return dict(postings)
+def add_postings(postings: defaultdict[str, list[int]], n: int, doc: Doc) -> None:
+    """Add paper ``n``'s keys to ``postings`` (one int per posting, not a tuple: a build of
+    50,000 papers makes some 20 million; the loops are ``map`` calls, run in C)."""
+    strong = text_keys(doc.title)
+    strong.add(normalize(doc.arxiv_id))
+    for name in doc.authors:
+        strong |= author_keys(name)
+    weak = text_keys(" ".join([doc.text, *doc.keywords, doc.organization or ""]))
+    weak -= strong
+    lists = postings.__getitem__
+    deque(map(list.append, map(lists, strong), repeat(2 * n + 1)), maxlen=0)
+    deque(map(list.append, map(lists, weak), repeat(2 * n)), maxlen=0)
 
 
 def encode(found: Sequence[int], papers: int = 0) -> str:

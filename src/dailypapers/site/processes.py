@@ -1,0 +1,64 @@
+"""Work shared among processes: a build with many days to render (the first build of a
+large archive) renders its search segments, and their days, in parallel.
+
+The work is dealt out once, the heaviest first, so that each process gets about the same
+share; the building process renders its own share while the others render theirs. They are
+started fresh ("spawn"), the same on every system: a child does not inherit the parent's
+open database or threads, and is handed the build's setup once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from typing import TypeVar
+
+from dailypapers.errors import OutputError
+
+#: At most this many processes by default: each holds a month of papers and a segment's
+#: index, about 100 MB.
+MAX_JOBS = 4
+
+Setup = TypeVar("Setup")
+
+
+def default_jobs() -> int:
+    """One process per processor this one may run on, at most ``MAX_JOBS``."""
+    try:
+        processors = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        processors = os.cpu_count() or 1
+    return max(1, min(processors, MAX_JOBS))
+
+
+def share(weights: Sequence[int], parts: int) -> list[list[int]]:
+    """The indices of ``weights`` dealt into at most ``parts`` non-empty lists of about the
+    same total weight: the heaviest first, each to the lightest list so far."""
+    shares: list[list[int]] = [[] for _ in range(max(1, min(parts, len(weights))))]
+    totals = [0] * len(shares)
+    for i in sorted(range(len(weights)), key=lambda i: -weights[i]):
+        lightest = totals.index(min(totals))
+        shares[lightest].append(i)
+        totals[lightest] += weights[i]
+    return [sorted(indices) for indices in shares if indices]
+
+
+@contextmanager
+def processes(
+    count: int, start: Callable[[Setup], None], setup: Setup
+) -> Iterator[ProcessPoolExecutor]:
+    """``count`` processes, each given ``setup`` first (``start(setup)``). One that dies
+    (killed, out of memory) stops the build with an error saying how to build without."""
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(count, context, initializer=start, initargs=(setup,)) as pool:
+            yield pool
+    except BrokenProcessPool as e:
+        raise OutputError(
+            f"a process building the site stopped unexpectedly ({e}); "
+            "build again with --jobs 1 to build in one process"
+        ) from e
