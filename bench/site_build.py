@@ -41,6 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="in-process builds of each kind")
     parser.add_argument("--papers", type=int, default=0, help="a generated archive of N papers")
+    parser.add_argument("--jobs", type=int, default=None, help="processes (default: per CPU)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -54,14 +55,17 @@ def main() -> None:
         with Store.open(corpus.db) as store:
             cold, warm = [], []
             for run in range(args.repeat):
-                report = build_site(store, root / f"site-{run}")
+                report = build_site(store, root / f"site-{run}", jobs=args.jobs)
                 if run == 0:
                     print(f"{source}: {len(corpus.days)} days, {report.papers:,} papers")
                 cold.append(report.seconds)
-                warm.append(build_site(store, root / f"site-{run}").seconds)
-        print(f"build into an empty folder: median {median_s(cold)}, max {max(cold):.2f} s")
+                warm.append(build_site(store, root / f"site-{run}", jobs=args.jobs).seconds)
+        print(
+            f"build into an empty folder: median {median_s(cold)}, max {max(cold):.2f} s "
+            f"({report.processes} processes)"
+        )
         print(f"rebuild, nothing changed:   median {median_s(warm)}, max {max(warm):.2f} s")
-        print(f"peak memory (this process): {peak_rss_mb():.0f} MB")
+        print_memory(report.processes)
         with Store.open(corpus.db) as store:
             import_digest(store, generated_digest(next_day(corpus.days[-1]), 28, count=30))
             report = build_site(store, root / "site-0")
@@ -84,8 +88,22 @@ def median_s(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} s"
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def print_memory(processes: int) -> None:
+    """The peak of this process and of the largest process it started; their sum bounds
+    what a build held at once (each other process holds about as much as the largest)."""
+    own, child = peak_rss_mb(), peak_rss_mb(resource.RUSAGE_CHILDREN)
+    if processes == 1:
+        print(f"peak memory: {own:.0f} MB (one process)")
+        return
+    total = own + (processes - 1) * child
+    print(
+        f"peak memory: {own:.0f} MB in this process, {child:.0f} MB in the largest other; "
+        f"at most {total:.0f} MB in all {processes} processes"
+    )
 
 
 def build_with_cli(db: Path, folder: Path) -> float:

@@ -5,6 +5,8 @@ working from either."""
 from __future__ import annotations
 
 import filecmp
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ import pytest
 from bench.generated_archive import generate_archive
 from dailypapers.digest.importer import import_digest
 from dailypapers.errors import OutputError
-from dailypapers.site import build
+from dailypapers.site import build, processes
 from dailypapers.site.build import build_site
 from dailypapers.site.output import MANIFEST
 from dailypapers.site.processes import share
@@ -44,9 +46,17 @@ def files_of(folder: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_two_processes_make_the_same_folder_as_one(
-    archive: Path, tmp_path: Path, every_build_shared: None
+    archive: Path,
+    tmp_path: Path,
+    every_build_shared: None,
+    method: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if method == "fork" and sys.platform != "linux":
+        pytest.skip("processes are forked on Linux only")
+    monkeypatch.setattr(processes, "start_method", lambda: method)
     with Store.open_to_read(archive) as store:
         alone = build_site(store, tmp_path / "one", jobs=1)
         shared = build_site(store, tmp_path / "two", jobs=2)
@@ -98,6 +108,21 @@ def test_a_file_another_process_cannot_write_stops_the_build_naming_it(
         with pytest.raises(OutputError, match=r"cannot write .*/papers/21"):
             build_site(store, out, jobs=2)
     assert not (out / MANIFEST).exists()
+
+
+def test_processes_are_forked_only_without_other_threads() -> None:
+    if sys.platform != "linux":
+        assert processes.start_method() == "spawn"
+        return
+    assert processes.start_method() == ("fork" if threading.active_count() == 1 else "spawn")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert processes.start_method() == "spawn"
+    finally:
+        stop.set()
+        other.join()
 
 
 def test_work_is_shared_heaviest_first_into_even_parts() -> None:

@@ -182,7 +182,7 @@ class Output(Folder):
 
     def save(self) -> None:
         data = {"format": FORMAT, "build": self.build_key, "parts": self.parts}
-        data["files"] = dict(sorted(self.files.items()))
+        data["files"] = self.files  # in order: the keys are sorted
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         write_atomic_bytes(self.out / MANIFEST, payload.encode("utf-8"))
 

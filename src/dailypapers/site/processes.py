@@ -2,15 +2,20 @@
 large archive) renders its search segments, and their days, in parallel.
 
 The work is dealt out once, the heaviest first, so that each process gets about the same
-share; the building process renders its own share while the others render theirs. They are
-started fresh ("spawn"), the same on every system: a child does not inherit the parent's
-open database or threads, and is handed the build's setup once.
+share; the building process renders its own share while the others render theirs. On Linux a
+process with no other thread forks them: they start at once, and share what the parent has
+read. Elsewhere, or beside other threads (a fork copies no thread, but may copy a lock one of
+them holds), they are started fresh ("spawn"), which costs each one the import of the
+command line, about a second. Either way each opens the database itself and is handed the
+build's setup once.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -47,13 +52,20 @@ def share(weights: Sequence[int], parts: int) -> list[list[int]]:
     return [sorted(indices) for indices in shares if indices]
 
 
+def start_method() -> str:
+    """``fork`` on Linux when this process runs no other thread, else ``spawn``."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
 @contextmanager
 def processes(
     count: int, start: Callable[[Setup], None], setup: Setup
 ) -> Iterator[ProcessPoolExecutor]:
     """``count`` processes, each given ``setup`` first (``start(setup)``). One that dies
     (killed, out of memory) stops the build with an error saying how to build without."""
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(start_method())
     try:
         with ProcessPoolExecutor(count, context, initializer=start, initargs=(setup,)) as pool:
             yield pool
