@@ -8,7 +8,7 @@ real CLI in a child process. Prints build times, peak memory, the files a new da
 search index's size and file count, and the weight of one day's page with what it loads
 (thumbnails excluded: they come from Hugging Face's CDN).
 
-    .venv/bin/python bench/site_build.py [--repeat 5] [--papers 50000]
+    .venv/bin/python bench/site_build.py [--repeat 5] [--papers 50000] [--jobs N] [--under DIR]
 """
 
 from __future__ import annotations
@@ -42,8 +42,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="in-process builds of each kind")
     parser.add_argument("--papers", type=int, default=0, help="a generated archive of N papers")
     parser.add_argument("--jobs", type=int, default=None, help="processes (default: per CPU)")
+    parser.add_argument(
+        "--under",
+        type=Path,
+        default=None,
+        help="where to build (default: the system's temporary folder); e.g. /dev/shm to leave "
+        "the disk out of the figures",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=args.under) as tmp:
         root = Path(tmp)
         if args.papers:
             days = generate_archive(root / "dailypapers.db", args.papers)
@@ -73,8 +80,9 @@ def main() -> None:
             f"rebuild after one new day of 30 papers: {report.seconds:.2f} s, "
             f"{len(report.written)} files written, {report.unchanged:,} unchanged"
         )
-        cli_seconds = build_with_cli(corpus.db, root / "site-cli")
-        print(f"`dailypapers site build` (child process, wall): {cli_seconds:.2f} s")
+        cli_seconds, cli_mb = build_with_cli(corpus.db, root / "site-cli", args.jobs)
+        memory = f", at most {cli_mb:.0f} MB in all its processes" if cli_mb else ""
+        print(f"`dailypapers site build` (child process, wall): {cli_seconds:.2f} s{memory}")
         limit = "under" if max(cold) < TIME_LIMIT_S else "OVER"
         print(f"  -> {limit} the {TIME_LIMIT_S:.0f} s goal")
         print_weights(root / "site-0", GOLDEN_DAY if corpus.from_reference else corpus.days[5])
@@ -106,14 +114,41 @@ def print_memory(processes: int) -> None:
     )
 
 
-def build_with_cli(db: Path, folder: Path) -> float:
+def build_with_cli(db: Path, folder: Path, jobs: int | None) -> tuple[float, float]:
+    """Wall time of ``dailypapers site build``, and the most memory it and the processes it
+    started held at once (their proportional set sizes, summed every 20 ms; 0 when
+    ``/proc`` cannot say)."""
+    command = [sys.executable, "-m", "dailypapers", "site", "build", str(folder)]
+    command += ["--db", str(db), *(["--jobs", str(jobs)] if jobs else [])]
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "dailypapers", "site", "build", str(folder), "--db", str(db)],
-        check=True,
-        capture_output=True,
-    )
-    return time.perf_counter() - started
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0.0
+    while child.poll() is None:
+        peak = max(peak, tree_pss_mb(child.pid))
+        time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    if child.returncode != 0:
+        raise SystemExit(
+            f"site build failed: {child.stderr.read().decode() if child.stderr else ''}"
+        )
+    return seconds, peak
+
+
+def tree_pss_mb(pid: int) -> float:
+    """The proportional set size of ``pid`` and its descendants, in MB (Linux)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += next(
+            int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")
+        )
+        pending += [int(child) for child in children]
+    return total / 1024
 
 
 def print_weights(site: Path, day: str) -> None:

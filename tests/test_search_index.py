@@ -79,7 +79,7 @@ def test_spacing_gives_the_same_keys_both_ways() -> None:
     assert text_keys("Vision-Language 모델") >= {"vision-language", "vision", "language", "모델"}
 
 
-@given(st.text(alphabet="강화 학습모델\n\tAbc-d.e+f9ÉX", max_size=60))
+@given(st.text(alphabet="강화 학습모델\n\tAbc-d.e+f9ÉX×\u00a0\u3000\x1c", max_size=60))
 def test_text_keys_are_the_bigrams_of_hangul_runs_and_the_latin_words(text: str) -> None:
     normal = normalize(text)
     expected = {gram for run in hangul_runs(normal) for gram in bigrams(run)}

@@ -14,7 +14,7 @@ import pytest
 from bench.generated_archive import generate_archive
 from dailypapers.digest.importer import import_digest
 from dailypapers.errors import OutputError
-from dailypapers.site import build, processes
+from dailypapers.site import processes, segments
 from dailypapers.site.build import build_site
 from dailypapers.site.output import MANIFEST
 from dailypapers.site.processes import share
@@ -35,7 +35,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def every_build_shared(monkeypatch: pytest.MonkeyPatch) -> None:
     """Share even a small build among processes (a real one needs ``POOL_DAYS`` days)."""
-    monkeypatch.setattr(build, "POOL_DAYS", 1)
+    monkeypatch.setattr(segments, "POOL_DAYS", 1)
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

@@ -64,12 +64,12 @@ def text_keys(text: str) -> set[str]:
     text = normalize(text)
     keys: set[str] = set()
     for run in HANGUL_RUN.findall(text):
-        run = SPACE.sub("", run)
+        run = "".join(run.split())  # what SPACE.sub("", run) gives, without the regex
         keys.update(map(operator.add, run, run[1:]))
     words = LATIN_WORD.findall(text)
     keys.update(words)
     for word in words:
-        if WORD_PARTS.search(word):
+        if not word.isalnum():  # only a joined word has . - or + in it
             keys.update(part for part in WORD_PARTS.split(word) if part)
     return keys
 
