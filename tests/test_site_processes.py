@@ -4,7 +4,7 @@ working from either."""
 
 from __future__ import annotations
 
-import filecmp
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -46,6 +46,14 @@ def files_of(folder: Path) -> dict[str, bytes]:
     }
 
 
+def differences(one: Path, two: Path) -> list[str]:
+    """The files of either folder (at any depth) that the other lacks or holds otherwise."""
+    first, second = files_of(one), files_of(two)
+    return sorted(
+        path for path in first.keys() | second.keys() if first.get(path) != second.get(path)
+    )
+
+
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_two_processes_make_the_same_folder_as_one(
     archive: Path,
@@ -61,9 +69,8 @@ def test_two_processes_make_the_same_folder_as_one(
         alone = build_site(store, tmp_path / "one", jobs=1)
         shared = build_site(store, tmp_path / "two", jobs=2)
     assert (alone.processes, shared.processes) == (1, 2)
-    one, two = files_of(tmp_path / "one"), files_of(tmp_path / "two")
-    assert sorted(one) == sorted(two)
-    assert [path for path in one if one[path] != two[path]] == []
+    assert differences(tmp_path / "one", tmp_path / "two") == []
+    one = files_of(tmp_path / "one")
     assert len(shared.written) == len(alone.written) == len(one) - 1  # all but the manifest
     assert {p.relative_to(tmp_path / "two") for p in shared.written} == {
         p.relative_to(tmp_path / "one") for p in alone.written
@@ -87,9 +94,7 @@ def test_a_shared_build_is_kept_by_the_next_build(
     written = {path.relative_to(out).as_posix() for path in shared.written}
     assert "days/2021-02-20.html" in written
     assert not any(path.startswith("days/2021-01") for path in written)
-    comparison = filecmp.dircmp(out, alone_out)
-    assert comparison.diff_files == []
-    assert comparison.left_only == comparison.right_only == []
+    assert differences(out, alone_out) == []
 
 
 def test_a_file_another_process_cannot_write_stops_the_build_naming_it(
@@ -130,3 +135,28 @@ def test_work_is_shared_heaviest_first_into_even_parts() -> None:
     assert share([5, 1], 4) == [[0], [1]]
     assert share([], 2) == []
     assert share([7, 7, 7], 1) == [[0, 1, 2]]
+
+
+def test_the_command_shares_a_big_build_and_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "papers.db"
+    generate_archive(db, 30 * (segments.POOL_DAYS + 10))  # enough days to share them
+    command = [sys.executable, "-m", "dailypapers", "site", "build"]
+    shared = subprocess.run(
+        [*command, str(tmp_path / "two"), "--db", str(db), "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shared.returncode == 0, shared.stderr
+    assert "in 2 processes)" in shared.stdout
+    with Store.open_to_read(db) as store:
+        build_site(store, tmp_path / "one", jobs=1)
+    assert differences(tmp_path / "one", tmp_path / "two") == []
+    refused = subprocess.run(
+        [*command, str(tmp_path / "three"), "--db", str(db), "--jobs", "0"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode == 2
+    assert "--jobs" in refused.stderr

@@ -84,6 +84,8 @@ class Renderer:
 
 
 def environment(base_url: str | None) -> Environment:
+    """The templates' environment: everything escaped, an unknown name an error, and the
+    helpers the pages call."""
     env = Environment(
         loader=PackageLoader("dailypapers.site", "templates"),
         autoescape=True,
