@@ -47,6 +47,8 @@ UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u
 def printable(text: str) -> str:
     """``text`` without control, bidi and zero-width characters; tabs and line breaks become
     spaces (a title, a name and a summary section are one line)."""
+    if text.isprintable():  # none of UNPRINTABLE is: the common case, without the regex
+        return text
     return UNPRINTABLE.sub(lambda m: " " if m.group() in "\t\n\r" else "", text)
 
 

@@ -18,6 +18,7 @@ from dailypapers.models import Section
 
 #: Shown for a number or name that neither the text sent nor the abstract states.
 NOT_FOUND = "논문 본문과 초록에서 찾지 못했습니다 (not found in the paper)"
+NOT_FOUND_HTML = str(escape(NOT_FOUND))
 
 
 def section_html(paper: PaperView, section: Section, index: int) -> Markup:
@@ -27,7 +28,7 @@ def section_html(paper: PaperView, section: Section, index: int) -> Markup:
         return escape(section.text)
     part = section_name(section.label)
     claims = _claims_of(paper.grounding.evidence, part)
-    return _marked(section.text, claims, f"ev-{paper.arxiv_id}-{index}")
+    return _marked(section.text, claims, str(escape(f"ev-{paper.arxiv_id}-{index}")))
 
 
 def _claims_of(evidence: Sequence[Evidence], part: str) -> dict[str, Evidence]:
@@ -42,7 +43,8 @@ def _claims_of(evidence: Sequence[Evidence], part: str) -> dict[str, Evidence]:
 def _marked(text: str, claims: dict[str, Evidence], prefix: str) -> Markup:
     """``text`` with the first place each claim appears marked; longer claims take their place
     first, so that ``GPT-4o`` is not taken for ``GPT``, and a number is never matched inside a
-    longer one. Plain string search: a page of a big archive marks thousands of claims."""
+    longer one. Plain string search: a page of a big archive marks thousands of claims.
+    ``prefix`` (of each claim's id) is escaped already."""
     places = sorted(_places(text, claims))
     if not places:
         return escape(text)
@@ -82,20 +84,19 @@ def _whole_number(text: str, start: int, end: int) -> bool:
 
 
 def _claim(item: Evidence, ident: str) -> str:
+    """A claim's button and its evidence; ``ident`` is escaped already."""
     state = "found" if item.found else "missing"
     return (
         f'<span class="claim-wrap"><button type="button" class="claim {state}" '
-        f'aria-expanded="false" aria-describedby="{escape(ident)}">{escape(item.claim)}</button>'
-        f'<span class="evidence" id="{escape(ident)}" role="tooltip">{_body(item)}</span></span>'
+        f'aria-expanded="false" aria-describedby="{ident}">{escape(item.claim)}</button>'
+        f'<span class="evidence" id="{ident}" role="tooltip">{_body(item)}</span></span>'
     )
 
 
 def _body(item: Evidence) -> str:
     if not item.found:
-        return str(escape(NOT_FOUND))
+        return NOT_FOUND_HTML
     where = f" — {item.where}" if item.where else ""
     spelled = f" (논문 표기: {item.matched})" if item.matched and item.matched != item.claim else ""
-    return (
-        f"<q>{escape(item.sentence or '')}</q>"
-        f'<span class="where">{escape(where)}{escape(spelled)}</span>'
-    )
+    sentence = escape(item.sentence or "")
+    return f'<q>{sentence}</q><span class="where">{escape(where + spelled)}</span>'
