@@ -27,6 +27,7 @@ import functools
 import hashlib
 import json
 import operator
+from array import array
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -128,7 +129,7 @@ class SegmentIndex:
         self.paths: list[str] = []
         self.votes: list[int] = []
         self._digest = hashlib.sha256()
-        self._postings: defaultdict[str, list[int]] = defaultdict(list)
+        self._postings: defaultdict[str, array[int]] = defaultdict(_postings)
 
     def add(self, docs: Iterable[Doc]) -> None:
         """Number the papers after those added before, write their files, keep their keys."""
@@ -141,7 +142,7 @@ class SegmentIndex:
     def finish(self) -> tuple[list[str], list[object]]:
         """Write the shards, the long keys' files and the votes; returns every file's path and
         the segment's line of the manifest (name, papers, buckets, version)."""
-        postings, self._postings = self._postings, defaultdict(list)
+        postings, self._postings = self._postings, defaultdict(_postings)
         papers = len(self.votes)
         inline: dict[str, str] = {}
         long = 0
@@ -170,7 +171,12 @@ class SegmentIndex:
         self.paths.append(path)
 
 
-def add_postings(postings: defaultdict[str, list[int]], n: int, doc: Doc) -> None:
+def _postings() -> array[int]:
+    """A key's postings: 4 bytes each (a list would hold 8 and a year's segment 4 million)."""
+    return array("i")
+
+
+def add_postings(postings: defaultdict[str, array[int]], n: int, doc: Doc) -> None:
     """Add paper ``n``'s keys to ``postings`` (one int per posting, not a tuple: a build of
     50,000 papers makes some 20 million; the loops are ``map`` calls, run in C)."""
     strong = text_keys(doc.title)
@@ -180,8 +186,8 @@ def add_postings(postings: defaultdict[str, list[int]], n: int, doc: Doc) -> Non
     weak = text_keys(" ".join([doc.text, *doc.keywords, doc.organization or ""]))
     weak -= strong
     lists = postings.__getitem__
-    deque(map(list.append, map(lists, strong), repeat(2 * n + 1)), maxlen=0)
-    deque(map(list.append, map(lists, weak), repeat(2 * n)), maxlen=0)
+    deque(map(array.append, map(lists, strong), repeat(2 * n + 1)), maxlen=0)
+    deque(map(array.append, map(lists, weak), repeat(2 * n)), maxlen=0)
 
 
 def encode(found: Sequence[int], papers: int = 0) -> str:
