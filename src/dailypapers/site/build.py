@@ -87,7 +87,8 @@ def build_site(
     jobs = default_jobs() if jobs is None else jobs
     entries, report.processes = days_and_search(site, output, days, links, jobs)
     _weeks(site, output, weeks, links)
-    latest = day_views(store, [day.name for day in days[-7:]])
+    feed = _feed_entries(store, days, weeks)
+    latest = _latest_days(store, days, feed)
     if latest:
         front = Page(latest[-1], days[-2].path if len(days) > 1 else None)
         top = week_top(latest)
@@ -100,7 +101,6 @@ def build_site(
     output.file("assets/days.js", days_js(days))
     output.file(f"{SEARCH_ROOT}/manifest.js", manifest_js(entries))
     output.file("data/index.json", index_json(days, weeks))
-    feed = _feed_entries(store, days, weeks)
     output.file("feed.xml", atom_feed(feed, SITE_TITLE, base_url))
     output.file("feed.json", json_feed(feed, SITE_TITLE, base_url))
     for topic in topics:
@@ -159,6 +159,18 @@ def _feed_entries(
     views += week_views(store, [w.name for w in weeks if w.name in names])
     views.sort(key=lambda view: view.period.sort_key())
     return [(view, period_path(view.period)) for view in views]
+
+
+def _latest_days(
+    store: Store, days: Sequence[Listed], feed: Sequence[tuple[PeriodView, str]]
+) -> list[PeriodView]:
+    """The views of the latest 7 days, taken from the feed's when it has them all (it reads
+    the latest 30 days and weeks) rather than read again."""
+    names = [day.name for day in days[-7:]]
+    found = {view.period.name: view for view, _ in feed if view.period.kind == "day"}
+    if all(name in found for name in names):
+        return [found[name] for name in names]
+    return day_views(store, names)
 
 
 def _listed(
