@@ -133,8 +133,8 @@ class Output(Folder):
         old = _load(out / MANIFEST)
         super().__init__(out, old.get("files", {}) if old else {})
         self.build_key = build_key
-        self.fresh = old.get("format") != FORMAT or old.get("build") != build_key
-        self.old_parts: dict[str, Any] = {} if self.fresh else old.get("parts", {})
+        fresh = old.get("format") != FORMAT or old.get("build") != build_key
+        self.old_parts: dict[str, Any] = {} if fresh else old.get("parts", {})
         try:
             (out / MANIFEST).unlink(missing_ok=True)
         except OSError as e:

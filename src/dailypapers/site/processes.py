@@ -25,7 +25,7 @@ from typing import TypeVar
 from dailypapers.errors import OutputError
 
 #: At most this many processes by default: each holds a month of papers and a segment's
-#: index, about 100 MB.
+#: index, 120-150 MB at 50,000 papers.
 MAX_JOBS = 4
 
 Setup = TypeVar("Setup")

@@ -41,7 +41,7 @@ class StaleDay:
 class SegmentWork:
     """A segment of the search index and its days: the days to render, and the segment's
     index to build from every day of ``index_days`` (None: the last build's is kept, and
-    ``kept`` is its line of the manifest)."""
+    ``kept`` is its line of the manifest). A segment with neither is not rendered at all."""
 
     name: str
     stale: tuple[StaleDay, ...]
@@ -53,16 +53,8 @@ class SegmentWork:
 
     @property
     def days(self) -> int:
-        """How many days are read: the measure of the work, to share it out."""
+        """How many days are read: the measure of the work, to share it out (0: none)."""
         return len(self.index_days) if self.index_days is not None else len(self.stale)
-
-
-@dataclass(frozen=True)
-class Kept:
-    """A segment with nothing to render: its days and index are the last build's."""
-
-    name: str
-    entry: list[object]
 
 
 def render_segment(site: Renderer, work: SegmentWork) -> list[object] | None:
@@ -136,34 +128,28 @@ def days_and_search(
     ``jobs`` above 1 and at least ``POOL_DAYS`` days to read, segments are shared among
     that many processes."""
     plan = _plan(output, days, links)
-    work = [item for item in plan if isinstance(item, SegmentWork)]
-    entries: dict[str, list[object] | None] = {}
+    lines = {item.name: item.kept for item in plan}
+    work = [item for item in plan if item.days]
     shares = share([item.days for item in work], jobs)
     db = site.store.path
-    if len(shares) > 1 and db is not None and sum(item.days for item in work) >= POOL_DAYS:
-        setup = WorkerSetup(db, output.out, output.old_files, site.base_url, links)
-        mine, *theirs = shares
-        with processes(len(theirs), _Worker.start, setup) as pool:
-            futures = [pool.submit(_Worker.render, [work[i] for i in part]) for part in theirs]
-            for i in mine:
-                entries[work[i].name] = render_segment(site, work[i])
-            for part, future in zip(theirs, futures, strict=True):
-                for i, (entry, done) in zip(part, future.result(), strict=True):
-                    output.merge(done)
-                    entries[work[i].name] = entry
-    else:
-        shares = [list(range(len(work)))]
-        for segment_work in work:
-            entries[segment_work.name] = render_segment(site, segment_work)
-    lines = []
-    for item in plan:
-        line = entries[item.name] if isinstance(item, SegmentWork) else item.entry
-        if line is not None:
-            lines.append(line)
-    return lines, len(shares)
+    if len(shares) < 2 or db is None or sum(item.days for item in work) < POOL_DAYS:
+        for item in work:
+            lines[item.name] = render_segment(site, item)
+        return [line for line in lines.values() if line is not None], 1
+    setup = WorkerSetup(db, output.out, output.old_files, site.base_url, links)
+    mine, *theirs = shares
+    with processes(len(theirs), _Worker.start, setup) as pool:
+        futures = [pool.submit(_Worker.render, [work[i] for i in part]) for part in theirs]
+        for i in mine:
+            lines[work[i].name] = render_segment(site, work[i])
+        for part, future in zip(theirs, futures, strict=True):
+            for i, (line, done) in zip(part, future.result(), strict=True):
+                output.merge(done)
+                lines[work[i].name] = line
+    return [line for line in lines.values() if line is not None], len(shares)
 
 
-def _plan(output: Output, days: Sequence[Listed], links: SiteLinks) -> list[SegmentWork | Kept]:
+def _plan(output: Output, days: Sequence[Listed], links: SiteLinks) -> list[SegmentWork]:
     """Each segment's days whose pages must be rendered again, and whether its index must
     be; the parts of the last build that are still right are kept in ``output``."""
     owner = {paper: day.name for day in days for paper in day.papers}  # the last day
@@ -172,7 +158,7 @@ def _plan(output: Output, days: Sequence[Listed], links: SiteLinks) -> list[Segm
         for paper in day.papers:
             first.setdefault(paper, day.name)
     neighbours = page_neighbours(days)
-    plan: list[SegmentWork | Kept] = []
+    plan: list[SegmentWork] = []
     latest = days[-1].name if days else ""
     for name, group in itertools.groupby(days, key=lambda d: segment_of(d.name, latest)):
         listed = list(group)
@@ -190,11 +176,8 @@ def _plan(output: Output, days: Sequence[Listed], links: SiteLinks) -> list[Segm
         search_key = key_of([(d.name, d.fingerprint) for d in listed], earlier)
         if (old_segment := output.part(f"search:{name}", search_key)) is not None:
             output.keep(f"search:{name}", old_segment)
-            if stale:
-                kept = old_segment["entry"]
-                plan.append(SegmentWork(name, tuple(stale), None, search_key, {}, kept))
-            else:
-                plan.append(Kept(name, old_segment["entry"]))
+            kept = old_segment["entry"]
+            plan.append(SegmentWork(name, tuple(stale), None, search_key, {}, kept))
             continue
         mine = {paper: first[paper] for day in listed for paper in day.papers}
         every = tuple(day.name for day in listed)
