@@ -591,8 +591,9 @@ class FakeOpenAI(FakeServer):
     A ``--verify llm`` request (its response format is named ``source_spans``, or its user
     message holds a ``<summary>``) is answered with a real sentence of the paper sent for each
     numbered sentence of the summary; ``verify_invented`` holds sentence numbers answered with
-    a span the paper does not have, ``verify_mode = "garbage"`` answers prose instead of JSON;
-    ``verify_calls`` counts these requests (they count in ``calls`` too).
+    a span the paper does not have, ``verify_mode = "garbage"`` answers prose instead of JSON,
+    and the first ``verify_errors`` of them get a 500; ``verify_calls`` counts those answered
+    (they count in ``calls`` too).
     ``GET /v1/models`` is answered aside (``models_asked`` counts it); with ``valid_key`` set,
     every request with another key gets OpenAI's 401.
     """
@@ -624,6 +625,7 @@ class FakeOpenAI(FakeServer):
         self.verify_calls = 0
         self.verify_invented: set[int] = set()
         self.verify_mode = "good"
+        self.verify_errors = 0
         #: Writes a good answer from the request's messages (the paper as sent, and a retry's
         #: reason) instead of the fixed one: ``bench/grounded_day.py``'s summaries.
         self.writer: Callable[[list[dict[str, str]]], dict[str, str]] | None = None
@@ -803,6 +805,9 @@ class FakeOpenAI(FakeServer):
         """The error replies: forced 500s, random 500s, too long, over the token limit."""
         with self._lock:
             fault = self.mode == "error" or self.chance("error", body) < self.error_rate
+            if not fault and self.verify_errors and is_verify_request(json.loads(body)):
+                self.verify_errors -= 1
+                fault = True
             if fault:
                 return self._reject(500, "fake server error", "server_error")
             if self.context_limit and prompt > self.context_limit:

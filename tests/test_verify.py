@@ -121,6 +121,41 @@ def test_a_garbage_verify_answer_keeps_the_summary_unverified(world: World) -> N
     )
 
 
+def test_a_verify_call_that_fails_with_a_server_error_is_asked_again(world: World) -> None:
+    [paper] = world.add_day(DATE, 1)
+    world.openai.verify_errors = 1
+
+    result = world.run("--date", DATE, "--verify", "llm")
+
+    assert result.exit_code == 0, result.output
+    assert world.openai.rejected.get(500) == 1
+    [(_, _, first, error), (_, _, second, _)] = verify_calls(world)
+    assert (first, second) == (0, 1)
+    assert "fake server error" in error
+    stored = span_checks(world)[paper]
+    assert stored is not None
+    assert len(stored) == SENTENCES
+
+
+def test_server_errors_past_the_limit_keep_the_summary_unverified_saying_so(
+    world: World,
+) -> None:
+    [paper] = world.add_day(DATE, 1)
+    world.openai.verify_errors = 99
+
+    result = world.run("--date", DATE, "--verify", "llm")
+
+    assert result.exit_code == 0, result.output
+    assert world.openai.rejected.get(500) == 4  # the summary's own retry limit
+    assert span_checks(world) == {paper: None}
+    assert [ok for (_, _, ok, _) in verify_calls(world)] == [0, 0, 0, 0]
+    [(status,)] = rows(world, "SELECT status FROM papers")
+    assert status == "summarized"
+    output = one_line(result.output)
+    assert f"{paper}: verification failed, summary kept unverified:" in output
+    assert "(after 4 tries)" in output
+
+
 def test_a_rerun_verifies_nothing_again_and_force_does(world: World) -> None:
     world.add_day(DATE, 2)
     assert world.run("--date", DATE, "--verify", "llm").exit_code == 0

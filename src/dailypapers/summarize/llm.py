@@ -136,7 +136,7 @@ class OpenAISummarizer:
         while True:
             if self._stopped.is_set():
                 return _stopped(outcome)
-            reply = self._call(paper.arxiv_id, messages, len(outcome.calls) + 1)
+            reply = self.call(paper.arxiv_id, messages, len(outcome.calls) + 1)
             if reply.call is None:
                 return _stopped(outcome)
             outcome.calls.append(reply.call)
@@ -166,11 +166,8 @@ class OpenAISummarizer:
             elif reply.kind == "unusable":
                 outcome.error, outcome.unusable = reply.problem, True
                 return outcome
-            elif tries[reply.kind] >= self._limit(reply.kind):
-                outcome.error = f"{reply.problem} (after {_tries(tries[reply.kind])})"
-                return outcome
-            elif refused := self._wait_before_retry(reply, tries[reply.kind]):
-                outcome.error = refused
+            elif (reason := self.retry_or_reason(reply, tries[reply.kind])) is not None:
+                outcome.error = reason
                 return outcome
 
     def messages(self, paper: Paper, text: PaperText) -> list[dict[str, str]]:
@@ -181,6 +178,15 @@ class OpenAISummarizer:
         with ``--verify llm``, and the spans request's."""
         first = estimate_tokens(self.messages(paper, text))
         return verify_estimate(paper, text, first) if self.config.verify == "llm" else first
+
+    def retry_or_reason(self, reply: _Reply, tries: int) -> str | None:
+        """After the ``tries``-th failed call: None once it is time to ask again (a 5xx, a
+        timeout or a 429 within its bounds, waited out), else why to give up."""
+        if reply.kind not in ("transient", "rate_limited"):
+            return reply.problem or reply.kind
+        if tries >= self._limit(reply.kind):
+            return f"{reply.problem} (after {_tries(tries)})"
+        return self._wait_before_retry(reply, tries)
 
     def _limit(self, kind: ReplyKind) -> int:
         if kind == "rate_limited":
@@ -241,7 +247,7 @@ class OpenAISummarizer:
         found = ground(pairs, title=paper.title, abstract=paper.abstract, text=text.text)
         return Summary(sections, "llm", self.model, self.prompt_version, text.source, flags, found)
 
-    def _call(
+    def call(
         self, arxiv_id: str, messages: list[dict[str, str]], attempt: int, verify: bool = False
     ) -> _Reply:
         """One chat request (a summary's, or with ``verify`` the spans'), paced by the rate

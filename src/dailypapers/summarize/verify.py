@@ -218,19 +218,15 @@ def verify_outcome(
     messages = verify_messages(paper, text, sentences)
     tries: Counter[ReplyKind] = Counter()
     while True:
-        reply = summarizer._call(paper.arxiv_id, messages, len(outcome.calls) + 1, verify=True)
+        reply = summarizer.call(paper.arxiv_id, messages, len(outcome.calls) + 1, verify=True)
         if reply.call is None:  # the run stopped while the call waited for the rate limit
             return _unverified(paper, outcome, "the run was stopped first")
         outcome.calls.append(reply.call)
         tries[reply.kind] += 1
         if reply.kind == "answer":
             break
-        if reply.kind not in ("transient", "rate_limited") or tries[reply.kind] >= (
-            summarizer._limit(reply.kind)
-        ):
-            return _unverified(paper, outcome, reply.problem or reply.kind)
-        if refused := summarizer._wait_before_retry(reply, tries[reply.kind]):
-            return _unverified(paper, outcome, refused)
+        if (reason := summarizer.retry_or_reason(reply, tries[reply.kind])) is not None:
+            return _unverified(paper, outcome, reason)
     problem = reply.problem
     if problem is None:
         try:
