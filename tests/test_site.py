@@ -275,3 +275,24 @@ def test_a_segment_longer_than_a_month_is_read_in_pieces_and_lacks_nothing(
     entries = list((site / SEARCH_ROOT / "2023" / "d").glob("*.js"))  # one per paper
     assert len(entries) == 2 * 28
     assert "41 days, 58 papers." in read(site, "llms.txt")  # each paper counted once
+
+
+def test_the_latest_days_are_read_when_newer_weeks_fill_the_feed(tmp_path: Path) -> None:
+    """The front page and llms.txt take the latest days from the feed's views, and read
+    them when the feed's 30 entries are all weeks newer than those days."""
+    from bench.generated_archive import generate_archive
+    from tests.site_corpus import store_week
+
+    db = tmp_path / "papers.db"
+    days = generate_archive(db, 60)  # 2021-01-01 and 2021-01-02, 30 papers each
+    with Store.open(db) as store:
+        for week in range(10, 10 + FEED_PERIODS):
+            store_week(store, f"2021-W{week:02d}", days[0])
+        build_site(store, tmp_path / "site", jobs=1)
+    front = read(tmp_path / "site", "index.html")
+    assert "2021-01-02" in front
+    assert 'href="days/2021-01-01.html"' in front  # the previous day
+    papers = [
+        line for line in read(tmp_path / "site", "llms.txt").splitlines() if "2021-01-0" in line
+    ]
+    assert sum(": 2021-01-02" in line for line in papers) == 30
