@@ -3,8 +3,9 @@
 Imports the reference digests (``../shared/reference/logs``; 12 generated days when they are
 absent) into a fresh database, or with ``--papers N`` stores a generated archive of N papers
 (``generated_archive.py``), then builds the site several times in-process (into an empty
-folder, and again over an unchanged one), once more after one new day, and once through the
-real CLI in a child process. Prints build times, peak memory, the files a new day writes, the
+folder, and again over an unchanged one), again after each of three new days, and once through the
+real CLI in a child process. Prints build times, peak memory, the files a new day writes (the
+next day, a new week's first and a new month's first: each rebuilds more of the index), the
 search index's size and file count, and the weight of one day's page with what it loads
 (thumbnails excluded: they come from Hugging Face's CDN).
 
@@ -74,12 +75,14 @@ def main() -> None:
         print(f"rebuild, nothing changed:   median {median_s(warm)}, max {max(warm):.2f} s")
         print_memory(report.processes)
         with Store.open(corpus.db) as store:
-            import_digest(store, generated_digest(next_day(corpus.days[-1]), 28, count=30))
-            report = build_site(store, root / "site-0")
-        print(
-            f"rebuild after one new day of 30 papers: {report.seconds:.2f} s, "
-            f"{len(report.written)} files written, {report.unchanged:,} unchanged"
-        )
+            for number, (what, day) in enumerate(new_days(corpus.days[-1]), start=28):
+                import_digest(store, generated_digest(day, number, count=30))
+                report = build_site(store, root / "site-0")
+                print(
+                    f"rebuild after a new day of 30 papers, {what} ({day}): "
+                    f"{report.seconds:.2f} s, {len(report.written)} files written, "
+                    f"{report.unchanged:,} unchanged"
+                )
         cli_seconds, cli_mb = build_with_cli(corpus.db, root / "site-cli", args.jobs)
         memory = f", at most {cli_mb:.0f} MB in all its processes" if cli_mb else ""
         print(f"`dailypapers site build` (child process, wall): {cli_seconds:.2f} s{memory}")
@@ -88,8 +91,19 @@ def main() -> None:
         print_weights(root / "site-0", GOLDEN_DAY if corpus.from_reference else corpus.days[5])
 
 
-def next_day(day: str) -> str:
-    return (datetime.date.fromisoformat(day) + datetime.timedelta(days=1)).isoformat()
+def new_days(last: str) -> list[tuple[str, str]]:
+    """The days a rebuild is timed after, one after the other: the day after ``last``, the
+    Monday after it (a new week: the week's part of the index joins its month) and the first
+    day of the month after that (a new month: the month's part joins its year, the most a
+    new day rebuilds)."""
+    day = datetime.date.fromisoformat(last) + datetime.timedelta(days=1)
+    monday = day + datetime.timedelta(days=7 - day.weekday())
+    first = (monday.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return [
+        ("the next day", day.isoformat()),
+        ("a new week", monday.isoformat()),
+        ("a new month", first.isoformat()),
+    ]
 
 
 def median_s(values: list[float]) -> str:
