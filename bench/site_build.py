@@ -70,7 +70,7 @@ def main() -> None:
                 warm.append(build_site(store, root / f"site-{run}", jobs=args.jobs).seconds)
         print(
             f"build into an empty folder: median {median_s(cold)}, max {max(cold):.2f} s "
-            f"({report.processes} processes)"
+            f"({report.processes} process{'es' if report.processes > 1 else ''})"
         )
         print(f"rebuild, nothing changed:   median {median_s(warm)}, max {max(warm):.2f} s")
         print_memory(report.processes)
