@@ -3,11 +3,11 @@
 Imports the reference digests (``../shared/reference/logs``; 12 generated days when they are
 absent) into a fresh database, or with ``--papers N`` stores a generated archive of N papers
 (``generated_archive.py``), then builds the site several times in-process (into an empty
-folder, and again over an unchanged one), again after each of three new days, and once through the
-real CLI in a child process. Prints build times, peak memory, the files a new day writes (the
-next day, a new week's first and a new month's first: each rebuilds more of the index), the
-search index's size and file count, and the weight of one day's page with what it loads
-(thumbnails excluded: they come from Hugging Face's CDN).
+folder, and again over an unchanged one), again after each of three new days, and once
+through the real CLI in a child process. Prints build times, peak memory, the files each new
+day writes with what it starts (the same week, or a new week, month or year: each rebuilds
+more of the index), the search index's size and file count, and the weight of one day's page
+with what it loads (thumbnails excluded: they come from Hugging Face's CDN).
 
     .venv/bin/python bench/site_build.py [--repeat 5] [--papers 50000] [--jobs N] [--under DIR]
 """
@@ -75,14 +75,16 @@ def main() -> None:
         print(f"rebuild, nothing changed:   median {median_s(warm)}, max {max(warm):.2f} s")
         print_memory(report.processes)
         with Store.open(corpus.db) as store:
-            for number, (what, day) in enumerate(new_days(corpus.days[-1]), start=28):
+            previous = corpus.days[-1]
+            for number, day in enumerate(new_days(previous), start=28):
                 import_digest(store, generated_digest(day, number, count=30))
                 report = build_site(store, root / "site-0")
                 print(
-                    f"rebuild after a new day of 30 papers, {what} ({day}): "
+                    f"rebuild after a new day of 30 papers, {day} ({starts(previous, day)}): "
                     f"{report.seconds:.2f} s, {len(report.written)} files written, "
                     f"{report.unchanged:,} unchanged"
                 )
+                previous = day
         cli_seconds, cli_mb = build_with_cli(corpus.db, root / "site-cli", args.jobs)
         memory = f", at most {cli_mb:.0f} MB in all its processes" if cli_mb else ""
         print(f"`dailypapers site build` (child process, wall): {cli_seconds:.2f} s{memory}")
@@ -91,19 +93,27 @@ def main() -> None:
         print_weights(root / "site-0", GOLDEN_DAY if corpus.from_reference else corpus.days[5])
 
 
-def new_days(last: str) -> list[tuple[str, str]]:
+def new_days(last: str) -> list[str]:
     """The days a rebuild is timed after, one after the other: the day after ``last``, the
     Monday after it (a new week: the week's part of the index joins its month) and the first
-    day of the month after that (a new month: the month's part joins its year, the most a
-    new day rebuilds)."""
+    day of the month after that (a new month: the month's part joins its year)."""
     day = datetime.date.fromisoformat(last) + datetime.timedelta(days=1)
     monday = day + datetime.timedelta(days=7 - day.weekday())
     first = (monday.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return [
-        ("the next day", day.isoformat()),
-        ("a new week", monday.isoformat()),
-        ("a new month", first.isoformat()),
-    ]
+    return [day.isoformat(), monday.isoformat(), first.isoformat()]
+
+
+def starts(previous: str, day: str) -> str:
+    """What ``day`` starts after ``previous``, the biggest first (the day after an archive's
+    last day is at times itself a new week, month or year; a new year rebuilds the most)."""
+    before, after = datetime.date.fromisoformat(previous), datetime.date.fromisoformat(day)
+    if before.year != after.year:
+        return "a new year"
+    if before.month != after.month:
+        return "a new month"
+    if before.isocalendar()[:2] != after.isocalendar()[:2]:
+        return "a new week"
+    return "the same week"
 
 
 def median_s(values: list[float]) -> str:
