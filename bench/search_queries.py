@@ -39,11 +39,14 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from bench.generated_archive import generate_archive  # noqa: E402
 from bench.site_reading import cli  # noqa: E402
 from dailypapers.site.build import build_site  # noqa: E402
+from dailypapers.site.paper_files import paper_file  # noqa: E402
 from dailypapers.store import Store  # noqa: E402
 from tests.browser import CHROMIUM, offline  # noqa: E402
 from tests.shared_data import SHARED  # noqa: E402
 
-QUERIES = ["강화학습", "확산 모델", "reinforcement learning", "2412.04315v2", "Bo Li"]
+#: A paper of the reference digests, asked for by its id with a version.
+REFERENCE_ID = "2412.04315"
+QUERIES = ["강화학습", "확산 모델", "reinforcement learning", f"{REFERENCE_ID}v2", "Bo Li"]
 #: The first result is shown, or the search says it found nothing.
 SETTLED = """() => document.querySelector("#results li.result")
     || (document.getElementById("results").getAttribute("aria-busy") === "false"
@@ -100,8 +103,7 @@ def main() -> None:
     parser.add_argument("--site", type=Path, default=None, help="a site built before")
     args = parser.parse_args()
     if args.site:
-        queries = args.query or [*QUERIES[:3], f"{newest_paper(args.site)}v2", QUERIES[4]]
-        measure_queries(args.site, queries, args.repeat)
+        measure_queries(args.site, args.query or default_queries(args.site), args.repeat)
         return
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -113,27 +115,25 @@ def main() -> None:
                 cli(None, "import-logs", str(SHARED / "reference" / folder), "--db", str(db))
         with Store.open(db) as store:
             report = build_site(store, root / "site")
-            latest = store.load_digest(store.digest_days()[-1])
-            sample = latest.runs[0].entries[0].arxiv_id if latest else "2412.04315"
-        queries = args.query or [
-            f"{sample}v2" if args.papers and q == QUERIES[3] else q for q in QUERIES
-        ]
         index = [p for p in (root / "site" / "assets" / "search").rglob("*") if p.is_file()]
         print(
             f"site: {report.papers:,} papers, {report.days} days, built in {report.seconds:.1f} s; "
             f"search index {sum(p.stat().st_size for p in index) / 1e6:.1f} MB "
             f"in {len(index):,} files"
         )
-        measure_queries(root / "site", queries, args.repeat)
+        measure_queries(root / "site", args.query or default_queries(root / "site"), args.repeat)
 
 
-def newest_paper(site: Path) -> str:
-    """The arXiv id of the first paper of the site's newest search segment."""
-    search = site / "assets" / "search"
-    manifest = (search / "manifest.js").read_text(encoding="utf-8")
-    segments = json.loads(manifest[manifest.index("(") + 1 : manifest.rindex(")")])["segments"]
-    doc = (search / segments[-1][0] / "d" / "0.js").read_text(encoding="utf-8")
-    return str(json.loads(doc[doc.index("[") : doc.rindex(")")])[0])
+def default_queries(site: Path) -> list[str]:
+    """``QUERIES``; on a site without the reference's paper (a generated archive) the id
+    asked for is that of the newest day's first paper, read from the site's own data files."""
+    if (site / paper_file(REFERENCE_ID)).exists():
+        return list(QUERIES)
+    data = site / "data"
+    days = json.loads((data / "index.json").read_text(encoding="utf-8"))["days"]
+    newest = json.loads((data / days[-1]["json"]).read_text(encoding="utf-8"))
+    own_id = f"{newest['papers'][0]['arxiv_id']}v2"
+    return [own_id if query == QUERIES[3] else query for query in QUERIES]
 
 
 def measure_queries(site: Path, queries: list[str], repeat: int = 1) -> None:
@@ -141,7 +141,7 @@ def measure_queries(site: Path, queries: list[str], repeat: int = 1) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/search.html"
-    times: dict[str, list[float]] = {query: [] for query in queries}
+    times: dict[str, list[float | None]] = {query: [] for query in queries}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -158,13 +158,25 @@ def measure_queries(site: Path, queries: list[str], repeat: int = 1) -> None:
         server.server_close()
     if repeat > 1:
         for query, runs in times.items():
-            print(
-                f"{query:24} first result: median {statistics.median(runs):.2f} s, "
-                f"slowest {max(runs):.2f} s of {repeat}"
-            )
+            print(f"{query:24} {summary(runs)}")
 
 
-def one_query(page: Page, url: str, query: str) -> tuple[str, float]:
+def summary(runs: list[float | None]) -> str:
+    """The median and slowest time to the first result, and how many runs showed none."""
+    timed = [seconds for seconds in runs if seconds is not None]
+    if not timed:
+        return f"no result shown in any of {len(runs)} runs"
+    line = (
+        f"first result: median {statistics.median(timed):.2f} s, "
+        f"slowest {max(timed):.2f} s of {len(runs)}"
+    )
+    missed = len(runs) - len(timed)
+    return f"{line}; {missed} showed no result (not in the median)" if missed else line
+
+
+def one_query(page: Page, url: str, query: str) -> tuple[str, float | None]:
+    """The query's line (bytes, requests, papers found, time to the first result) and that
+    time in seconds, None when the search found nothing."""
     # only other hosts are intercepted: a route on our own files would send each of them
     # through this Python process before Chromium may load it
     page.route(OTHER_HOSTS, offline)
@@ -179,10 +191,15 @@ def one_query(page: Page, url: str, query: str) -> tuple[str, float]:
     status = page.locator("#search-status").inner_text()
     found = status.split("편")[0] if "편" in status else "0"
     page.close()
-    seconds = measured["first"] / 1000 if measured["first"] is not None else float("inf")
+    seconds = measured["first"] / 1000 if measured["first"] is not None else None
+    shown = (
+        "no result shown"
+        if seconds is None
+        else f"first result {seconds:.2f} s after the last keystroke"
+    )
     line = (
         f"{query:24} {measured['bytes'] / 1024:7.1f} KB in {measured['requests']:3} requests, "
-        f"{found:>5} papers, first result {seconds:.2f} s after the last keystroke"
+        f"{found:>5} papers, {shown}"
     )
     return line, seconds
 
